@@ -1,0 +1,62 @@
+// Text utilities shared by the parsers, the indexer and the renderers.
+// Pure functions over UTF-8 strings; no I/O.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace talksearch {
+
+/// Returns `text` as valid UTF-8: every invalid or truncated sequence (and
+/// overlong forms, surrogates, code points above U+10FFFF) becomes one U+FFFD
+/// per maximal invalid subpart, and NUL becomes U+FFFD, as the WebVTT spec's
+/// decoder does. Valid input is returned unchanged.
+std::string sanitize_utf8(std::string_view text);
+
+/// True when `text` is valid UTF-8 with no NUL byte.
+bool is_valid_utf8(std::string_view text);
+
+/// Returns `text` in Unicode Normalization Form C. Invalid UTF-8 is sanitized
+/// first, so the result is always valid UTF-8.
+std::string to_nfc(std::string_view text);
+
+/// Appends the UTF-8 encoding of code point `cp` (U+FFFD for an invalid one).
+void append_utf8(std::string& out, char32_t cp);
+
+/// Decodes HTML character references (`&amp;`, `&lt;`, `&#233;`, `&#x1F600;`,
+/// and the named references that captions use). A `&` that starts no known
+/// reference is kept as written.
+std::string decode_html_entities(std::string_view text);
+
+/// Decodes one character reference at the start of `text` (which begins with
+/// '&'). On success appends the decoded text to `out` and returns the number
+/// of bytes consumed; returns 0 (and appends nothing) when there is none.
+std::size_t decode_one_entity(std::string_view text, std::string& out);
+
+/// Strips ASCII whitespace (space, tab, CR, LF, FF) from both ends.
+std::string_view trim(std::string_view text);
+
+/// Replaces every run of whitespace (including line breaks) with one space
+/// and trims the ends.
+std::string collapse_whitespace(std::string_view text);
+
+/// ASCII lower-casing; other bytes are copied unchanged.
+std::string ascii_lower(std::string_view text);
+
+/// Lower-cases letters with Unicode case folding (utf8proc); for building
+/// boolean filter terms out of names and tags.
+std::string fold_case(std::string_view text);
+
+/// Escapes `text` for HTML element content and attribute values: & < > " '.
+std::string html_escape(std::string_view text);
+
+/// Appends `text` to `out` as a JSON string literal (with quotes). `text` must
+/// be valid UTF-8; control characters, quotes and backslashes are escaped, as
+/// are U+2028 and U+2029 so the output is also safe inside a <script>.
+void append_json_string(std::string& out, std::string_view text);
+
+/// Returns `text` as a JSON string literal (see append_json_string).
+std::string json_string(std::string_view text);
+
+}  // namespace talksearch
