@@ -34,6 +34,10 @@ struct Track {
     CaptionKind kind = CaptionKind::kHuman;
     CaptionFormat format = CaptionFormat::kSrt;
     CleanCaptions captions;
+    /// False for a track that another of the same language outranks (a human
+    /// track is indexed in preference to a machine one); it is listed, not
+    /// searched.
+    bool indexed = true;
 };
 
 /// Where a talk's record came from.

@@ -1,0 +1,291 @@
+#include "core/schema.h"
+
+#include <algorithm>
+
+#include "core/error.h"
+#include "core/text.h"
+
+namespace talksearch::schema {
+
+namespace {
+
+std::uint64_t fnv1a64(std::string_view s) {
+    std::uint64_t h = 0xcbf29ce484222325ULL;
+    for (char c : s) {
+        h ^= static_cast<unsigned char>(c);
+        h *= 0x100000001b3ULL;
+    }
+    return h;
+}
+
+void put_varint(std::string& out, std::uint64_t v) {
+    while (v >= 0x80) {
+        out += static_cast<char>((v & 0x7F) | 0x80);
+        v >>= 7;
+    }
+    out += static_cast<char>(v);
+}
+
+void put_svarint(std::string& out, std::int64_t v) {
+    put_varint(out, (static_cast<std::uint64_t>(v) << 1) ^ static_cast<std::uint64_t>(v >> 63));
+}
+
+void put_string(std::string& out, std::string_view s) {
+    put_varint(out, s.size());
+    out.append(s);
+}
+
+class Reader {
+   public:
+    explicit Reader(std::string_view bytes) : bytes_(bytes) {}
+
+    std::uint64_t varint() {
+        std::uint64_t v = 0;
+        for (int shift = 0; shift < 64; shift += 7) {
+            if (pos_ >= bytes_.size()) throw Error("time map: truncated value");
+            const auto b = static_cast<unsigned char>(bytes_[pos_++]);
+            v |= static_cast<std::uint64_t>(b & 0x7F) << shift;
+            if ((b & 0x80) == 0) return v;
+        }
+        throw Error("time map: varint too long");
+    }
+    std::int64_t svarint() {
+        const std::uint64_t u = varint();
+        return static_cast<std::int64_t>(u >> 1) ^ -static_cast<std::int64_t>(u & 1);
+    }
+    std::uint32_t u32() {
+        const std::uint64_t v = varint();
+        if (v > 0xFFFFFFFFu) throw Error("time map: value out of range");
+        return static_cast<std::uint32_t>(v);
+    }
+    std::string string() {
+        const std::uint64_t n = varint();
+        if (n > bytes_.size() - pos_) throw Error("time map: truncated string");
+        std::string s(bytes_.substr(pos_, n));
+        pos_ += n;
+        return s;
+    }
+    bool at_end() const { return pos_ == bytes_.size(); }
+
+   private:
+    std::string_view bytes_;
+    std::size_t pos_ = 0;
+};
+
+constexpr unsigned char kTimeMapVersion = 1;
+
+void append_string_array(std::string& out, const std::vector<std::string>& items) {
+    out += '[';
+    for (std::size_t i = 0; i < items.size(); ++i) {
+        if (i) out += ',';
+        append_json_string(out, items[i]);
+    }
+    out += ']';
+}
+
+void key(std::string& out, std::string_view name) {
+    if (out.size() > 1) out += ',';
+    append_json_string(out, name);
+    out += ':';
+}
+
+}  // namespace
+
+std::string make_term(std::string_view prefix, std::string_view value) {
+    std::string term;
+    term.reserve(prefix.size() + value.size());
+    term.append(prefix);
+    term.append(value);
+    if (term.size() <= kMaxTermBytes) return term;
+    static constexpr char kHex[] = "0123456789abcdef";
+    const std::uint64_t h = fnv1a64(value);
+    std::string suffix = "#";
+    for (int i = 60; i >= 0; i -= 4) suffix += kHex[(h >> i) & 0xF];
+    std::size_t keep = kMaxTermBytes - suffix.size();
+    // Cut at a UTF-8 boundary so the term stays valid UTF-8.
+    while (keep > prefix.size() && (static_cast<unsigned char>(term[keep]) & 0xC0) == 0x80) --keep;
+    term.resize(keep);
+    term += suffix;
+    return term;
+}
+
+std::string encode_time_map(const TimeMap& map) {
+    std::string out;
+    out += static_cast<char>(kTimeMapVersion);
+    put_varint(out, map.tracks.size());
+    for (const TimedTrack& track : map.tracks) {
+        put_string(out, track.language);
+        out += static_cast<char>(track.kind == CaptionKind::kHuman ? 0 : 1);
+        put_varint(out, track.speakers.size());
+        for (const std::string& s : track.speakers) put_string(out, s);
+        put_varint(out, track.cues.size());
+        std::int64_t prev_start = 0;
+        std::uint32_t next_position = track.cues.empty() ? 0 : track.cues.front().first_position;
+        put_varint(out, next_position);
+        for (const TimedCue& cue : track.cues) {
+            put_svarint(out, cue.start_ms - prev_start);
+            put_svarint(out, cue.end_ms - cue.start_ms);
+            // Positions and text offsets are nearly always contiguous; store the gap.
+            put_varint(out, cue.first_position - next_position);
+            put_varint(out, cue.word_count);
+            put_varint(out, cue.text_length);
+            put_varint(out, cue.speaker);
+            prev_start = cue.start_ms;
+            next_position = cue.first_position + cue.word_count;
+        }
+    }
+    return out;
+}
+
+TimeMap decode_time_map(std::string_view bytes) {
+    TimeMap map;
+    if (bytes.empty()) return map;
+    if (static_cast<unsigned char>(bytes[0]) != kTimeMapVersion) {
+        throw Error("time map: unknown version " + std::to_string(static_cast<int>(bytes[0])));
+    }
+    Reader r(bytes.substr(1));
+    const std::uint64_t ntracks = r.varint();
+    if (ntracks > 1000) throw Error("time map: too many tracks");
+    std::uint32_t text_offset = 0;
+    for (std::uint64_t t = 0; t < ntracks; ++t) {
+        TimedTrack track;
+        track.language = r.string();
+        const std::uint64_t kind = r.varint();
+        track.kind = kind == 0 ? CaptionKind::kHuman : CaptionKind::kMachine;
+        const std::uint64_t nspeakers = r.varint();
+        if (nspeakers > bytes.size()) throw Error("time map: bad speaker count");
+        for (std::uint64_t i = 0; i < nspeakers; ++i) track.speakers.push_back(r.string());
+        const std::uint64_t ncues = r.varint();
+        if (ncues > bytes.size()) throw Error("time map: bad cue count");
+        track.cues.reserve(ncues);
+        std::uint32_t next_position = r.u32();
+        std::int64_t prev_start = 0;
+        for (std::uint64_t i = 0; i < ncues; ++i) {
+            TimedCue cue;
+            cue.start_ms = prev_start + r.svarint();
+            cue.end_ms = cue.start_ms + r.svarint();
+            cue.first_position = next_position + r.u32();
+            cue.word_count = r.u32();
+            cue.text_length = r.u32();
+            cue.speaker = r.u32();
+            cue.text_offset = text_offset;
+            text_offset += cue.text_length;
+            prev_start = cue.start_ms;
+            next_position = cue.first_position + cue.word_count;
+            track.cues.push_back(cue);
+        }
+        map.tracks.push_back(std::move(track));
+    }
+    if (!r.at_end()) throw Error("time map: trailing bytes");
+    return map;
+}
+
+std::optional<CueRef> find_cue(const TimeMap& map, std::uint32_t position) {
+    if (position >= kMetadataPositionBase) return std::nullopt;
+    for (std::size_t t = 0; t < map.tracks.size(); ++t) {
+        const auto& cues = map.tracks[t].cues;
+        if (cues.empty()) continue;
+        // The last cue whose first position is <= position.
+        auto it = std::upper_bound(cues.begin(), cues.end(), position,
+                                   [](std::uint32_t p, const TimedCue& c) {
+                                       return p < c.first_position;
+                                   });
+        if (it == cues.begin()) continue;
+        --it;
+        if (position < it->first_position + it->word_count) {
+            return CueRef{t, static_cast<std::size_t>(it - cues.begin())};
+        }
+    }
+    return std::nullopt;
+}
+
+std::string encode_document_data(const Talk& talk) {
+    std::string out = "{";
+    key(out, "id");
+    append_json_string(out, talk_id(talk));
+    key(out, "origin");
+    append_json_string(out, talk.origin == TalkOrigin::kPyvideo ? "pyvideo" : "captions");
+    key(out, "event");
+    append_json_string(out, talk.event);
+    key(out, "event_title");
+    append_json_string(out, talk.event_title);
+    key(out, "slug");
+    append_json_string(out, talk.slug);
+    key(out, "title");
+    append_json_string(out, talk.title);
+    key(out, "speakers");
+    append_string_array(out, talk.speakers);
+    key(out, "tags");
+    append_string_array(out, talk.tags);
+    key(out, "summary");
+    append_json_string(out, talk.summary);
+    key(out, "description");
+    append_json_string(out, talk.description);
+    key(out, "language");
+    append_json_string(out, talk.language);
+    key(out, "recorded");
+    append_json_string(out, talk.recorded);
+    key(out, "duration_s");
+    out += talk.duration_s ? std::to_string(*talk.duration_s) : "null";
+    key(out, "videos");
+    out += '[';
+    for (std::size_t i = 0; i < talk.videos.size(); ++i) {
+        if (i) out += ',';
+        out += "{\"type\":";
+        append_json_string(out, talk.videos[i].type);
+        out += ",\"url\":";
+        append_json_string(out, talk.videos[i].url);
+        out += '}';
+    }
+    out += ']';
+    key(out, "related_urls");
+    out += '[';
+    for (std::size_t i = 0; i < talk.related_urls.size(); ++i) {
+        if (i) out += ',';
+        out += "{\"label\":";
+        append_json_string(out, talk.related_urls[i].label);
+        out += ",\"url\":";
+        append_json_string(out, talk.related_urls[i].url);
+        out += '}';
+    }
+    out += ']';
+    key(out, "thumbnail_url");
+    append_json_string(out, talk.thumbnail_url);
+    key(out, "copyright_text");
+    append_json_string(out, talk.copyright_text);
+    key(out, "pyvideo_id");
+    out += talk.pyvideo_id ? std::to_string(*talk.pyvideo_id) : "null";
+    key(out, "source_path");
+    append_json_string(out, talk.source_path);
+    key(out, "tracks");
+    out += '[';
+    for (std::size_t i = 0; i < talk.tracks.size(); ++i) {
+        const Track& t = talk.tracks[i];
+        if (i) out += ',';
+        out += "{\"language\":";
+        append_json_string(out, t.language);
+        out += ",\"kind\":";
+        append_json_string(out, caption_kind_name(t.kind));
+        out += ",\"format\":";
+        append_json_string(out, t.format == CaptionFormat::kWebVtt ? "vtt" : "srt");
+        out += ",\"path\":";
+        append_json_string(out, t.path);
+        out += ",\"cues\":" + std::to_string(t.captions.cues.size());
+        out += t.indexed ? ",\"indexed\":true" : ",\"indexed\":false";
+        out += ",\"suspect\":[";
+        for (std::size_t k = 0; k < t.captions.suspect.size(); ++k) {
+            const SuspectStretch& s = t.captions.suspect[k];
+            if (k) out += ',';
+            out += "{\"start_ms\":" + std::to_string(s.start_ms) +
+                   ",\"end_ms\":" + std::to_string(s.end_ms) +
+                   ",\"repeats\":" + std::to_string(s.repeats) +
+                   ",\"period\":" + std::to_string(s.period) + "}";
+        }
+        out += "]}";
+    }
+    out += ']';
+    out += '}';
+    return out;
+}
+
+}  // namespace talksearch::schema

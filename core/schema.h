@@ -1,0 +1,113 @@
+// The index schema: the contract between the indexer and the query side.
+// docs/DESIGN.md has the same table in prose; keep the two in step.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/talk.h"
+
+namespace talksearch::schema {
+
+// ---- Term prefixes (Xapian Omega's conventions; X... are our own) ----------
+// Free-text fields (stemmed, with positions):
+inline constexpr std::string_view kTitle = "S";         ///< title words
+inline constexpr std::string_view kSpeaker = "A";       ///< speaker name words
+inline constexpr std::string_view kTag = "K";           ///< tag words
+inline constexpr std::string_view kDescription = "XD";  ///< summary + description words
+// Boolean filter terms (exact, not stemmed):
+inline constexpr std::string_view kId = "Q";             ///< "event/slug" (hashed if long)
+inline constexpr std::string_view kEvent = "XE";         ///< event slug: XEpycon-us-2014
+inline constexpr std::string_view kYear = "Y";           ///< Y2014
+inline constexpr std::string_view kDate = "D";           ///< D20140412
+inline constexpr std::string_view kLanguage = "L";       ///< talk and track languages: Len, Les
+inline constexpr std::string_view kSpeakerExact = "XS";  ///< folded full name: XSgraham dumpleton
+inline constexpr std::string_view kTagExact = "XK";      ///< folded full tag: XKdecorators
+inline constexpr std::string_view kCaptions = "XC";      ///< XChuman, XCmachine, XCnone
+inline constexpr std::string_view kYoutube = "XY";       ///< YouTube video id: XY9oyr0mocZTg
+inline constexpr std::string_view kOrigin = "XO";        ///< XOpyvideo, XOcaptions
+inline constexpr std::string_view kSuspect = "XW";       ///< XWloop: a Whisper loop was collapsed
+
+/// Boolean term `XCnone`, `XChuman`, `XCmachine`.
+inline constexpr std::string_view kCaptionsNone = "none";
+
+// ---- Value slots -------------------------------------------------------------
+enum Slot : unsigned {
+    kSlotDate = 0,         ///< "YYYYMMDD" (sorts as a string); empty when unknown
+    kSlotYear = 1,         ///< Xapian::sortable_serialise(year), for year ranges
+    kSlotDuration = 2,     ///< sortable_serialise(seconds)
+    kSlotEvent = 3,        ///< event slug (facets)
+    kSlotLanguage = 4,     ///< talk language tag (facets)
+    kSlotSpeakers = 5,     ///< speaker names joined by '\x1f' (facets)
+    kSlotTimeMap = 6,      ///< the position-to-time table (encode_time_map)
+    kSlotCueText = 7,      ///< every cue's plain text, concatenated (offsets in the time map)
+    kSlotCaptionKind = 8,  ///< "human", "machine" or "none"
+    kSlotYoutubeId = 9,    ///< first YouTube id (collapsing duplicates)
+    kSlotContentHash = 10, ///< hash of metadata + caption bytes (incremental updates)
+};
+
+// ---- Positions ---------------------------------------------------------------
+/// Transcript words take positions 1, 2, ... in track order (tracks separated by
+/// kTrackGap). Metadata words indexed unprefixed (so a plain query matches a
+/// title) take positions from kMetadataPositionBase up: any matched position at
+/// or above it is not a moment in the recording.
+inline constexpr std::uint32_t kMetadataPositionBase = 1u << 30;
+inline constexpr std::uint32_t kTrackGap = 100;
+
+/// Xapian refuses terms over 245 bytes (and drops the whole uncommitted batch).
+inline constexpr std::size_t kMaxTermBytes = 245;
+
+/// Returns `prefix + value`, or, when that is longer than kMaxTermBytes,
+/// a shortened form that keeps the first bytes and ends in a hash of the
+/// whole value, so the term stays unique and valid.
+std::string make_term(std::string_view prefix, std::string_view value);
+
+// ---- The position-to-time table ---------------------------------------------
+/// One cue as the time map stores it.
+struct TimedCue {
+    std::int64_t start_ms = 0;
+    std::int64_t end_ms = 0;
+    std::uint32_t first_position = 0;  ///< position of the cue's first word
+    std::uint32_t word_count = 0;      ///< positions the cue's words took
+    std::uint32_t text_offset = 0;     ///< byte offset of the cue's text in the cue-text slot
+    std::uint32_t text_length = 0;
+    std::uint32_t speaker = 0;         ///< index into TimedTrack::speakers + 1; 0 = none
+};
+
+/// One indexed caption track.
+struct TimedTrack {
+    std::string language;
+    CaptionKind kind = CaptionKind::kHuman;
+    std::vector<std::string> speakers;
+    std::vector<TimedCue> cues;
+};
+
+/// The whole table for one talk.
+struct TimeMap {
+    std::vector<TimedTrack> tracks;
+};
+
+/// Serialises a time map (varint deltas; about 4 bytes a cue).
+std::string encode_time_map(const TimeMap& map);
+
+/// Parses encode_time_map's output. Throws Error on a malformed value.
+TimeMap decode_time_map(std::string_view bytes);
+
+/// The cue holding `position`, as (track index, cue index); nullopt for a
+/// metadata position or one between cues.
+struct CueRef {
+    std::size_t track = 0;
+    std::size_t cue = 0;
+};
+std::optional<CueRef> find_cue(const TimeMap& map, std::uint32_t position);
+
+// ---- Document data ---------------------------------------------------------
+/// Document data is a small JSON object holding what a result shows, written
+/// by encode_document_data (keys documented in docs/DESIGN.md). It never holds
+/// the transcript.
+std::string encode_document_data(const Talk& talk);
+
+}  // namespace talksearch::schema

@@ -1,0 +1,21 @@
+// Reading a caption file from disk: the edge around the pure parsers.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <string>
+
+#include "core/cue.h"
+
+namespace talksearch {
+
+/// Reads a whole file, refusing one larger than `max_bytes` before reading
+/// it. Throws Error naming the file (missing, unreadable, too large).
+std::string read_file(const std::filesystem::path& path, std::uintmax_t max_bytes);
+
+/// Reads and parses a caption file (format from its content, then its
+/// extension). Throws Error or ParseError naming the problem; the caller adds
+/// the path.
+Captions read_caption_file(const std::filesystem::path& path, std::uintmax_t max_bytes);
+
+}  // namespace talksearch

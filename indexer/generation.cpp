@@ -1,0 +1,136 @@
+#include "indexer/generation.h"
+
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <chrono>
+#include <cstring>
+#include <ctime>
+#include <fstream>
+#include <sstream>
+
+#include "core/error.h"
+#include "core/text.h"
+
+namespace fs = std::filesystem;
+
+namespace talksearch {
+
+namespace {
+
+constexpr const char* kStub = "XAPIANDB";
+constexpr const char* kLockFile = ".lock";
+
+void fsync_path(const fs::path& p, bool directory) {
+    const int fd = ::open(p.c_str(), (directory ? O_RDONLY | O_DIRECTORY : O_RDONLY) | O_CLOEXEC);
+    if (fd < 0) throw Error(p.string() + ": cannot open to sync: " + std::strerror(errno));
+    const int rc = ::fsync(fd);
+    const int saved = errno;
+    ::close(fd);
+    if (rc != 0) throw Error(p.string() + ": fsync failed: " + std::strerror(saved));
+}
+
+}  // namespace
+
+IndexLock::IndexLock(const fs::path& index_dir) {
+    std::error_code ec;
+    fs::create_directories(index_dir, ec);
+    if (ec) throw Error(index_dir.string() + ": cannot create index folder: " + ec.message());
+    const fs::path lock = index_dir / kLockFile;
+    fd_ = ::open(lock.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    if (fd_ < 0) throw Error(lock.string() + ": cannot open lock file: " + std::strerror(errno));
+    if (::flock(fd_, LOCK_EX | LOCK_NB) != 0) {
+        std::string holder;
+        char buf[64] = {};
+        const ssize_t n = ::pread(fd_, buf, sizeof buf - 1, 0);
+        if (n > 0) holder = std::string(trim(std::string_view(buf, static_cast<std::size_t>(n))));
+        ::close(fd_);
+        fd_ = -1;
+        throw LockBusy("another talksearch-index is running on " + index_dir.string() +
+                       (holder.empty() ? std::string() : " (pid " + holder + ")"));
+    }
+    const std::string pid = std::to_string(::getpid()) + "\n";
+    if (::ftruncate(fd_, 0) == 0) {
+        [[maybe_unused]] const ssize_t w = ::pwrite(fd_, pid.data(), pid.size(), 0);
+    }
+}
+
+IndexLock::~IndexLock() {
+    if (fd_ >= 0) {
+        [[maybe_unused]] const int rc = ::ftruncate(fd_, 0);
+        ::close(fd_);
+    }
+}
+
+std::optional<std::string> live_generation(const fs::path& index_dir) {
+    std::ifstream in(index_dir / kStub);
+    if (!in) return std::nullopt;
+    std::string line;
+    while (std::getline(in, line)) {
+        std::string_view l = trim(line);
+        if (l.starts_with("auto ")) return std::string(trim(l.substr(5)));
+    }
+    return std::nullopt;
+}
+
+std::string new_generation_name() {
+    const auto now = std::chrono::system_clock::now();
+    const std::time_t t = std::chrono::system_clock::to_time_t(now);
+    const auto ms =
+        std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() % 1000;
+    std::tm tm{};
+    ::gmtime_r(&t, &tm);
+    char buf[64];
+    std::strftime(buf, sizeof buf, "%Y%m%dT%H%M%S", &tm);
+    std::ostringstream name;
+    name << "gen-" << buf << '.' << (ms < 100 ? (ms < 10 ? "00" : "0") : "") << ms << "-" << ::getpid();
+    return name.str();
+}
+
+void sync_tree(const fs::path& dir) {
+    for (const auto& entry : fs::recursive_directory_iterator(dir)) {
+        if (entry.is_regular_file()) fsync_path(entry.path(), false);
+    }
+    fsync_path(dir, true);
+}
+
+void publish_generation(const fs::path& index_dir, const std::string& generation) {
+    const fs::path tmp = index_dir / (std::string(kStub) + ".tmp");
+    {
+        std::ofstream out(tmp, std::ios::trunc);
+        out << "auto " << generation << "\n";
+        out.flush();
+        if (!out) throw Error(tmp.string() + ": cannot write the index stub");
+    }
+    fsync_path(tmp, false);
+    if (::rename(tmp.c_str(), (index_dir / kStub).c_str()) != 0) {
+        throw Error((index_dir / kStub).string() + ": cannot replace the index stub: " +
+                    std::strerror(errno));
+    }
+    fsync_path(index_dir, true);
+}
+
+std::vector<std::string> remove_old_generations(const fs::path& index_dir, std::size_t keep_previous) {
+    std::vector<std::string> removed;
+    const std::optional<std::string> live = live_generation(index_dir);
+    std::vector<std::string> others;
+    std::error_code ec;
+    for (const auto& entry : fs::directory_iterator(index_dir, ec)) {
+        const std::string name = entry.path().filename().string();
+        if (name.starts_with("gen-") && entry.is_directory() && name != live) others.push_back(name);
+    }
+    // Names sort by creation time; keep the newest ones.
+    std::sort(others.begin(), others.end());
+    const std::size_t remove_count = others.size() > keep_previous ? others.size() - keep_previous : 0;
+    for (std::size_t i = 0; i < remove_count; ++i) {
+        fs::remove_all(index_dir / others[i], ec);
+        if (!ec) removed.push_back(others[i]);
+    }
+    fs::remove(index_dir / (std::string(kStub) + ".tmp"), ec);
+    return removed;
+}
+
+}  // namespace talksearch

@@ -1,0 +1,243 @@
+#include "indexer/index_writer.h"
+
+#include <xapian.h>
+
+#include <cstdlib>
+#include <unordered_map>
+
+#include "core/error.h"
+#include "core/language.h"
+#include "core/schema.h"
+#include "core/text.h"
+#include "indexer/matching.h"
+
+namespace talksearch {
+
+namespace sc = schema;
+
+namespace {
+
+std::uint64_t fnv1a64(std::string_view s, std::uint64_t h = 0xcbf29ce484222325ULL) {
+    for (char c : s) {
+        h ^= static_cast<unsigned char>(c);
+        h *= 0x100000001b3ULL;
+    }
+    return h;
+}
+
+std::string hex64(std::uint64_t v) {
+    static constexpr char kHex[] = "0123456789abcdef";
+    std::string s(16, '0');
+    for (int i = 15; i >= 0; --i, v >>= 4) s[static_cast<std::size_t>(i)] = kHex[v & 0xF];
+    return s;
+}
+
+std::string date_compact(const std::string& recorded) {
+    if (recorded.size() != 10) return {};
+    return recorded.substr(0, 4) + recorded.substr(5, 2) + recorded.substr(8, 2);
+}
+
+}  // namespace
+
+struct IndexWriter::Impl {
+    Xapian::WritableDatabase db;
+    WriterOptions options;
+    Xapian::TermGenerator termgen;
+    std::unordered_map<std::string, Xapian::Stem> stemmers;
+    std::size_t pending_documents = 0;
+    std::size_t pending_text = 0;
+    std::string dir;
+
+    const Xapian::Stem& stemmer(const std::string& language) {
+        auto it = stemmers.find(language);
+        if (it == stemmers.end()) {
+            it = stemmers.emplace(language, Xapian::Stem(std::string(stemmer_for_language(language))))
+                     .first;
+        }
+        return it->second;
+    }
+
+    Xapian::Document build(const Talk& talk, std::size_t& text_bytes);
+};
+
+Xapian::Document IndexWriter::Impl::build(const Talk& talk, std::size_t& text_bytes) {
+    Xapian::Document doc;
+    termgen.set_document(doc);
+    termgen.set_termpos(0);
+    termgen.set_stemming_strategy(Xapian::TermGenerator::STEM_SOME);
+
+    // ---- The transcript: positions 1.. in track order ----
+    sc::TimeMap map;
+    std::string cue_text;
+    bool first_track = true;
+    for (const Track& track : talk.tracks) {
+        if (!track.indexed) continue;
+        if (!first_track) termgen.increase_termpos(sc::kTrackGap);
+        first_track = false;
+        termgen.set_stemmer(stemmer(track.language));
+        sc::TimedTrack timed;
+        timed.language = track.language;
+        timed.kind = track.kind;
+        std::unordered_map<std::string, std::uint32_t> speaker_index;
+        timed.cues.reserve(track.captions.cues.size());
+        for (const Cue& cue : track.captions.cues) {
+            sc::TimedCue tc;
+            tc.start_ms = cue.start_ms;
+            tc.end_ms = cue.end_ms;
+            const Xapian::termpos before = termgen.get_termpos();
+            termgen.index_text(cue.text);
+            const Xapian::termpos after = termgen.get_termpos();
+            tc.first_position = before + 1;
+            tc.word_count = after - before;
+            tc.text_offset = static_cast<std::uint32_t>(cue_text.size());
+            tc.text_length = static_cast<std::uint32_t>(cue.text.size());
+            cue_text += cue.text;
+            if (!cue.speaker.empty()) {
+                auto [it, inserted] = speaker_index.emplace(
+                    cue.speaker, static_cast<std::uint32_t>(timed.speakers.size() + 1));
+                if (inserted) timed.speakers.push_back(cue.speaker);
+                tc.speaker = it->second;
+            }
+            timed.cues.push_back(tc);
+        }
+        map.tracks.push_back(std::move(timed));
+    }
+    text_bytes = cue_text.size();
+
+    // ---- Metadata: prefixed fields, and unprefixed copies weighted above
+    // spoken words, at positions no cue can hold ----
+    termgen.set_stemmer(stemmer(talk.language.empty() ? std::string("en") : talk.language));
+    termgen.set_termpos(sc::kMetadataPositionBase);
+    auto field = [&](const std::string& text, unsigned weight, std::string_view prefix) {
+        if (text.empty()) return;
+        termgen.index_text(text, 1, std::string(prefix));
+        termgen.increase_termpos(sc::kTrackGap);
+        if (weight > 0) {
+            termgen.index_text(text, weight);
+            termgen.increase_termpos(sc::kTrackGap);
+        }
+    };
+    field(talk.title, options.weights.title, sc::kTitle);
+    for (const std::string& s : talk.speakers) field(s, options.weights.speakers, sc::kSpeaker);
+    for (const std::string& t : talk.tags) field(t, options.weights.tags, sc::kTag);
+    field(talk.summary, options.weights.description, sc::kDescription);
+    field(talk.description, options.weights.description, sc::kDescription);
+
+    // ---- Boolean filter terms: every one validated by make_term ----
+    doc.add_boolean_term(sc::make_term(sc::kId, talk_id(talk)));
+    doc.add_boolean_term(sc::make_term(sc::kEvent, talk.event));
+    doc.add_boolean_term(sc::make_term(
+        sc::kOrigin, talk.origin == TalkOrigin::kPyvideo ? "pyvideo" : "captions"));
+    if (auto year = talk_year(talk)) {
+        doc.add_boolean_term(sc::make_term(sc::kYear, std::to_string(*year)));
+        doc.add_value(sc::kSlotYear, Xapian::sortable_serialise(*year));
+    }
+    if (const std::string d = date_compact(talk.recorded); !d.empty()) {
+        doc.add_boolean_term(sc::make_term(sc::kDate, d));
+        doc.add_value(sc::kSlotDate, d);
+    }
+    if (!talk.language.empty()) doc.add_boolean_term(sc::make_term(sc::kLanguage, talk.language));
+    bool any_indexed = false;
+    for (const Track& t : talk.tracks) {
+        if (!t.indexed) continue;
+        any_indexed = true;
+        doc.add_boolean_term(sc::make_term(sc::kLanguage, t.language));
+        doc.add_boolean_term(sc::make_term(sc::kCaptions, caption_kind_name(t.kind)));
+        if (!t.captions.suspect.empty()) doc.add_boolean_term(sc::make_term(sc::kSuspect, "loop"));
+    }
+    if (!any_indexed) doc.add_boolean_term(sc::make_term(sc::kCaptions, sc::kCaptionsNone));
+    std::string speakers_joined;
+    for (const std::string& s : talk.speakers) {
+        doc.add_boolean_term(sc::make_term(sc::kSpeakerExact, fold_case(s)));
+        if (!speakers_joined.empty()) speakers_joined += '\x1f';
+        speakers_joined += s;
+    }
+    for (const std::string& t : talk.tags) {
+        doc.add_boolean_term(sc::make_term(sc::kTagExact, fold_case(t)));
+    }
+    std::string first_youtube;
+    for (const VideoSource& v : talk.videos) {
+        if (auto id = youtube_id_from_url(v.url)) {
+            doc.add_boolean_term(sc::make_term(sc::kYoutube, *id));
+            if (first_youtube.empty()) first_youtube = *id;
+        }
+    }
+
+    // ---- Values ----
+    if (talk.duration_s) {
+        doc.add_value(sc::kSlotDuration, Xapian::sortable_serialise(static_cast<double>(*talk.duration_s)));
+    }
+    doc.add_value(sc::kSlotEvent, talk.event);
+    if (!talk.language.empty()) doc.add_value(sc::kSlotLanguage, talk.language);
+    if (!speakers_joined.empty()) doc.add_value(sc::kSlotSpeakers, speakers_joined);
+    if (!map.tracks.empty()) {
+        doc.add_value(sc::kSlotTimeMap, sc::encode_time_map(map));
+        doc.add_value(sc::kSlotCueText, cue_text);
+    }
+    doc.add_value(sc::kSlotCaptionKind,
+                  any_indexed ? std::string(caption_kind_name(talk.tracks.front().kind))
+                              : std::string(sc::kCaptionsNone));
+    if (!first_youtube.empty()) doc.add_value(sc::kSlotYoutubeId, first_youtube);
+
+    std::string data = sc::encode_document_data(talk);
+    doc.add_value(sc::kSlotContentHash, hex64(fnv1a64(cue_text, fnv1a64(data))));
+    doc.set_data(std::move(data));
+    return doc;
+}
+
+IndexWriter::IndexWriter(const std::filesystem::path& dir, WriterOptions options)
+    : impl_(std::make_unique<Impl>()) {
+    impl_->options = options;
+    impl_->dir = dir.string();
+    // We commit in batches ourselves; keep Xapian's own auto-commit out of the way.
+    ::setenv("XAPIAN_FLUSH_THRESHOLD", "1000000", 1);
+    try {
+        impl_->db = Xapian::WritableDatabase(dir.string(), Xapian::DB_CREATE_OR_OPEN);
+    } catch (const Xapian::DatabaseLockError& e) {
+        throw Error(dir.string() + ": locked by another writer (" + e.get_msg() + ")");
+    } catch (const Xapian::Error& e) {
+        throw Error(dir.string() + ": cannot open for writing: " + e.get_description());
+    }
+}
+
+IndexWriter::~IndexWriter() = default;
+
+void IndexWriter::add(const Talk& talk) {
+    std::size_t text_bytes = 0;
+    Xapian::Document doc = impl_->build(talk, text_bytes);
+    const std::string id_term = schema::make_term(schema::kId, talk_id(talk));
+    try {
+        impl_->db.replace_document(id_term, doc);
+    } catch (const Xapian::Error& e) {
+        throw Error(impl_->dir + ": writing talk " + talk_id(talk) + ": " + e.get_description());
+    }
+    ++impl_->pending_documents;
+    impl_->pending_text += text_bytes;
+    if (impl_->pending_documents >= impl_->options.batch_documents ||
+        impl_->pending_text >= impl_->options.batch_text_bytes) {
+        commit();
+    }
+}
+
+void IndexWriter::remove(const std::string& id) {
+    try {
+        impl_->db.delete_document(schema::make_term(schema::kId, id));
+    } catch (const Xapian::Error& e) {
+        throw Error(impl_->dir + ": deleting talk " + id + ": " + e.get_description());
+    }
+    ++impl_->pending_documents;
+}
+
+void IndexWriter::commit() {
+    try {
+        impl_->db.commit();
+    } catch (const Xapian::Error& e) {
+        throw Error(impl_->dir + ": commit failed: " + e.get_description());
+    }
+    impl_->pending_documents = 0;
+    impl_->pending_text = 0;
+}
+
+std::uint64_t IndexWriter::document_count() const { return impl_->db.get_doccount(); }
+
+}  // namespace talksearch

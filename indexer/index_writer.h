@@ -1,0 +1,63 @@
+// Writing talks into a Xapian database: one document per talk.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <string>
+
+#include "core/talk.h"
+
+namespace talksearch {
+
+/// How much a metadata word counts, relative to one spoken word, when it is
+/// indexed unprefixed (so that a plain query matches it). See docs/DESIGN.md.
+struct FieldWeights {
+    unsigned title = 6;
+    unsigned speakers = 4;
+    unsigned tags = 3;
+    unsigned description = 1;
+};
+
+/// Options for an IndexWriter.
+struct WriterOptions {
+    FieldWeights weights;
+    /// Commit after this many documents or this much transcript text,
+    /// whichever comes first: small batches suit ~50 KB documents.
+    std::size_t batch_documents = 2000;
+    std::size_t batch_text_bytes = 8 * 1024 * 1024;
+};
+
+/// Owns a writable Xapian database. Not thread-safe. The destructor does not
+/// commit: call commit() explicitly (Xapian's destructor swallows errors).
+class IndexWriter {
+   public:
+    /// Creates (or opens) the database in `dir`. Throws Error naming `dir`
+    /// when it cannot, including "locked" when another writer holds it.
+    explicit IndexWriter(const std::filesystem::path& dir, WriterOptions options = {});
+    ~IndexWriter();
+    IndexWriter(const IndexWriter&) = delete;
+    IndexWriter& operator=(const IndexWriter&) = delete;
+
+    /// Adds or replaces (by the talk's id term) one talk. Every term is
+    /// validated before Xapian sees it, so one bad talk never loses the
+    /// batch. Commits when the batch is full. Throws Error on a Xapian error:
+    /// the uncommitted batch is then lost and the database must not be
+    /// published.
+    void add(const Talk& talk);
+
+    /// Deletes the talk with this id, if present.
+    void remove(const std::string& talk_id);
+
+    /// Makes everything added so far durable. Throws Error on failure.
+    void commit();
+
+    /// Documents in the database (committed or not).
+    std::uint64_t document_count() const;
+
+   private:
+    struct Impl;
+    std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace talksearch
