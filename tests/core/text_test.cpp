@@ -1,0 +1,46 @@
+#include <catch2/catch.hpp>
+
+#include "core/text.h"
+
+using namespace talksearch;
+
+TEST_CASE("sanitize_utf8 replaces each invalid sequence and NUL with U+FFFD", "[text]") {
+    CHECK(sanitize_utf8("caf\xC3\xA9") == "caf\xC3\xA9");
+    CHECK(sanitize_utf8("a\xC3\x28") == "a\xEF\xBF\xBD(");
+    CHECK(sanitize_utf8(std::string_view("a\0b", 3)) == "a\xEF\xBF\xBD" "b");
+    CHECK(sanitize_utf8("\xED\xA0\x80") == "\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD");  // a surrogate
+    CHECK(sanitize_utf8("\xFF") == "\xEF\xBF\xBD");
+    CHECK(sanitize_utf8("\xE2\x82") == "\xEF\xBF\xBD");  // truncated: one maximal subpart
+    CHECK(is_valid_utf8(sanitize_utf8("\xC0\xAF\xF5\x80")));
+}
+
+TEST_CASE("to_nfc composes decomposed titles", "[text]") {
+    // "Café" written with a combining acute accent.
+    CHECK(to_nfc("Cafe\xCC\x81") == "Caf\xC3\xA9");
+    CHECK(to_nfc("plain ascii") == "plain ascii");
+}
+
+TEST_CASE("fold_case lower-cases names beyond ASCII", "[text]") {
+    CHECK(fold_case("Łukasz LANGA") == "łukasz langa");
+}
+
+TEST_CASE("decode_html_entities decodes named and numeric references and keeps stray ampersands",
+          "[text]") {
+    CHECK(decode_html_entities("Tom &amp; Jerry &lt;3 &#233;&#x1F600; &nbsp;") ==
+          "Tom & Jerry <3 \xC3\xA9\xF0\x9F\x98\x80 \xC2\xA0");
+    CHECK(decode_html_entities("AT&T & co &unknown;") == "AT&T & co &unknown;");
+}
+
+TEST_CASE("html_escape escapes quotes as well as angle brackets", "[text]") {
+    CHECK(html_escape("<img src=x onerror=\"a('b')\">&") ==
+          "&lt;img src=x onerror=&quot;a(&#39;b&#39;)&quot;&gt;&amp;");
+}
+
+TEST_CASE("json_string escapes control characters and line separators", "[text]") {
+    CHECK(json_string("a\"b\\c\nd\x01") == "\"a\\\"b\\\\c\\nd\\u0001\"");
+    CHECK(json_string("x\xE2\x80\xA8y") == "\"x\\u2028y\"");
+}
+
+TEST_CASE("collapse_whitespace joins lines with single spaces", "[text]") {
+    CHECK(collapse_whitespace("  two\n lines\t here ") == "two lines here");
+}

@@ -1,0 +1,228 @@
+// End-to-end tests of talksearch-index: the real binary on real files.
+#include <fcntl.h>
+#include <simdjson.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include <catch2/catch.hpp>
+#include <chrono>
+#include <filesystem>
+#include <regex>
+
+#include "tests/support/process.h"
+#include "tests/support/shared.h"
+
+namespace fs = std::filesystem;
+using talksearch::test::ProcessResult;
+using talksearch::test::run_process;
+using talksearch::test::TempDir;
+
+namespace {
+
+const fs::path kSource = TALKSEARCH_SOURCE_DIR;
+const fs::path kTestData = TALKSEARCH_TEST_DATA;
+
+ProcessResult index_tool(std::vector<std::string> args) {
+    args.insert(args.begin(), TALKSEARCH_INDEX_BIN);
+    return run_process(args);
+}
+
+// The stats of an index as parsed JSON.
+struct Stats {
+    std::int64_t talks = -1;
+    std::int64_t with_captions = -1;
+    std::int64_t human = -1;
+    std::int64_t machine = -1;
+    std::int64_t loops = -1;
+    std::int64_t bytes = -1;
+    std::string generation;
+    std::map<std::string, std::int64_t> events;
+};
+
+Stats stats_of(const fs::path& index) {
+    const ProcessResult r = index_tool({"stats", "--index", index.string(), "--format", "json"});
+    REQUIRE(r.exit_code == 0);
+    simdjson::dom::parser parser;
+    simdjson::dom::element doc = parser.parse(simdjson::padded_string(r.out));
+    Stats s;
+    s.talks = doc["talks"].get_int64();
+    s.with_captions = doc["talks_with_captions"].get_int64();
+    s.human = doc["talks_human_captions"].get_int64();
+    s.machine = doc["talks_machine_captions"].get_int64();
+    s.loops = doc["talks_with_suspect_loops"].get_int64();
+    s.bytes = doc["bytes"].get_int64();
+    s.generation = std::string(doc["generation"].get_string().value());
+    for (auto [k, v] : doc["events"].get_object()) s.events[std::string(k)] = v.get_int64();
+    return s;
+}
+
+std::size_t count_files(const fs::path& root, const std::string& ext) {
+    std::size_t n = 0;
+    for (const auto& e : fs::recursive_directory_iterator(root)) {
+        if (e.is_regular_file() && e.path().extension() == ext) ++n;
+    }
+    return n;
+}
+
+std::size_t count_lines_containing(const std::string& text, const std::string& needle) {
+    std::size_t n = 0, pos = 0;
+    while ((pos = text.find(needle, pos)) != std::string::npos) {
+        ++n;
+        pos += needle.size();
+    }
+    return n;
+}
+
+}  // namespace
+
+TEST_CASE("talksearch-index build indexes every sample talk and stats reports them", "[e2e][build]") {
+    TempDir tmp;
+    const fs::path index = tmp.path() / "index";
+    const ProcessResult r = index_tool({"build", "--talks", (kSource / "data/talks").string(), "--captions",
+                                        (kSource / "data/captions").string(), "--index", index.string()});
+    INFO(r.err);
+    REQUIRE(r.exit_code == 0);
+    CHECK_THAT(r.out, Catch::Matches("indexed \\d+ talks .*s\\n"));
+
+    const std::size_t talk_files = count_files(kSource / "data/talks", ".json") -
+                                   static_cast<std::size_t>(std::distance(
+                                       fs::directory_iterator(kSource / "data/talks"), fs::directory_iterator()));
+    const Stats s = stats_of(index);
+    // Every talk file, plus the one caption file that matches no talk.
+    CHECK(s.talks == static_cast<std::int64_t>(talk_files) + 1);
+    CHECK(s.with_captions == static_cast<std::int64_t>(count_files(kSource / "data/captions", ".vtt") +
+                                                        count_files(kSource / "data/captions", ".srt")));
+    CHECK(s.loops >= 1);
+    CHECK(s.bytes > 0);
+}
+
+TEST_CASE("a broken talk file and a non-caption file are reported and the rest indexed with exit 1",
+          "[e2e][build]") {
+    TempDir tmp;
+    const fs::path index = tmp.path() / "index";
+    const ProcessResult r =
+        index_tool({"build", "--talks", (kTestData / "broken-catalogue").string(), "--captions",
+                    (kTestData / "broken-captions").string(), "--index", index.string()});
+    CHECK(r.exit_code == 1);
+    // Each skipped file is named with the reason, one line each.
+    CHECK_THAT(r.err, Catch::Contains("broken-catalogue/") && Catch::Contains("skipped"));
+    CHECK_THAT(r.err, Catch::Contains("garbage.srt") && Catch::Contains("not a"));
+    CHECK_THAT(r.out, Catch::Contains("skipped 2"));
+    const Stats s = stats_of(index);
+    CHECK(s.talks == 2);
+    CHECK(s.with_captions == 1);
+}
+
+TEST_CASE("a build whose sources are missing fails with exit 2 and leaves the live index as it was",
+          "[e2e][build]") {
+    TempDir tmp;
+    const fs::path index = tmp.path() / "index";
+    REQUIRE(index_tool({"build", "--talks", (kSource / "data/talks").string(), "--index", index.string()})
+                .exit_code == 0);
+    const Stats before = stats_of(index);
+    const ProcessResult r =
+        index_tool({"build", "--talks", (tmp.path() / "no-such-folder").string(), "--index", index.string()});
+    CHECK(r.exit_code == 2);
+    CHECK_THAT(r.err, Catch::Contains("no-such-folder"));
+    const Stats after = stats_of(index);
+    CHECK(after.generation == before.generation);
+    CHECK(after.talks == before.talks);
+}
+
+TEST_CASE("a second writer exits 75 naming the running one", "[e2e][build]") {
+    TempDir tmp;
+    const fs::path index = tmp.path() / "index";
+    fs::create_directories(index);
+    const int fd = ::open((index / ".lock").c_str(), O_RDWR | O_CREAT, 0644);
+    REQUIRE(fd >= 0);
+    REQUIRE(::flock(fd, LOCK_EX | LOCK_NB) == 0);
+    REQUIRE(::write(fd, "4242\n", 5) == 5);
+    const ProcessResult r = index_tool({"build", "--talks", (kSource / "data/talks").string(), "--index",
+                                        index.string()});
+    ::close(fd);
+    CHECK(r.exit_code == 75);
+    CHECK_THAT(r.err, Catch::Contains("another talksearch-index is running") && Catch::Contains("4242"));
+    CHECK_FALSE(fs::exists(index / "XAPIANDB"));
+}
+
+TEST_CASE("a rebuild publishes a new generation and removes all but the previous one", "[e2e][build]") {
+    TempDir tmp;
+    const fs::path index = tmp.path() / "index";
+    std::vector<std::string> generations;
+    for (int i = 0; i < 3; ++i) {
+        REQUIRE(index_tool({"build", "--talks", (kSource / "data/talks").string(), "--index", index.string()})
+                    .exit_code == 0);
+        generations.push_back(stats_of(index).generation);
+    }
+    CHECK(generations[0] != generations[1]);
+    CHECK(generations[1] != generations[2]);
+    CHECK_FALSE(fs::exists(index / generations[0]));
+    CHECK(fs::exists(index / generations[1]));
+    CHECK(fs::exists(index / generations[2]));
+}
+
+TEST_CASE("talksearch-index captions prints cleaned cues as JSON lines", "[e2e][captions]") {
+    TempDir tmp;
+    const fs::path vtt = tmp.path() / "talk.en.vtt";
+    talksearch::test::write_file(vtt,
+                                 "WEBVTT\n\n00:00:01.000 --> 00:00:02.500\n<v Ada>Hello &amp; welcome\n\n"
+                                 "00:00:02.500 --> 00:00:04.000\nThank you.\n\n"
+                                 "00:00:04.000 --> 00:00:05.000\nThank you.\n\n"
+                                 "00:00:05.000 --> 00:00:06.000\nThank you.\n");
+    const ProcessResult r = index_tool({"captions", vtt.string(), "--format", "json"});
+    REQUIRE(r.exit_code == 0);
+    CHECK(r.out ==
+          "{\"start_ms\":1000,\"end_ms\":2500,\"speaker\":\"Ada\",\"text\":\"Hello & welcome\"}\n"
+          "{\"start_ms\":2500,\"end_ms\":4000,\"speaker\":null,\"text\":\"Thank you.\"}\n");
+    const ProcessResult raw = index_tool({"captions", vtt.string(), "--format", "json", "--raw"});
+    CHECK(count_lines_containing(raw.out, "Thank you.") == 3);
+}
+
+TEST_CASE("talksearch-index captions refuses a file that is not a caption file", "[e2e][captions]") {
+    TempDir tmp;
+    const fs::path txt = tmp.path() / "notes.srt";
+    talksearch::test::write_file(txt, "Just some notes.\nNo timings here.\n");
+    const ProcessResult r = index_tool({"captions", txt.string()});
+    CHECK(r.exit_code != 0);
+    CHECK_THAT(r.err, Catch::Contains("notes.srt") && Catch::Contains("not a"));
+    CHECK(r.out.empty());
+}
+
+TEST_CASE("talksearch-index captions prints a Whisper repetition loop once", "[e2e][captions][shared]") {
+    const fs::path file = talksearch::test::shared_path("corpus/pycon-captions/whisper/YWFbR8mTcAY.en.srt");
+    TALKSEARCH_SKIP_WITHOUT(file);
+    const ProcessResult raw = index_tool({"captions", file.string(), "--format", "json", "--raw"});
+    REQUIRE(raw.exit_code == 0);
+    REQUIRE(count_lines_containing(raw.out, "\"Thank you.\"") > 12000);
+    const ProcessResult r = index_tool({"captions", file.string(), "--format", "json"});
+    REQUIRE(r.exit_code == 0);
+    CHECK(count_lines_containing(r.out, "\"Thank you.\"") < 10);
+    CHECK_THAT(r.err, Catch::Contains("repetition loop collapsed"));
+}
+
+TEST_CASE("the real catalogue and pycon captions build in under 60 s with human tracks preferred",
+          "[e2e][build][shared]") {
+    const fs::path talks = talksearch::test::shared_path("corpus/pyvideo-data");
+    const fs::path captions = talksearch::test::shared_path("corpus/pycon-captions");
+    TALKSEARCH_SKIP_WITHOUT(talks);
+    TALKSEARCH_SKIP_WITHOUT(captions);
+    TempDir tmp;
+    const fs::path index = tmp.path() / "index";
+    const auto started = std::chrono::steady_clock::now();
+    const ProcessResult r =
+        index_tool({"build", "--talks", talks.string(), "--captions", captions.string(), "--manifest",
+                    (captions / "manifest.json").string(), "--index", index.string()});
+    const double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    INFO(r.out);
+    INFO(r.err.substr(0, 4000));
+    CHECK(r.exit_code <= 1);
+    CHECK(seconds < 60.0);
+    const Stats s = stats_of(index);
+    CHECK(s.talks >= 21000);
+    // 512 Whisper files; two of them are the recording of two catalogue talks each.
+    CHECK(s.with_captions == 514);
+    CHECK(s.human == 29);
+    CHECK(s.machine == 514 - 29);
+    CHECK(s.loops >= 150);
+}
