@@ -14,10 +14,10 @@ namespace talksearch {
 struct Cue {
     std::int64_t start_ms = 0;
     std::int64_t end_ms = 0;
-    std::string id;       ///< the cue identifier line, if any (WebVTT ids, SRT index)
-    std::string raw;      ///< the cue payload as written, lines joined by '\n'
-    std::string text;     ///< plain text: tags and settings removed, entities decoded
-    std::string speaker;  ///< from a WebVTT `<v Name>` span; empty when none
+    std::string id;          ///< the cue identifier line, if any (WebVTT ids, SRT index)
+    std::string raw;         ///< the cue payload as written, lines joined by '\n'
+    std::string text;        ///< plain text: tags and settings removed, entities decoded
+    std::string speaker;     ///< from a WebVTT `<v Name>` span; empty when none
     std::uint32_t line = 0;  ///< 1-based line of the cue's timing line
 };
 

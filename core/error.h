@@ -10,20 +10,19 @@ namespace talksearch {
 /// A unit of work (a file, a run, a request) that cannot go on. The message
 /// names the file, field or value at fault; callers add context and report it.
 class Error : public std::runtime_error {
-   public:
+  public:
     using std::runtime_error::runtime_error;
 };
 
 /// Input that is not in the expected format at all (e.g. a file whose first
 /// line is not a WebVTT signature). `line` is 1-based, 0 when unknown.
 class ParseError : public Error {
-   public:
-    ParseError(std::uint32_t line, const std::string& message)
-        : Error(message), line_(line) {}
+  public:
+    ParseError(std::uint32_t line, const std::string& message) : Error(message), line_(line) {}
     /// The 1-based line the problem was found on, or 0 when it has none.
     std::uint32_t line() const noexcept { return line_; }
 
-   private:
+  private:
     std::uint32_t line_;
 };
 

@@ -10,7 +10,8 @@ namespace talksearch {
 /// when there is no home. Pure: the callers pass getenv()'s results.
 inline std::string default_index_path(const char* env_index, const char* home) {
     if (env_index != nullptr && *env_index != '\0') return env_index;
-    if (home != nullptr && *home != '\0') return std::string(home) + "/.local/share/talksearch/index";
+    if (home != nullptr && *home != '\0')
+        return std::string(home) + "/.local/share/talksearch/index";
     return "index";
 }
 

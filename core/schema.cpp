@@ -36,7 +36,7 @@ void put_string(std::string& out, std::string_view s) {
 }
 
 class Reader {
-   public:
+  public:
     explicit Reader(std::string_view bytes) : bytes_(bytes) {}
 
     std::uint64_t varint() {
@@ -67,7 +67,7 @@ class Reader {
     }
     bool at_end() const { return pos_ == bytes_.size(); }
 
-   private:
+  private:
     std::string_view bytes_;
     std::size_t pos_ = 0;
 };
@@ -186,10 +186,9 @@ std::optional<CueRef> find_cue(const TimeMap& map, std::uint32_t position) {
         const auto& cues = map.tracks[t].cues;
         if (cues.empty()) continue;
         // The last cue whose first position is <= position.
-        auto it = std::upper_bound(cues.begin(), cues.end(), position,
-                                   [](std::uint32_t p, const TimedCue& c) {
-                                       return p < c.first_position;
-                                   });
+        auto it = std::upper_bound(
+            cues.begin(), cues.end(), position,
+            [](std::uint32_t p, const TimedCue& c) { return p < c.first_position; });
         if (it == cues.begin()) continue;
         --it;
         if (position < it->first_position + it->word_count) {

@@ -14,10 +14,9 @@ namespace talksearch::schema {
 
 // ---- Term prefixes (Xapian Omega's conventions; X... are our own) ----------
 // Free-text fields (stemmed, with positions):
-inline constexpr std::string_view kTitle = "S";         ///< title words
-inline constexpr std::string_view kSpeaker = "A";       ///< speaker name words
-inline constexpr std::string_view kTag = "K";           ///< tag words
-inline constexpr std::string_view kDescription = "XD";  ///< summary + description words
+inline constexpr std::string_view kTitle = "S";    ///< title words
+inline constexpr std::string_view kSpeaker = "A";  ///< speaker name words
+inline constexpr std::string_view kTag = "K";      ///< tag words
 // Boolean filter terms (exact, not stemmed):
 inline constexpr std::string_view kId = "Q";             ///< "event/slug" (hashed if long)
 inline constexpr std::string_view kEvent = "XE";         ///< event slug: XEpycon-us-2014
@@ -36,17 +35,17 @@ inline constexpr std::string_view kCaptionsNone = "none";
 
 // ---- Value slots -------------------------------------------------------------
 enum Slot : unsigned {
-    kSlotDate = 0,         ///< "YYYYMMDD" (sorts as a string); empty when unknown
-    kSlotYear = 1,         ///< Xapian::sortable_serialise(year), for year ranges
-    kSlotDuration = 2,     ///< sortable_serialise(seconds)
-    kSlotEvent = 3,        ///< event slug (facets)
-    kSlotLanguage = 4,     ///< talk language tag (facets)
-    kSlotSpeakers = 5,     ///< speaker names joined by '\x1f' (facets)
-    kSlotTimeMap = 6,      ///< the position-to-time table (encode_time_map)
-    kSlotCueText = 7,      ///< every cue's plain text, concatenated (offsets in the time map)
-    kSlotCaptionKind = 8,  ///< "human", "machine" or "none"
-    kSlotYoutubeId = 9,    ///< first YouTube id (collapsing duplicates)
-    kSlotContentHash = 10, ///< hash of metadata + caption bytes (incremental updates)
+    kSlotDate = 0,          ///< "YYYYMMDD" (sorts as a string); empty when unknown
+    kSlotYear = 1,          ///< Xapian::sortable_serialise(year), for year ranges
+    kSlotDuration = 2,      ///< sortable_serialise(seconds)
+    kSlotEvent = 3,         ///< event slug (facets)
+    kSlotLanguage = 4,      ///< talk language tag (facets)
+    kSlotSpeakers = 5,      ///< speaker names joined by '\x1f' (facets)
+    kSlotTimeMap = 6,       ///< the position-to-time table (encode_time_map)
+    kSlotCueText = 7,       ///< every cue's plain text, concatenated (offsets in the time map)
+    kSlotCaptionKind = 8,   ///< "human", "machine" or "none"
+    kSlotYoutubeId = 9,     ///< first YouTube id (collapsing duplicates)
+    kSlotContentHash = 10,  ///< hash of metadata + caption bytes (incremental updates)
 };
 
 // ---- Positions ---------------------------------------------------------------
@@ -74,7 +73,7 @@ struct TimedCue {
     std::uint32_t word_count = 0;      ///< positions the cue's words took
     std::uint32_t text_offset = 0;     ///< byte offset of the cue's text in the cue-text slot
     std::uint32_t text_length = 0;
-    std::uint32_t speaker = 0;         ///< index into TimedTrack::speakers + 1; 0 = none
+    std::uint32_t speaker = 0;  ///< index into TimedTrack::speakers + 1; 0 = none
 };
 
 /// One indexed caption track.

@@ -55,13 +55,13 @@ struct Talk {
     std::string event_title;  ///< category.json `title`, e.g. "PyCon US 2014"
     std::string slug;         ///< e.g. "advanced-methods-for-creat"
 
-    std::string title;        ///< NFC-normalised
+    std::string title;  ///< NFC-normalised
     std::vector<std::string> speakers;
     std::vector<std::string> tags;
-    std::string summary;      ///< may be empty
-    std::string description;  ///< may be empty (null in the file)
-    std::string language;     ///< BCP 47 primary tag ("en"); empty when unknown
-    std::string recorded;     ///< "YYYY-MM-DD", empty when unknown
+    std::string summary;                     ///< may be empty
+    std::string description;                 ///< may be empty (null in the file)
+    std::string language;                    ///< BCP 47 primary tag ("en"); empty when unknown
+    std::string recorded;                    ///< "YYYY-MM-DD", empty when unknown
     std::optional<std::int64_t> duration_s;  ///< seconds, after unit repair
     std::vector<VideoSource> videos;
     std::vector<RelatedUrl> related_urls;

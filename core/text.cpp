@@ -69,38 +69,129 @@ struct NamedEntity {
 // The named references that caption files use in practice, plus HTML's
 // Latin-1 set. Sorted by name for binary search.
 constexpr NamedEntity kEntities[] = {
-    {"AElig", "\xC3\x86"},  {"Aacute", "\xC3\x81"}, {"Acirc", "\xC3\x82"},  {"Agrave", "\xC3\x80"},
-    {"Aring", "\xC3\x85"},  {"Atilde", "\xC3\x83"}, {"Auml", "\xC3\x84"},   {"Ccedil", "\xC3\x87"},
-    {"ETH", "\xC3\x90"},    {"Eacute", "\xC3\x89"}, {"Ecirc", "\xC3\x8A"},  {"Egrave", "\xC3\x88"},
-    {"Euml", "\xC3\x8B"},   {"Iacute", "\xC3\x8D"}, {"Icirc", "\xC3\x8E"},  {"Igrave", "\xC3\x8C"},
-    {"Iuml", "\xC3\x8F"},   {"Ntilde", "\xC3\x91"}, {"Oacute", "\xC3\x93"}, {"Ocirc", "\xC3\x94"},
-    {"Ograve", "\xC3\x92"}, {"Oslash", "\xC3\x98"}, {"Otilde", "\xC3\x95"}, {"Ouml", "\xC3\x96"},
-    {"THORN", "\xC3\x9E"},  {"Uacute", "\xC3\x9A"}, {"Ucirc", "\xC3\x9B"},  {"Ugrave", "\xC3\x99"},
-    {"Uuml", "\xC3\x9C"},   {"Yacute", "\xC3\x9D"}, {"aacute", "\xC3\xA1"}, {"acirc", "\xC3\xA2"},
-    {"acute", "\xC2\xB4"},  {"aelig", "\xC3\xA6"},  {"agrave", "\xC3\xA0"}, {"amp", "&"},
-    {"apos", "'"},          {"aring", "\xC3\xA5"},  {"atilde", "\xC3\xA3"}, {"auml", "\xC3\xA4"},
-    {"bdquo", "\xE2\x80\x9E"}, {"brvbar", "\xC2\xA6"}, {"bull", "\xE2\x80\xA2"},
-    {"ccedil", "\xC3\xA7"}, {"cedil", "\xC2\xB8"},  {"cent", "\xC2\xA2"},   {"copy", "\xC2\xA9"},
-    {"curren", "\xC2\xA4"}, {"dagger", "\xE2\x80\xA0"}, {"deg", "\xC2\xB0"}, {"divide", "\xC3\xB7"},
-    {"eacute", "\xC3\xA9"}, {"ecirc", "\xC3\xAA"},  {"egrave", "\xC3\xA8"}, {"emsp", "\xE2\x80\x83"},
-    {"ensp", "\xE2\x80\x82"}, {"eth", "\xC3\xB0"},  {"euml", "\xC3\xAB"},   {"euro", "\xE2\x82\xAC"},
-    {"frac12", "\xC2\xBD"}, {"frac14", "\xC2\xBC"}, {"frac34", "\xC2\xBE"}, {"gt", ">"},
-    {"hellip", "\xE2\x80\xA6"}, {"iacute", "\xC3\xAD"}, {"icirc", "\xC3\xAE"}, {"iexcl", "\xC2\xA1"},
-    {"igrave", "\xC3\xAC"}, {"iquest", "\xC2\xBF"}, {"iuml", "\xC3\xAF"},   {"laquo", "\xC2\xAB"},
-    {"ldquo", "\xE2\x80\x9C"}, {"lrm", "\xE2\x80\x8E"}, {"lsaquo", "\xE2\x80\xB9"},
-    {"lsquo", "\xE2\x80\x98"}, {"lt", "<"},         {"macr", "\xC2\xAF"},   {"mdash", "\xE2\x80\x94"},
-    {"micro", "\xC2\xB5"},  {"middot", "\xC2\xB7"}, {"nbsp", "\xC2\xA0"},   {"ndash", "\xE2\x80\x93"},
-    {"not", "\xC2\xAC"},    {"ntilde", "\xC3\xB1"}, {"oacute", "\xC3\xB3"}, {"ocirc", "\xC3\xB4"},
-    {"ograve", "\xC3\xB2"}, {"ordf", "\xC2\xAA"},   {"ordm", "\xC2\xBA"},   {"oslash", "\xC3\xB8"},
-    {"otilde", "\xC3\xB5"}, {"ouml", "\xC3\xB6"},   {"para", "\xC2\xB6"},   {"plusmn", "\xC2\xB1"},
-    {"pound", "\xC2\xA3"},  {"quot", "\""},         {"raquo", "\xC2\xBB"},  {"rdquo", "\xE2\x80\x9D"},
-    {"reg", "\xC2\xAE"},    {"rlm", "\xE2\x80\x8F"}, {"rsaquo", "\xE2\x80\xBA"},
-    {"rsquo", "\xE2\x80\x99"}, {"sbquo", "\xE2\x80\x9A"}, {"sect", "\xC2\xA7"}, {"shy", "\xC2\xAD"},
-    {"sup1", "\xC2\xB9"},   {"sup2", "\xC2\xB2"},   {"sup3", "\xC2\xB3"},   {"szlig", "\xC3\x9F"},
-    {"thinsp", "\xE2\x80\x89"}, {"thorn", "\xC3\xBE"}, {"times", "\xC3\x97"}, {"trade", "\xE2\x84\xA2"},
-    {"uacute", "\xC3\xBA"}, {"ucirc", "\xC3\xBB"},  {"ugrave", "\xC3\xB9"}, {"uml", "\xC2\xA8"},
-    {"uuml", "\xC3\xBC"},   {"yacute", "\xC3\xBD"}, {"yen", "\xC2\xA5"},    {"yuml", "\xC3\xBF"},
-    {"zwj", "\xE2\x80\x8D"}, {"zwnj", "\xE2\x80\x8C"},
+    {"AElig", "\xC3\x86"},
+    {"Aacute", "\xC3\x81"},
+    {"Acirc", "\xC3\x82"},
+    {"Agrave", "\xC3\x80"},
+    {"Aring", "\xC3\x85"},
+    {"Atilde", "\xC3\x83"},
+    {"Auml", "\xC3\x84"},
+    {"Ccedil", "\xC3\x87"},
+    {"ETH", "\xC3\x90"},
+    {"Eacute", "\xC3\x89"},
+    {"Ecirc", "\xC3\x8A"},
+    {"Egrave", "\xC3\x88"},
+    {"Euml", "\xC3\x8B"},
+    {"Iacute", "\xC3\x8D"},
+    {"Icirc", "\xC3\x8E"},
+    {"Igrave", "\xC3\x8C"},
+    {"Iuml", "\xC3\x8F"},
+    {"Ntilde", "\xC3\x91"},
+    {"Oacute", "\xC3\x93"},
+    {"Ocirc", "\xC3\x94"},
+    {"Ograve", "\xC3\x92"},
+    {"Oslash", "\xC3\x98"},
+    {"Otilde", "\xC3\x95"},
+    {"Ouml", "\xC3\x96"},
+    {"THORN", "\xC3\x9E"},
+    {"Uacute", "\xC3\x9A"},
+    {"Ucirc", "\xC3\x9B"},
+    {"Ugrave", "\xC3\x99"},
+    {"Uuml", "\xC3\x9C"},
+    {"Yacute", "\xC3\x9D"},
+    {"aacute", "\xC3\xA1"},
+    {"acirc", "\xC3\xA2"},
+    {"acute", "\xC2\xB4"},
+    {"aelig", "\xC3\xA6"},
+    {"agrave", "\xC3\xA0"},
+    {"amp", "&"},
+    {"apos", "'"},
+    {"aring", "\xC3\xA5"},
+    {"atilde", "\xC3\xA3"},
+    {"auml", "\xC3\xA4"},
+    {"bdquo", "\xE2\x80\x9E"},
+    {"brvbar", "\xC2\xA6"},
+    {"bull", "\xE2\x80\xA2"},
+    {"ccedil", "\xC3\xA7"},
+    {"cedil", "\xC2\xB8"},
+    {"cent", "\xC2\xA2"},
+    {"copy", "\xC2\xA9"},
+    {"curren", "\xC2\xA4"},
+    {"dagger", "\xE2\x80\xA0"},
+    {"deg", "\xC2\xB0"},
+    {"divide", "\xC3\xB7"},
+    {"eacute", "\xC3\xA9"},
+    {"ecirc", "\xC3\xAA"},
+    {"egrave", "\xC3\xA8"},
+    {"emsp", "\xE2\x80\x83"},
+    {"ensp", "\xE2\x80\x82"},
+    {"eth", "\xC3\xB0"},
+    {"euml", "\xC3\xAB"},
+    {"euro", "\xE2\x82\xAC"},
+    {"frac12", "\xC2\xBD"},
+    {"frac14", "\xC2\xBC"},
+    {"frac34", "\xC2\xBE"},
+    {"gt", ">"},
+    {"hellip", "\xE2\x80\xA6"},
+    {"iacute", "\xC3\xAD"},
+    {"icirc", "\xC3\xAE"},
+    {"iexcl", "\xC2\xA1"},
+    {"igrave", "\xC3\xAC"},
+    {"iquest", "\xC2\xBF"},
+    {"iuml", "\xC3\xAF"},
+    {"laquo", "\xC2\xAB"},
+    {"ldquo", "\xE2\x80\x9C"},
+    {"lrm", "\xE2\x80\x8E"},
+    {"lsaquo", "\xE2\x80\xB9"},
+    {"lsquo", "\xE2\x80\x98"},
+    {"lt", "<"},
+    {"macr", "\xC2\xAF"},
+    {"mdash", "\xE2\x80\x94"},
+    {"micro", "\xC2\xB5"},
+    {"middot", "\xC2\xB7"},
+    {"nbsp", "\xC2\xA0"},
+    {"ndash", "\xE2\x80\x93"},
+    {"not", "\xC2\xAC"},
+    {"ntilde", "\xC3\xB1"},
+    {"oacute", "\xC3\xB3"},
+    {"ocirc", "\xC3\xB4"},
+    {"ograve", "\xC3\xB2"},
+    {"ordf", "\xC2\xAA"},
+    {"ordm", "\xC2\xBA"},
+    {"oslash", "\xC3\xB8"},
+    {"otilde", "\xC3\xB5"},
+    {"ouml", "\xC3\xB6"},
+    {"para", "\xC2\xB6"},
+    {"plusmn", "\xC2\xB1"},
+    {"pound", "\xC2\xA3"},
+    {"quot", "\""},
+    {"raquo", "\xC2\xBB"},
+    {"rdquo", "\xE2\x80\x9D"},
+    {"reg", "\xC2\xAE"},
+    {"rlm", "\xE2\x80\x8F"},
+    {"rsaquo", "\xE2\x80\xBA"},
+    {"rsquo", "\xE2\x80\x99"},
+    {"sbquo", "\xE2\x80\x9A"},
+    {"sect", "\xC2\xA7"},
+    {"shy", "\xC2\xAD"},
+    {"sup1", "\xC2\xB9"},
+    {"sup2", "\xC2\xB2"},
+    {"sup3", "\xC2\xB3"},
+    {"szlig", "\xC3\x9F"},
+    {"thinsp", "\xE2\x80\x89"},
+    {"thorn", "\xC3\xBE"},
+    {"times", "\xC3\x97"},
+    {"trade", "\xE2\x84\xA2"},
+    {"uacute", "\xC3\xBA"},
+    {"ucirc", "\xC3\xBB"},
+    {"ugrave", "\xC3\xB9"},
+    {"uml", "\xC2\xA8"},
+    {"uuml", "\xC3\xBC"},
+    {"yacute", "\xC3\xBD"},
+    {"yen", "\xC2\xA5"},
+    {"yuml", "\xC3\xBF"},
+    {"zwj", "\xE2\x80\x8D"},
+    {"zwnj", "\xE2\x80\x8C"},
 };
 
 const NamedEntity* find_entity(std::string_view name) {
@@ -293,12 +384,23 @@ std::string html_escape(std::string_view text) {
     out.reserve(text.size() + text.size() / 8);
     for (char c : text) {
         switch (c) {
-            case '&': out += "&amp;"; break;
-            case '<': out += "&lt;"; break;
-            case '>': out += "&gt;"; break;
-            case '"': out += "&quot;"; break;
-            case '\'': out += "&#39;"; break;
-            default: out += c;
+            case '&':
+                out += "&amp;";
+                break;
+            case '<':
+                out += "&lt;";
+                break;
+            case '>':
+                out += "&gt;";
+                break;
+            case '"':
+                out += "&quot;";
+                break;
+            case '\'':
+                out += "&#39;";
+                break;
+            default:
+                out += c;
         }
     }
     return out;
@@ -310,13 +412,27 @@ void append_json_string(std::string& out, std::string_view text) {
     for (std::size_t i = 0; i < text.size(); ++i) {
         const auto c = static_cast<unsigned char>(text[i]);
         switch (c) {
-            case '"': out += "\\\""; break;
-            case '\\': out += "\\\\"; break;
-            case '\n': out += "\\n"; break;
-            case '\r': out += "\\r"; break;
-            case '\t': out += "\\t"; break;
-            case '\b': out += "\\b"; break;
-            case '\f': out += "\\f"; break;
+            case '"':
+                out += "\\\"";
+                break;
+            case '\\':
+                out += "\\\\";
+                break;
+            case '\n':
+                out += "\\n";
+                break;
+            case '\r':
+                out += "\\r";
+                break;
+            case '\t':
+                out += "\\t";
+                break;
+            case '\b':
+                out += "\\b";
+                break;
+            case '\f':
+                out += "\\f";
+                break;
             default:
                 if (c < 0x20 || c == 0x7F) {
                     out += "\\u00";

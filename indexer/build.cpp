@@ -47,7 +47,7 @@ void select_tracks(Talk& talk) {
 }
 
 class GenerationGuard {
-   public:
+  public:
     explicit GenerationGuard(fs::path dir) : dir_(std::move(dir)) {}
     ~GenerationGuard() {
         if (!released_) {
@@ -57,7 +57,7 @@ class GenerationGuard {
     }
     void release() { released_ = true; }
 
-   private:
+  private:
     fs::path dir_;
     bool released_ = false;
 };
@@ -65,8 +65,8 @@ class GenerationGuard {
 }  // namespace
 
 std::size_t BuildReport::skipped() const {
-    return static_cast<std::size_t>(
-        std::count_if(problems.begin(), problems.end(), [](const InputProblem& p) { return p.skipped; }));
+    return static_cast<std::size_t>(std::count_if(problems.begin(), problems.end(),
+                                                  [](const InputProblem& p) { return p.skipped; }));
 }
 
 std::map<std::string, std::size_t> BuildReport::skipped_by_reason() const {
@@ -105,8 +105,8 @@ BuildReport build_index(const BuildOptions& options,
     report.caption_files = files.size();
     MatchResult match = match_captions(talks, files, manifest, options.default_language);
     for (const std::string& w : match.warnings) {
-        report.problems.push_back({w.substr(0, w.find(": ")), 0, w.substr(w.find(": ") + 2),
-                                   "manifest", false});
+        report.problems.push_back(
+            {w.substr(0, w.find(": ")), 0, w.substr(w.find(": ") + 2), "manifest", false});
     }
     report.caption_only_talks = match.new_talks.size();
     for (Talk& t : match.new_talks) talks.push_back(std::move(t));
@@ -146,13 +146,22 @@ BuildReport build_index(const BuildOptions& options,
                     file_used[a->file] = true;
                 } catch (const ParseError& e) {
                     file_failed[a->file] = true;
-                    report.problems.push_back({f.path.string(), e.line(), e.what(), "not a caption file", true});
+                    report.problems.push_back(
+                        {f.path.string(), e.line(), e.what(), "not a caption file", true});
                 } catch (const Error& e) {
                     file_failed[a->file] = true;
-                    report.problems.push_back({f.path.string(), 0, e.what(), "unreadable caption", true});
+                    report.problems.push_back(
+                        {f.path.string(), 0, e.what(), "unreadable caption", true});
                 }
             }
             select_tracks(talk);
+            state.done = ti + 1;
+            // A talk made from caption files alone exists only if one of them was read.
+            if (talk.origin == TalkOrigin::kCaptions && talk.tracks.empty()) {
+                --report.caption_only_talks;
+                if (progress) progress(state);
+                continue;
+            }
             if (!talk.tracks.empty()) ++report.talks_with_captions;
             for (const Track& t : talk.tracks) {
                 if (t.indexed && !t.captions.suspect.empty()) ++report.suspect_tracks;
@@ -160,7 +169,6 @@ BuildReport build_index(const BuildOptions& options,
             writer.add(talk);
             talk.tracks.clear();
             talk.tracks.shrink_to_fit();
-            state.done = ti + 1;
             if (progress) progress(state);
         }
         writer.commit();

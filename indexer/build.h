@@ -30,8 +30,8 @@ struct InputProblem {
     std::string path;
     std::uint32_t line = 0;  ///< 0 when the problem has no line
     std::string message;
-    std::string reason;      ///< a short category for the summary: "invalid JSON", ...
-    bool skipped = true;     ///< false: a warning, the input was still used
+    std::string reason;   ///< a short category for the summary: "invalid JSON", ...
+    bool skipped = true;  ///< false: a warning, the input was still used
 };
 
 /// Progress reported while indexing talks.
@@ -42,13 +42,13 @@ struct BuildProgress {
 
 /// What a build did.
 struct BuildReport {
-    std::size_t talk_files = 0;         ///< catalogue files seen
-    std::size_t talks = 0;              ///< documents in the new index
+    std::size_t talk_files = 0;  ///< catalogue files seen
+    std::size_t talks = 0;       ///< documents in the new index
     std::size_t talks_with_captions = 0;
-    std::size_t caption_files = 0;      ///< caption files found
-    std::size_t caption_files_used = 0; ///< parsed and attached
-    std::size_t caption_only_talks = 0; ///< talks made from captions that matched no talk
-    std::size_t suspect_tracks = 0;     ///< tracks with a collapsed repetition loop
+    std::size_t caption_files = 0;       ///< caption files found
+    std::size_t caption_files_used = 0;  ///< parsed and attached
+    std::size_t caption_only_talks = 0;  ///< talks made from captions that matched no talk
+    std::size_t suspect_tracks = 0;      ///< tracks with a collapsed repetition loop
     std::vector<InputProblem> problems;
     std::string generation;
     double seconds = 0;

@@ -80,13 +80,15 @@ std::string new_generation_name() {
     const auto now = std::chrono::system_clock::now();
     const std::time_t t = std::chrono::system_clock::to_time_t(now);
     const auto ms =
-        std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() % 1000;
+        std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() %
+        1000;
     std::tm tm{};
     ::gmtime_r(&t, &tm);
     char buf[64];
     std::strftime(buf, sizeof buf, "%Y%m%dT%H%M%S", &tm);
     std::ostringstream name;
-    name << "gen-" << buf << '.' << (ms < 100 ? (ms < 10 ? "00" : "0") : "") << ms << "-" << ::getpid();
+    name << "gen-" << buf << '.' << (ms < 100 ? (ms < 10 ? "00" : "0") : "") << ms << "-"
+         << ::getpid();
     return name.str();
 }
 
@@ -107,24 +109,27 @@ void publish_generation(const fs::path& index_dir, const std::string& generation
     }
     fsync_path(tmp, false);
     if (::rename(tmp.c_str(), (index_dir / kStub).c_str()) != 0) {
-        throw Error((index_dir / kStub).string() + ": cannot replace the index stub: " +
-                    std::strerror(errno));
+        throw Error((index_dir / kStub).string() +
+                    ": cannot replace the index stub: " + std::strerror(errno));
     }
     fsync_path(index_dir, true);
 }
 
-std::vector<std::string> remove_old_generations(const fs::path& index_dir, std::size_t keep_previous) {
+std::vector<std::string> remove_old_generations(const fs::path& index_dir,
+                                                std::size_t keep_previous) {
     std::vector<std::string> removed;
     const std::optional<std::string> live = live_generation(index_dir);
     std::vector<std::string> others;
     std::error_code ec;
     for (const auto& entry : fs::directory_iterator(index_dir, ec)) {
         const std::string name = entry.path().filename().string();
-        if (name.starts_with("gen-") && entry.is_directory() && name != live) others.push_back(name);
+        if (name.starts_with("gen-") && entry.is_directory() && name != live)
+            others.push_back(name);
     }
     // Names sort by creation time; keep the newest ones.
     std::sort(others.begin(), others.end());
-    const std::size_t remove_count = others.size() > keep_previous ? others.size() - keep_previous : 0;
+    const std::size_t remove_count =
+        others.size() > keep_previous ? others.size() - keep_previous : 0;
     for (std::size_t i = 0; i < remove_count; ++i) {
         fs::remove_all(index_dir / others[i], ec);
         if (!ec) removed.push_back(others[i]);

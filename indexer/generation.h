@@ -16,14 +16,14 @@ namespace talksearch {
 
 /// Thrown by IndexLock when another writer holds the lock (exit code 75).
 class LockBusy : public std::runtime_error {
-   public:
+  public:
     using std::runtime_error::runtime_error;
 };
 
 /// An exclusive, non-blocking lock on an index folder (flock on `.lock`),
 /// released by the destructor or when the process dies.
 class IndexLock {
-   public:
+  public:
     /// Creates the folder if needed and takes the lock. Throws LockBusy naming
     /// the process that holds it, or Error when the folder cannot be made.
     explicit IndexLock(const std::filesystem::path& index_dir);
@@ -31,7 +31,7 @@ class IndexLock {
     IndexLock(const IndexLock&) = delete;
     IndexLock& operator=(const IndexLock&) = delete;
 
-   private:
+  private:
     int fd_ = -1;
 };
 

@@ -31,7 +31,7 @@ struct WriterOptions {
 /// Owns a writable Xapian database. Not thread-safe. The destructor does not
 /// commit: call commit() explicitly (Xapian's destructor swallows errors).
 class IndexWriter {
-   public:
+  public:
     /// Creates (or opens) the database in `dir`. Throws Error naming `dir`
     /// when it cannot, including "locked" when another writer holds it.
     explicit IndexWriter(const std::filesystem::path& dir, WriterOptions options = {});
@@ -55,7 +55,7 @@ class IndexWriter {
     /// Documents in the database (committed or not).
     std::uint64_t document_count() const;
 
-   private:
+  private:
     struct Impl;
     std::unique_ptr<Impl> impl_;
 };

@@ -23,9 +23,9 @@ namespace {
 
 // Exit codes (documented in --help and README).
 constexpr int kExitOk = 0;
-constexpr int kExitSkipped = 1;   // some inputs were skipped, the rest indexed
-constexpr int kExitFailed = 2;    // the run failed; the live index is as it was
-constexpr int kExitLocked = 75;   // EX_TEMPFAIL: another writer is running
+constexpr int kExitSkipped = 1;  // some inputs were skipped, the rest indexed
+constexpr int kExitFailed = 2;   // the run failed; the live index is as it was
+constexpr int kExitLocked = 75;  // EX_TEMPFAIL: another writer is running
 
 std::string format_time(std::int64_t ms) {
     const bool negative = ms < 0;
@@ -40,8 +40,8 @@ std::string format_time(std::int64_t ms) {
 void print_cue(const Cue& c, bool json) {
     std::string line;
     if (json) {
-        line = "{\"start_ms\":" + std::to_string(c.start_ms) + ",\"end_ms\":" + std::to_string(c.end_ms) +
-               ",\"speaker\":";
+        line = "{\"start_ms\":" + std::to_string(c.start_ms) +
+               ",\"end_ms\":" + std::to_string(c.end_ms) + ",\"speaker\":";
         if (c.speaker.empty()) {
             line += "null";
         } else {
@@ -67,7 +67,8 @@ int run_captions(const std::string& file, const std::string& format, bool raw) {
     try {
         parsed = read_caption_file(file, 1ull << 30);
     } catch (const ParseError& e) {
-        std::cerr << file << (e.line() ? ":" + std::to_string(e.line()) : "") << ": " << e.what() << "\n";
+        std::cerr << file << (e.line() ? ":" + std::to_string(e.line()) : "") << ": " << e.what()
+                  << "\n";
         return kExitFailed;
     } catch (const Error& e) {
         std::cerr << file << ": " << e.what() << "\n";
@@ -84,20 +85,21 @@ int run_captions(const std::string& file, const std::string& format, bool raw) {
     const CleanCaptions clean = clean_cues(std::move(parsed.cues));
     for (const Cue& c : clean.cues) print_cue(c, json);
     for (const SuspectStretch& s : clean.suspect) {
-        std::cerr << file << ": repetition loop collapsed: a block of " << s.period << " cue(s) repeated "
-                  << s.repeats << " times from " << format_time(s.start_ms) << " to "
-                  << format_time(s.end_ms) << "\n";
+        std::cerr << file << ": repetition loop collapsed: a block of " << s.period
+                  << " cue(s) repeated " << s.repeats << " times from " << format_time(s.start_ms)
+                  << " to " << format_time(s.end_ms) << "\n";
     }
     return kExitOk;
 }
 
 class ProgressBar {
-   public:
+  public:
     explicit ProgressBar(bool enabled) : enabled_(enabled) {}
     void update(const BuildProgress& p) {
         if (!enabled_ || p.total == 0) return;
         const int width = 40;
-        const int filled = static_cast<int>(static_cast<double>(p.done) / static_cast<double>(p.total) * width);
+        const int filled =
+            static_cast<int>(static_cast<double>(p.done) / static_cast<double>(p.total) * width);
         if (filled == last_ && p.done != p.total && p.done % 500 != 0) return;
         last_ = filled;
         std::string bar(static_cast<std::size_t>(filled), '#');
@@ -107,7 +109,7 @@ class ProgressBar {
         std::fflush(stderr);
     }
 
-   private:
+  private:
     bool enabled_;
     int last_ = -1;
 };
@@ -139,10 +141,11 @@ int run_build(const BuildOptions& options, bool verbose) {
     std::snprintf(secs, sizeof secs, "%.1f", report.seconds);
     std::cout << "indexed " << report.talks << " talks (" << report.talks_with_captions
               << " with captions, " << report.caption_only_talks << " from captions alone), "
-              << report.caption_files_used << "/" << report.caption_files << " caption files, skipped "
-              << report.skipped() << (skipped.empty() ? "" : " (" + skipped + ")") << ", " << warnings
-              << " warnings" << (verbose || warnings == 0 ? "" : " (--verbose lists them)") << ", "
-              << secs << " s\n";
+              << report.caption_files_used << "/" << report.caption_files
+              << " caption files, skipped " << report.skipped()
+              << (skipped.empty() ? "" : " (" + skipped + ")") << ", " << warnings << " warnings"
+              << (verbose || warnings == 0 ? "" : " (--verbose lists them)") << ", " << secs
+              << " s\n";
     return report.skipped() > 0 ? kExitSkipped : kExitOk;
 }
 
@@ -170,30 +173,37 @@ int main(int argc, char** argv) {
         "(the live index is left as it was); 75 another indexer is running.\n"
         "--index defaults to $TALKSEARCH_INDEX, else ~/.local/share/talksearch/index.");
     app.require_subcommand(1);
-    const std::string default_index = default_index_path(std::getenv("TALKSEARCH_INDEX"), std::getenv("HOME"));
+    const std::string default_index =
+        default_index_path(std::getenv("TALKSEARCH_INDEX"), std::getenv("HOME"));
 
     BuildOptions build;
     std::vector<std::string> talk_roots, caption_roots, manifests;
     std::string build_index_dir = default_index;
     bool verbose = false;
-    auto* b = app.add_subcommand("build", "Build a fresh index from talk metadata and caption files");
-    b->add_option("--talks", talk_roots, "Catalogue folder(s) in pyvideo.org's layout (<event>/videos/<slug>.json)");
-    b->add_option("--captions", caption_roots, "Folder(s) of caption files (.vtt, .srt), searched recursively");
+    auto* b =
+        app.add_subcommand("build", "Build a fresh index from talk metadata and caption files");
+    b->add_option("--talks", talk_roots,
+                  "Catalogue folder(s) in pyvideo.org's layout (<event>/videos/<slug>.json)");
+    b->add_option("--captions", caption_roots,
+                  "Folder(s) of caption files (.vtt, .srt), searched recursively");
     b->add_option("--manifest", manifests, "Manifest(s) pairing caption files with talk files");
     b->add_option("--index", build_index_dir, "Index folder")->capture_default_str();
     b->add_option("--default-language", build.default_language,
-                  "Language of captions whose name and talk tell none")->capture_default_str();
+                  "Language of captions whose name and talk tell none")
+        ->capture_default_str();
     b->add_flag("--verbose,-v", verbose, "List every warning, not only skipped inputs");
-    b->footer("Example:\n  talksearch-index build --talks ../shared/corpus/pyvideo-data \\\n"
-              "      --captions ../shared/corpus/pycon-captions \\\n"
-              "      --manifest ../shared/corpus/pycon-captions/manifest.json --index ./index");
+    b->footer(
+        "Example:\n  talksearch-index build --talks ../shared/corpus/pyvideo-data \\\n"
+        "      --captions ../shared/corpus/pycon-captions \\\n"
+        "      --manifest ../shared/corpus/pycon-captions/manifest.json --index ./index");
 
     std::string caption_file, caption_format = "text";
     bool raw = false;
     auto* c = app.add_subcommand("captions", "Print the cues talksearch reads in a caption file");
     c->add_option("FILE", caption_file, "A caption file (WebVTT or SubRip)")->required();
     c->add_option("--format", caption_format, "text or json (one object a line)")
-        ->check(CLI::IsMember({"text", "json"}))->capture_default_str();
+        ->check(CLI::IsMember({"text", "json"}))
+        ->capture_default_str();
     c->add_flag("--raw", raw, "Print the parser's cues before cleaning");
     c->footer("Example:\n  talksearch-index captions talk.en.srt --format json");
 
@@ -201,7 +211,8 @@ int main(int argc, char** argv) {
     auto* s = app.add_subcommand("stats", "Summarise an index");
     s->add_option("--index", stats_index, "Index folder")->capture_default_str();
     s->add_option("--format", stats_format, "text or json")
-        ->check(CLI::IsMember({"text", "json"}))->capture_default_str();
+        ->check(CLI::IsMember({"text", "json"}))
+        ->capture_default_str();
     s->footer("Example:\n  talksearch-index stats --index ./index --format json");
 
     try {

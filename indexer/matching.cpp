@@ -160,7 +160,8 @@ CaptionFileName parse_caption_file_name(const fs::path& path) {
         out.youtube_id = std::string(rest.substr(rest.size() - 11));
         rest.remove_suffix(14);
     } else if (rest.size() >= 12 && rest[rest.size() - 12] == ' ' &&
-               is_id(rest.substr(rest.size() - 11)) && looks_generated(rest.substr(rest.size() - 11))) {
+               is_id(rest.substr(rest.size() - 11)) &&
+               looks_generated(rest.substr(rest.size() - 11))) {
         out.youtube_id = std::string(rest.substr(rest.size() - 11));
         rest.remove_suffix(12);
     }
@@ -217,7 +218,8 @@ std::vector<CaptionFile> find_caption_files(const std::vector<fs::path>& roots) 
             files.push_back({root, root.parent_path(), parse_caption_file_name(root)});
             continue;
         }
-        fs::recursive_directory_iterator it(root, fs::directory_options::skip_permission_denied, ec);
+        fs::recursive_directory_iterator it(root, fs::directory_options::skip_permission_denied,
+                                            ec);
         if (ec) throw Error(root.string() + ": " + ec.message());
         for (; it != fs::recursive_directory_iterator(); it.increment(ec)) {
             if (ec) break;
@@ -301,23 +303,26 @@ MatchResult match_captions(const std::vector<Talk>& talks, const std::vector<Cap
             const std::string root_name = f.root.filename().empty()
                                               ? f.root.parent_path().filename().string()
                                               : f.root.filename().string();
-            const std::string group =
-                f.root.generic_string() + "\n" + (f.name.youtube_id ? *f.name.youtube_id : f.name.stem);
-            auto [it, inserted] = orphan_talks.emplace(group, talks.size() + result.new_talks.size());
+            const std::string group = f.root.generic_string() + "\n" +
+                                      (f.name.youtube_id ? *f.name.youtube_id : f.name.stem);
+            auto [it, inserted] =
+                orphan_talks.emplace(group, talks.size() + result.new_talks.size());
             if (inserted) {
                 Talk t;
                 t.origin = TalkOrigin::kCaptions;
                 t.source_path = f.path.string();
                 t.event = root_name.empty() ? std::string("captions") : root_name;
                 t.event_title = t.event;
-                t.title = f.name.title.empty() ? (f.name.youtube_id ? *f.name.youtube_id : f.name.stem)
-                                               : f.name.title;
+                t.title = f.name.title.empty()
+                              ? (f.name.youtube_id ? *f.name.youtube_id : f.name.stem)
+                              : f.name.title;
                 t.title = to_nfc(t.title);
                 t.language = language_for(f, nullptr);
                 t.slug = f.name.youtube_id ? slugify(t.title) + "-" + *f.name.youtube_id
                                            : slugify(f.name.stem);
                 if (f.name.youtube_id) {
-                    t.videos.push_back({"youtube", "https://www.youtube.com/watch?v=" + *f.name.youtube_id,
+                    t.videos.push_back({"youtube",
+                                        "https://www.youtube.com/watch?v=" + *f.name.youtube_id,
                                         std::nullopt});
                 }
                 result.new_talks.push_back(std::move(t));

@@ -68,7 +68,7 @@ struct CaptionAssignment {
 /// The outcome of matching.
 struct MatchResult {
     std::vector<CaptionAssignment> assignments;
-    std::vector<Talk> new_talks;  ///< talks made for captions that matched none (appended)
+    std::vector<Talk> new_talks;        ///< talks made for captions that matched none (appended)
     std::vector<std::string> warnings;  ///< "path: problem"
 };
 

@@ -15,7 +15,8 @@ namespace talksearch {
 
 namespace {
 
-std::map<std::string, std::uint64_t> prefix_counts(const Xapian::Database& db, std::string_view prefix) {
+std::map<std::string, std::uint64_t> prefix_counts(const Xapian::Database& db,
+                                                   std::string_view prefix) {
     std::map<std::string, std::uint64_t> out;
     const std::string p(prefix);
     for (auto it = db.allterms_begin(p); it != db.allterms_end(p); ++it) {
@@ -51,7 +52,9 @@ void append_map(std::string& out, const std::map<std::string, std::uint64_t>& m)
 IndexStats read_index_stats(const fs::path& index_dir) {
     IndexStats s;
     const auto live = live_generation(index_dir);
-    if (!live) throw Error(index_dir.string() + ": no index here (no XAPIANDB stub); run talksearch-index build");
+    if (!live)
+        throw Error(index_dir.string() +
+                    ": no index here (no XAPIANDB stub); run talksearch-index build");
     try {
         Xapian::Database db(index_dir.string());
         namespace sc = schema;

@@ -1,8 +1,9 @@
+#include "core/schema.h"
+
 #include <catch2/catch.hpp>
 
 #include "core/error.h"
 #include "core/language.h"
-#include "core/schema.h"
 #include "core/text.h"
 
 using namespace talksearch;
@@ -28,7 +29,8 @@ TEST_CASE("the time map round-trips tracks, cues and speakers", "[schema]") {
     en.language = "en";
     en.kind = CaptionKind::kMachine;
     en.speakers = {"Michael Kennedy"};
-    en.cues = {{1000, 3500, 1, 5, 0, 20, 1}, {3500, 3400, 6, 0, 20, 3, 0}, {4000, 9000, 6, 7, 23, 30, 1}};
+    en.cues = {
+        {1000, 3500, 1, 5, 0, 20, 1}, {3500, 3400, 6, 0, 20, 3, 0}, {4000, 9000, 6, 7, 23, 30, 1}};
     sc::TimedTrack es;
     es.language = "es";
     es.cues = {{0, 2000, 113, 4, 53, 10, 0}};
@@ -49,7 +51,8 @@ TEST_CASE("the time map round-trips tracks, cues and speakers", "[schema]") {
 TEST_CASE("find_cue maps a position to its cue and refuses metadata positions", "[schema]") {
     sc::TimeMap map;
     sc::TimedTrack t;
-    t.cues = {{0, 1000, 1, 3, 0, 10, 0}, {1000, 2000, 4, 0, 10, 2, 0}, {2000, 3000, 4, 2, 12, 8, 0}};
+    t.cues = {
+        {0, 1000, 1, 3, 0, 10, 0}, {1000, 2000, 4, 0, 10, 2, 0}, {2000, 3000, 4, 2, 12, 8, 0}};
     map.tracks = {t};
     CHECK(sc::find_cue(map, 2)->cue == 0);
     CHECK(sc::find_cue(map, 4)->cue == 2);  // the empty cue holds no position

@@ -1,13 +1,15 @@
-#include <catch2/catch.hpp>
-
 #include "core/text.h"
+
+#include <catch2/catch.hpp>
 
 using namespace talksearch;
 
 TEST_CASE("sanitize_utf8 replaces each invalid sequence and NUL with U+FFFD", "[text]") {
     CHECK(sanitize_utf8("caf\xC3\xA9") == "caf\xC3\xA9");
     CHECK(sanitize_utf8("a\xC3\x28") == "a\xEF\xBF\xBD(");
-    CHECK(sanitize_utf8(std::string_view("a\0b", 3)) == "a\xEF\xBF\xBD" "b");
+    CHECK(sanitize_utf8(std::string_view("a\0b", 3)) ==
+          "a\xEF\xBF\xBD"
+          "b");
     CHECK(sanitize_utf8("\xED\xA0\x80") == "\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD");  // a surrogate
     CHECK(sanitize_utf8("\xFF") == "\xEF\xBF\xBD");
     CHECK(sanitize_utf8("\xE2\x82") == "\xEF\xBF\xBD");  // truncated: one maximal subpart

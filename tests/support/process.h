@@ -22,14 +22,14 @@ ProcessResult run_process(const std::vector<std::string>& argv,
 
 /// A temporary folder removed (recursively) by the destructor.
 class TempDir {
-   public:
+  public:
     TempDir();
     ~TempDir();
     TempDir(const TempDir&) = delete;
     TempDir& operator=(const TempDir&) = delete;
     const std::filesystem::path& path() const { return path_; }
 
-   private:
+  private:
     std::filesystem::path path_;
 };
 

@@ -16,10 +16,10 @@ inline std::filesystem::path shared_path(const std::string& relative) {
 }  // namespace talksearch::test
 
 /// Returns from the current test, reporting it as skipped, when `path` does not exist.
-#define TALKSEARCH_SKIP_WITHOUT(path)                                          \
-    do {                                                                       \
-        if (!std::filesystem::exists(path)) {                                  \
-            std::cout << "SKIPPED: " << (path).string() << " not found\n";      \
-            return;                                                            \
-        }                                                                      \
+#define TALKSEARCH_SKIP_WITHOUT(path)                                      \
+    do {                                                                   \
+        if (!std::filesystem::exists(path)) {                              \
+            std::cout << "SKIPPED: " << (path).string() << " not found\n"; \
+            return;                                                        \
+        }                                                                  \
     } while (0)

@@ -1,0 +1,253 @@
+// Cleaning parsed cues before they are indexed.
+//
+// The rules, applied in this order (docs/DESIGN.md describes them too):
+//
+// 1. Whitespace and empty cues. Each cue's text is trimmed of whitespace at
+//    both ends (YouTube cues often hold a line with a single space); a cue
+//    whose text is then empty is dropped (counted in `empty_cues_removed`).
+//    This runs first so that an empty cue between two repeats does not hide a
+//    repetition loop.
+//
+// 2. Repetition loops (Whisper hallucinations). Cues are compared by a
+//    normalised key: ASCII letters lower-cased, every whitespace run (line
+//    breaks included) made one space, the ends trimmed, and trailing
+//    punctuation (. , ! ? ; : and U+2026) ignored. Scanning from the first cue,
+//    at each position the block of P cues (P = 1..4) that repeats back to back
+//    the most (R >= 2 occurrences, largest R*P; on a tie the smaller P) is
+//    collapsed to its first occurrence, which keeps its own times; the scan
+//    goes on after the last repeat. When R >= 3 the loop is recorded as a
+//    SuspectStretch: start_ms of the first cue of the first occurrence,
+//    end_ms of the last cue of the last occurrence, repeats = R, period = P.
+//    Two identical neighbours (P = 1, R = 2) collapse but are not suspect:
+//    a speaker does say "Right? Right?". Only back-to-back blocks count, so a
+//    line said again later in the talk, after other cues, is kept.
+//    The scan is linear: a position with no repeat costs at most 10 key
+//    comparisons (hashes first), and a found loop is skipped once counted.
+//    Known limit: the kept block is not searched again, so in X X Y X X Y
+//    (P = 3) the kept X X Y still holds two X; rule 3 then removes the
+//    second X as a rolling line.
+//
+// 3. Rolling lines (YouTube auto-captions). Auto-captions scroll: each cue
+//    shows again, on top, the last line of the cue before it, and short
+//    transition cues hold only that line. For each cue, the longest run of
+//    its leading lines (at most 8) equal to the trailing lines of the previous
+//    cue is removed (lines compared after trimming whitespace, blank lines
+//    ignored), counting each removed line in `rolling_lines_removed`. The
+//    previous cue is compared as it was before its own lines were removed; a
+//    cue left without text is dropped (it is not counted as an empty cue).
+//    So each spoken line is kept once, in the cue that first showed it, with
+//    that cue's time. `raw` keeps the payload as written.
+//
+//    Loops are collapsed before rolling lines are removed: otherwise a
+//    Whisper loop of one-line cues would be read as rolling lines (each cue
+//    "repeats the previous cue's last line") and vanish without a trace in
+//    `suspect`. After loop collapsing, identical neighbours are rare, so the
+//    rolling rule mostly acts on cues that overlap partially.
+
+#include "indexer/clean.h"
+
+#include <algorithm>
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "core/text.h"
+
+namespace talksearch {
+namespace {
+
+/// The longest block of cues that the loop collapser looks for.
+constexpr std::size_t kMaxPeriod = 4;
+
+/// Occurrences of a block from which a loop is recorded as suspect.
+constexpr std::size_t kSuspectRepeats = 3;
+
+/// The most leading lines the rolling-line rule compares (YouTube shows 2).
+constexpr std::size_t kMaxRollingLines = 8;
+
+constexpr std::string_view kEllipsis = "\xE2\x80\xA6";  // U+2026
+
+bool is_space(char c) {
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
+}
+
+/// Writes the key under which `text` counts as a repeat (see rule 2) at
+/// `out`, which has room for text.size() bytes; returns the key's size.
+std::size_t write_loop_key(std::string_view text, char* out) {
+    std::size_t size = 0;
+    bool pending_space = false;
+    for (char c : text) {
+        if (is_space(c)) {
+            pending_space = size > 0;
+            continue;
+        }
+        if (pending_space) {
+            out[size++] = ' ';
+            pending_space = false;
+        }
+        out[size++] = (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+    }
+    for (;;) {
+        std::string_view key(out, size);
+        if (!key.empty() && (key.back() == ' ' || std::string_view(".,!?;:").find(key.back()) !=
+                                                      std::string_view::npos)) {
+            --size;
+        } else if (key.size() >= kEllipsis.size() &&
+                   key.substr(key.size() - kEllipsis.size()) == kEllipsis) {
+            size -= kEllipsis.size();
+        } else {
+            break;
+        }
+    }
+    return size;
+}
+
+/// Rule 2: returns the positions in `cues` that survive loop collapsing,
+/// recording suspect loops.
+std::vector<std::size_t> collapse_loops(const std::vector<Cue>& cues,
+                                        std::vector<SuspectStretch>& suspect) {
+    const std::size_t n = cues.size();
+    // All keys in one buffer (no allocation per cue), then views into it.
+    std::size_t total = 0;
+    for (const Cue& cue : cues) total += cue.text.size();
+    std::string arena(total, '\0');
+    std::vector<std::string_view> keys(n);
+    std::vector<std::size_t> hashes(n);
+    char* write = arena.data();
+    for (std::size_t i = 0; i < n; ++i) {
+        keys[i] = std::string_view(write, write_loop_key(cues[i].text, write));
+        write += keys[i].size();
+        hashes[i] = std::hash<std::string_view>{}(keys[i]);
+    }
+    auto same = [&](std::size_t a, std::size_t b) {
+        return hashes[a] == hashes[b] && keys[a] == keys[b];
+    };
+    auto block_equal = [&](std::size_t a, std::size_t b, std::size_t period) {
+        for (std::size_t k = 0; k < period; ++k) {
+            if (!same(a + k, b + k)) return false;
+        }
+        return true;
+    };
+
+    std::vector<std::size_t> kept;
+    kept.reserve(n);
+    std::size_t i = 0;
+    while (i < n) {
+        std::size_t best_period = 0;
+        std::size_t best_repeats = 1;
+        for (std::size_t period = 1; period <= kMaxPeriod && i + 2 * period <= n; ++period) {
+            std::size_t repeats = 1;
+            while (i + (repeats + 1) * period <= n &&
+                   block_equal(i, i + repeats * period, period)) {
+                ++repeats;
+            }
+            if (repeats >= 2 && repeats * period > best_repeats * best_period) {
+                best_period = period;
+                best_repeats = repeats;
+            }
+        }
+        if (best_period == 0) {
+            kept.push_back(i);
+            ++i;
+            continue;
+        }
+        const std::size_t span = best_repeats * best_period;
+        if (best_repeats >= kSuspectRepeats) {
+            suspect.push_back({cues[i].start_ms, cues[i + span - 1].end_ms,
+                               static_cast<std::uint32_t>(best_repeats),
+                               static_cast<std::uint32_t>(best_period)});
+        }
+        for (std::size_t k = 0; k < best_period; ++k) kept.push_back(i + k);
+        i += span;
+    }
+    return kept;
+}
+
+/// The trimmed, non-blank lines of `text`, as views into it.
+void split_lines(std::string_view text, std::vector<std::string_view>& lines) {
+    lines.clear();
+    while (!text.empty()) {
+        std::size_t end = text.find('\n');
+        std::string_view line = trim(text.substr(0, end));
+        if (!line.empty()) lines.push_back(line);
+        if (end == std::string_view::npos) break;
+        text.remove_prefix(end + 1);
+    }
+}
+
+/// How many leading lines of `current` equal the trailing lines of `previous`
+/// (the longest such run, at most kMaxRollingLines).
+std::size_t rolling_overlap(const std::vector<std::string_view>& previous,
+                            const std::vector<std::string_view>& current) {
+    std::size_t most = std::min({previous.size(), current.size(), kMaxRollingLines});
+    for (std::size_t k = most; k > 0; --k) {
+        if (std::equal(current.begin(), current.begin() + static_cast<std::ptrdiff_t>(k),
+                       previous.end() - static_cast<std::ptrdiff_t>(k))) {
+            return k;
+        }
+    }
+    return 0;
+}
+
+/// Rule 3: removes rolling lines from the cues at the positions `kept`, and
+/// removes from `kept` the cues left without text. Returns the number of
+/// lines removed.
+std::uint32_t remove_rolling_lines(std::vector<Cue>& cues, std::vector<std::size_t>& kept) {
+    std::uint32_t removed = 0;
+    // The previous cue's lines as it was before removal: views into its text
+    // or, when its text was changed, into the holder that keeps the original.
+    std::vector<std::string_view> previous;
+    std::vector<std::string_view> current;
+    std::string originals[2];
+    int holder = 0;
+    std::size_t out = 0;
+    for (std::size_t index : kept) {
+        Cue& cue = cues[index];
+        split_lines(cue.text, current);
+        const std::size_t overlap = rolling_overlap(previous, current);
+        if (overlap > 0) {
+            removed += static_cast<std::uint32_t>(overlap);
+            const std::size_t rest =
+                overlap < current.size()
+                    ? static_cast<std::size_t>(current[overlap].data() - cue.text.data())
+                    : cue.text.size();
+            std::string& original = originals[holder];
+            holder ^= 1;  // `previous` may point into the other holder
+            original = std::move(cue.text);
+            cue.text = std::string(trim(std::string_view(original).substr(rest)));
+            split_lines(original, current);
+        }
+        if (!cue.text.empty()) kept[out++] = index;
+        std::swap(previous, current);
+    }
+    kept.resize(out);
+    return removed;
+}
+
+}  // namespace
+
+CleanCaptions clean_cues(std::vector<Cue> cues) {
+    CleanCaptions out;
+
+    // Rule 1: whitespace and empty cues.
+    for (Cue& cue : cues) {
+        std::string_view text = trim(cue.text);
+        if (text.size() != cue.text.size()) cue.text = std::string(text);
+    }
+    const std::size_t before = cues.size();
+    std::erase_if(cues, [](const Cue& cue) { return cue.text.empty(); });
+    out.empty_cues_removed = static_cast<std::uint32_t>(before - cues.size());
+
+    // Rules 2 and 3 select the cues to keep; they move out once, at the end.
+    std::vector<std::size_t> kept = collapse_loops(cues, out.suspect);
+    out.rolling_lines_removed = remove_rolling_lines(cues, kept);
+    out.cues.reserve(kept.size());
+    for (std::size_t index : kept) out.cues.push_back(std::move(cues[index]));
+    return out;
+}
+
+}  // namespace talksearch
