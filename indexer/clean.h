@@ -8,13 +8,13 @@
 namespace talksearch {
 
 /// Cleans parsed cues for indexing:
-///  - cues whose text is empty or whitespace are dropped;
-///  - YouTube auto-caption rolling lines (a cue's leading lines repeating the
-///    previous cue's trailing lines) are removed, so each spoken line is
-///    kept once, at the time it was first shown;
-///  - Whisper repetition loops (a block of 1 to 4 cues repeated back to back)
-///    are collapsed to one occurrence; a loop of 3 or more repeats is
-///    recorded as a SuspectStretch.
+///  1. cues whose text is empty or whitespace are dropped;
+///  2. Whisper repetition loops (a block of 1 to 4 cues repeated back to
+///     back) are collapsed to one occurrence; a loop of 3 or more repeats is
+///     recorded as a SuspectStretch;
+///  3. YouTube auto-caption rolling lines (a cue's leading lines repeating the
+///     previous cue's trailing lines) are removed, so each spoken line is
+///     kept once, at the time it was first shown.
 /// Cues keep their order; times are not changed.
 CleanCaptions clean_cues(std::vector<Cue> cues);
 
