@@ -171,7 +171,7 @@ BuildReport build_index(const BuildOptions& options,
             talk.tracks.shrink_to_fit();
             if (progress) progress(state);
         }
-        writer.commit();
+        writer.build_spelling();
         report.talks = static_cast<std::size_t>(writer.document_count());
     }
     report.caption_files_used =

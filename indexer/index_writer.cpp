@@ -245,6 +245,34 @@ void IndexWriter::commit() {
     impl_->pending_text = 0;
 }
 
+void IndexWriter::build_spelling() {
+    commit();
+    try {
+        // Every unprefixed term (transcripts, titles, speakers, tags and
+        // descriptions), weighted by the number of talks that hold it. One
+        // add_spelling per distinct word is far cheaper than TermGenerator's
+        // FLAG_SPELLING, which pays for every occurrence (it doubled the
+        // build time of the real catalogue).
+        std::vector<std::pair<std::string, Xapian::doccount>> words;
+        for (auto it = impl_->db.allterms_begin(); it != impl_->db.allterms_end(); ++it) {
+            const std::string term = *it;
+            const auto c = static_cast<unsigned char>(term[0]);
+            if (c >= 'A' && c <= 'Z') {
+                // Prefixed terms sort together: skip to the end of the prefix run.
+                continue;
+            }
+            // A suggestion must be common (searcher.cpp asks for 3 talks or
+            // more), so rarer words need not be targets.
+            if (term.size() > 40 || it.get_termfreq() < 3) continue;
+            words.emplace_back(term, it.get_termfreq());
+        }
+        for (const auto& [term, freq] : words) impl_->db.add_spelling(term, freq);
+    } catch (const Xapian::Error& e) {
+        throw Error(impl_->dir + ": building the spelling dictionary: " + e.get_description());
+    }
+    commit();
+}
+
 std::uint64_t IndexWriter::document_count() const { return impl_->db.get_doccount(); }
 
 }  // namespace talksearch

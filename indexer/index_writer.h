@@ -13,9 +13,9 @@ namespace talksearch {
 /// How much a metadata word counts, relative to one spoken word, when it is
 /// indexed unprefixed (so that a plain query matches it). See docs/DESIGN.md.
 struct FieldWeights {
-    unsigned title = 6;
-    unsigned speakers = 4;
-    unsigned tags = 3;
+    unsigned title = 3;
+    unsigned speakers = 3;
+    unsigned tags = 2;
     unsigned description = 1;
 };
 
@@ -51,6 +51,11 @@ class IndexWriter {
 
     /// Makes everything added so far durable. Throws Error on failure.
     void commit();
+
+    /// Commits, then adds every unprefixed word of the database to its
+    /// spelling dictionary (for "did you mean"), weighted by the number of
+    /// talks holding it, and commits again. Call once, after the last add().
+    void build_spelling();
 
     /// Documents in the database (committed or not).
     std::uint64_t document_count() const;

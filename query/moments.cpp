@@ -1,0 +1,166 @@
+#include "query/moments.h"
+
+#include <algorithm>
+#include <set>
+
+#include "query/words.h"
+
+namespace talksearch {
+
+namespace sc = schema;
+
+namespace {
+
+struct Located {
+    Occurrence occ;
+    sc::CueRef cue;
+    std::int64_t time_ms = 0;
+};
+
+std::string_view cue_text_of(const sc::TimedCue& cue, std::string_view all) {
+    if (cue.text_offset > all.size()) return {};
+    return all.substr(cue.text_offset,
+                      std::min<std::size_t>(cue.text_length, all.size() - cue.text_offset));
+}
+
+void append_text(std::vector<SnippetPart>& parts, std::string_view text, bool marked) {
+    if (text.empty()) return;
+    if (!parts.empty() && parts.back().marked == marked) {
+        parts.back().text += text;
+    } else {
+        parts.push_back({std::string(text), marked});
+    }
+}
+
+}  // namespace
+
+std::int64_t word_time_ms(const sc::TimedCue& cue, std::string_view cue_text,
+                          std::uint32_t position) {
+    const std::int64_t duration = std::max<std::int64_t>(0, cue.end_ms - cue.start_ms);
+    if (duration == 0 || cue_text.empty() || position < cue.first_position) return cue.start_ms;
+    const std::uint32_t k = position - cue.first_position;
+    const std::vector<WordSpan> words = split_words(cue_text);
+    if (words.empty()) return cue.start_ms;
+    const std::size_t offset = words[std::min<std::size_t>(k, words.size() - 1)].offset;
+    return cue.start_ms + duration * static_cast<std::int64_t>(offset) /
+                              static_cast<std::int64_t>(cue_text.size());
+}
+
+std::vector<SnippetPart> mark_words(std::string_view text,
+                                    const std::function<bool(std::string_view)>& is_match) {
+    std::vector<SnippetPart> parts;
+    std::size_t done = 0;
+    for (const WordSpan& w : split_words(text)) {
+        const std::string_view word = text.substr(w.offset, w.length);
+        if (!is_match(word_term(word))) continue;
+        append_text(parts, text.substr(done, w.offset - done), false);
+        append_text(parts, word, true);
+        done = w.offset + w.length;
+    }
+    append_text(parts, text.substr(done), false);
+    return parts;
+}
+
+std::vector<Moment> find_moments(const sc::TimeMap& map, std::string_view cue_text,
+                                 std::vector<Occurrence> occurrences,
+                                 const std::function<bool(std::string_view)>& is_match,
+                                 const MomentOptions& options) {
+    std::vector<Located> located;
+    located.reserve(occurrences.size());
+    for (const Occurrence& occ : occurrences) {
+        const auto ref = sc::find_cue(map, occ.position);
+        if (!ref) continue;
+        const sc::TimedCue& cue = map.tracks[ref->track].cues[ref->cue];
+        located.push_back({occ, *ref, word_time_ms(cue, cue_text_of(cue, cue_text), occ.position)});
+    }
+    std::sort(located.begin(), located.end(), [](const Located& a, const Located& b) {
+        return std::tie(a.cue.track, a.time_ms, a.occ.position) <
+               std::tie(b.cue.track, b.time_ms, b.occ.position);
+    });
+
+    // Group: a match joins the current moment when it is in the same track,
+    // follows the previous match within gap_ms and the moment's first match
+    // within window_ms.
+    struct Group {
+        std::size_t first = 0, last = 0;  // indexes into located
+        std::set<std::uint32_t> groups;
+        std::uint32_t words = 0;
+    };
+    std::vector<Group> groups;
+    for (std::size_t i = 0; i < located.size(); ++i) {
+        const Located& l = located[i];
+        if (!groups.empty()) {
+            Group& g = groups.back();
+            const Located& first = located[g.first];
+            const Located& prev = located[g.last];
+            if (first.cue.track == l.cue.track && l.time_ms - prev.time_ms <= options.gap_ms &&
+                l.time_ms - first.time_ms <= options.window_ms) {
+                g.last = i;
+                g.groups.insert(l.occ.group);
+                g.words += l.occ.words;
+                continue;
+            }
+        }
+        groups.push_back({i, i, {l.occ.group}, l.occ.words});
+    }
+
+    // Rank: distinct query words, then matched words, then earlier first.
+    std::vector<std::size_t> order(groups.size());
+    for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+    std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+        if (groups[a].groups.size() != groups[b].groups.size()) {
+            return groups[a].groups.size() > groups[b].groups.size();
+        }
+        return groups[a].words > groups[b].words;
+    });
+    if (order.size() > options.max_moments) order.resize(options.max_moments);
+    std::sort(order.begin(), order.end());  // groups are already in time order
+
+    std::vector<Moment> moments;
+    for (std::size_t gi : order) {
+        const Group& g = groups[gi];
+        const Located& first = located[g.first];
+        const Located& last = located[g.last];
+        const sc::TimedTrack& track = map.tracks[first.cue.track];
+        Moment m;
+        m.start_ms = first.time_ms;
+        m.jump_ms = std::max<std::int64_t>(0, first.time_ms - options.preroll_ms);
+        m.language = track.language;
+        m.distinct_terms = static_cast<std::uint32_t>(g.groups.size());
+        m.occurrences = g.words;
+        const sc::TimedCue& first_cue = track.cues[first.cue.cue];
+        if (first_cue.speaker > 0 && first_cue.speaker <= track.speakers.size()) {
+            m.speaker = track.speakers[first_cue.speaker - 1];
+        }
+        // The snippet: the cues from the first match to the last (a phrase's
+        // last word may be in the next cue), at most max_snippet_cues, with the
+        // next cue as context when the text is short.
+        std::size_t from = first.cue.cue;
+        std::size_t to = last.cue.cue;
+        if (const auto end_ref = sc::find_cue(map, last.occ.position + last.occ.words - 1);
+            end_ref && end_ref->track == first.cue.track) {
+            to = std::max(to, end_ref->cue);
+        }
+        to = std::min(to, from + options.max_snippet_cues - 1);
+        std::size_t bytes = 0;
+        for (std::size_t c = from; c <= to; ++c) bytes += track.cues[c].text_length;
+        while (bytes < options.min_snippet_bytes && to + 1 < track.cues.size() &&
+               to - from + 1 < options.max_snippet_cues) {
+            ++to;
+            bytes += track.cues[to].text_length;
+        }
+        std::string text;
+        for (std::size_t c = from; c <= to; ++c) {
+            std::string_view t = cue_text_of(track.cues[c], cue_text);
+            if (t.empty()) continue;
+            if (!text.empty()) text += ' ';
+            for (char ch : t) text += ch == '\n' ? ' ' : ch;
+        }
+        m.snippet = mark_words(text, is_match);
+        m.end_ms = std::max(track.cues[to].end_ms, m.start_ms);
+        moments.push_back(std::move(m));
+    }
+    return moments;
+}
+
+}  // namespace talksearch

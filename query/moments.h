@@ -1,0 +1,53 @@
+// Moments: matched positions -> cues -> times, grouped and ranked. Pure.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string_view>
+#include <vector>
+
+#include "core/schema.h"
+#include "query/result.h"
+
+namespace talksearch {
+
+/// One match of a query word or phrase in a transcript.
+struct Occurrence {
+    std::uint32_t position = 0;  ///< Xapian position of the first word
+    std::uint32_t group = 0;     ///< which query word or phrase matched (distinct terms)
+    std::uint32_t words = 1;     ///< how many words it spans (a phrase's length)
+};
+
+/// How moments are formed and shown.
+struct MomentOptions {
+    std::size_t max_moments = 3;
+    std::int64_t preroll_ms = 2000;  ///< links start this much before the first word
+    std::int64_t window_ms = 30000;  ///< a moment spans at most this long
+    std::int64_t gap_ms = 15000;     ///< a match joins the moment if it follows within this
+    std::size_t max_snippet_cues = 3;
+    std::size_t min_snippet_bytes = 80;  ///< a shorter snippet takes the next cue as context
+};
+
+/// The estimated time (ms) of the word at `position`, which lies in `cue`:
+/// the cue's start plus its duration times the word's character offset over
+/// the cue text's length.
+std::int64_t word_time_ms(const schema::TimedCue& cue, std::string_view cue_text,
+                          std::uint32_t position);
+
+/// Groups occurrences into moments (matches close in time form one), ranks
+/// them by distinct query words, then matched words, keeps the best
+/// `max_moments` and returns them in time order. `cue_text` is the talk's
+/// cue-text value; `is_match` says whether a (case-folded) word of a snippet
+/// should be marked. Occurrences at metadata positions are ignored. Links
+/// are left empty (the caller knows the video).
+std::vector<Moment> find_moments(const schema::TimeMap& map, std::string_view cue_text,
+                                 std::vector<Occurrence> occurrences,
+                                 const std::function<bool(std::string_view)>& is_match,
+                                 const MomentOptions& options = {});
+
+/// Splits `text` into snippet parts, marking the words for which `is_match`
+/// (given the case-folded word) is true.
+std::vector<SnippetPart> mark_words(std::string_view text,
+                                    const std::function<bool(std::string_view)>& is_match);
+
+}  // namespace talksearch

@@ -1,0 +1,94 @@
+// What a search returns: the values every renderer (text, JSON, HTML) and
+// the HTTP server read. No Xapian types here.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace talksearch {
+
+/// A piece of snippet text; `marked` pieces are the matched words.
+struct SnippetPart {
+    std::string text;
+    bool marked = false;
+};
+
+/// Links that open the recording at a moment.
+struct JumpLink {
+    std::string url;       ///< opens the video at the moment (pre-roll applied)
+    std::string clip_url;  ///< plays just the moment (start and end), where the host supports it;
+                           ///< else empty
+    std::string host;      ///< "youtube", "vimeo", "archive.org", "media", "peertube" or "other"
+    std::string
+        time_text;  ///< for hosts with no time parameter: "at 12:34", to show beside the link
+};
+
+/// One moment of a talk: matches close in time, with the cue text around them.
+struct Moment {
+    std::int64_t start_ms = 0;  ///< when the first matched word is said (estimated within its cue)
+    std::int64_t end_ms = 0;    ///< end of the last cue of the moment
+    std::int64_t jump_ms = 0;   ///< where the link starts: start_ms less the pre-roll, not below 0
+    std::string speaker;        ///< from `<v Name>`, when the captions name one
+    std::string language;       ///< the caption track's language
+    std::vector<SnippetPart> snippet;
+    std::uint32_t distinct_terms = 0;  ///< how many different query terms the moment holds
+    std::uint32_t occurrences = 0;     ///< how many matched words it holds
+    JumpLink link;
+};
+
+/// A talk as a result shows it (decoded from the document data).
+struct TalkInfo {
+    std::string id;      ///< "event/slug"
+    std::string origin;  ///< "pyvideo" or "captions"
+    std::string event;
+    std::string event_title;
+    std::string slug;
+    std::string title;
+    std::vector<std::string> speakers;
+    std::vector<std::string> tags;
+    std::string summary;
+    std::string language;
+    std::string recorded;  ///< "YYYY-MM-DD" or empty
+    std::optional<std::int64_t> duration_s;
+    std::string video_url;  ///< the first video URL, empty when none
+    std::string thumbnail_url;
+    std::string catalogue_url;  ///< e.g. https://pyvideo.org/<event>/<slug>.html; empty for talks
+                                ///< from captions
+    std::string captions;       ///< "human", "machine" or "none": the primary track's kind
+};
+
+/// One matching talk.
+struct Hit {
+    TalkInfo talk;
+    std::uint32_t rank = 0;       ///< 1-based position in the whole result list
+    double weight = 0;            ///< BM25 score
+    std::vector<Moment> moments;  ///< in time order; empty when only metadata matched
+    JumpLink link;                ///< the talk's start (for metadata-only matches)
+};
+
+/// Counts of matching talks per facet value.
+struct Facets {
+    std::map<std::string, std::uint64_t> events;
+    std::map<std::string, std::uint64_t> years;
+    std::map<std::string, std::uint64_t> speakers;
+    std::map<std::string, std::uint64_t> languages;
+};
+
+/// The answer to one query.
+struct SearchResult {
+    std::string query;         ///< as the user gave it
+    std::string parsed_query;  ///< Xapian's description of what was searched (for debugging)
+    std::uint64_t total = 0;   ///< estimated number of matching talks
+    bool total_exact = false;
+    std::uint32_t offset = 0;
+    std::uint32_t limit = 0;
+    std::vector<Hit> hits;
+    std::optional<Facets> facets;
+    std::optional<std::string> suggestion;  ///< "did you mean": the query with words corrected
+    std::vector<std::string> notices;       ///< e.g. "searched for the words only: ..."
+};
+
+}  // namespace talksearch

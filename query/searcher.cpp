@@ -1,0 +1,445 @@
+#include "query/searcher.h"
+
+#include <xapian.h>
+
+#include <algorithm>
+#include <charconv>
+#include <set>
+#include <unordered_set>
+
+#include "core/language.h"
+#include "core/schema.h"
+#include "core/text.h"
+#include "query/links.h"
+#include "query/talk_data.h"
+#include "query/words.h"
+
+namespace talksearch {
+
+namespace sc = schema;
+
+namespace {
+
+// BM25 parameters: see docs/DESIGN.md ("Ranking") for why.
+constexpr double kBm25K1 = 2.0;
+constexpr double kBm25B = 0.3;
+constexpr double kBm25MinNormLen = 0.5;
+
+// At most this many surface forms are searched for positions per query word.
+constexpr std::size_t kMaxSurfaceForms = 40;
+// At most this many matches per talk are placed in time.
+constexpr std::size_t kMaxOccurrencesPerTalk = 4000;
+
+/// Counts the values of a slot that holds several values joined by U+001F.
+class SplitValueCountSpy : public Xapian::MatchSpy {
+  public:
+    explicit SplitValueCountSpy(Xapian::valueno slot) : slot_(slot) {}
+    void operator()(const Xapian::Document& doc, double) override {
+        const std::string v = doc.get_value(slot_);
+        std::size_t start = 0;
+        while (start < v.size()) {
+            std::size_t end = v.find('\x1f', start);
+            if (end == std::string::npos) end = v.size();
+            if (end > start) ++counts_[v.substr(start, end - start)];
+            start = end + 1;
+        }
+    }
+    std::string name() const override { return "talksearch.SplitValueCountSpy"; }
+    const std::map<std::string, std::uint64_t>& counts() const { return counts_; }
+
+  private:
+    Xapian::valueno slot_;
+    std::map<std::string, std::uint64_t> counts_;
+};
+
+std::map<std::string, std::uint64_t> spy_counts(const Xapian::ValueCountMatchSpy& spy, bool years) {
+    std::map<std::string, std::uint64_t> out;
+    for (auto it = spy.values_begin(); it != spy.values_end(); ++it) {
+        std::string key = *it;
+        if (years) key = std::to_string(static_cast<int>(Xapian::sortable_unserialise(key)));
+        out[key] = it.get_termfreq();
+    }
+    return out;
+}
+
+bool is_prefixed(const std::string& term) {
+    return !term.empty() && term[0] >= 'A' && term[0] <= 'Z';
+}
+
+// A query word (its surface forms) or a phrase (one surface form per word).
+struct TermGroup {
+    bool phrase = false;
+    std::vector<std::string> terms;  // word: alternatives; phrase: the sequence
+};
+
+bool is_operator_word(std::string_view w) {
+    return w == "AND" || w == "OR" || w == "NOT" || w == "NEAR" || w == "ADJ" || w == "XOR";
+}
+
+}  // namespace
+
+void parse_year_range(const std::string& text, std::optional<int>& from, std::optional<int>& to) {
+    auto number = [&](std::string_view s) -> std::optional<int> {
+        if (s.empty()) return std::nullopt;
+        int v = 0;
+        auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+        if (ec != std::errc() || p != s.data() + s.size() || v < 1000 || v > 9999) {
+            throw QueryRejected("year: expected a year or a range like 2014..2019, got '" + text +
+                                "'");
+        }
+        return v;
+    };
+    const auto dots = text.find("..");
+    if (dots == std::string::npos) {
+        from = to = number(text);
+        if (!from) throw QueryRejected("year: expected a year or a range like 2014..2019");
+        return;
+    }
+    from = number(std::string_view(text).substr(0, dots));
+    to = number(std::string_view(text).substr(dots + 2));
+    if (!from && !to) throw QueryRejected("year: expected a year or a range like 2014..2019");
+}
+
+struct Searcher::Impl {
+    Xapian::Database db;
+    std::string dir;
+
+    Xapian::Query parse(const SearchRequest& req, const std::string& text,
+                        const Xapian::Stem& stemmer, SearchResult& result);
+    std::vector<TermGroup> term_groups(const Xapian::Query& query, const Xapian::Stem& stemmer);
+    void collect(const Xapian::Query& q, const Xapian::Stem& stemmer, std::vector<TermGroup>& out);
+    std::vector<std::string> surface_forms(const std::string& stem, const Xapian::Stem& stemmer);
+    std::vector<std::string> expand_prefix(const std::string& prefix);
+    std::optional<std::string> suggest(const std::string& text);
+};
+
+std::vector<std::string> Searcher::Impl::expand_prefix(const std::string& prefix) {
+    std::vector<std::pair<Xapian::doccount, std::string>> found;
+    for (auto it = db.allterms_begin(prefix); it != db.allterms_end(prefix); ++it) {
+        found.emplace_back(it.get_termfreq(), *it);
+    }
+    std::sort(found.begin(), found.end(),
+              [](const auto& a, const auto& b) { return a.first > b.first; });
+    std::vector<std::string> out;
+    for (std::size_t i = 0; i < found.size() && i < kMaxSurfaceForms; ++i)
+        out.push_back(found[i].second);
+    return out;
+}
+
+// The unprefixed words in the index whose stem is `stem`: Snowball stems
+// differ from their words only near the end, so the candidates share the
+// stem's first bytes.
+std::vector<std::string> Searcher::Impl::surface_forms(const std::string& stem,
+                                                       const Xapian::Stem& stemmer) {
+    std::size_t keep = stem.size() > 4 ? stem.size() - 1 : stem.size();
+    while (keep > 0 && (static_cast<unsigned char>(stem[keep]) & 0xC0) == 0x80) --keep;
+    std::vector<std::pair<Xapian::doccount, std::string>> found;
+    const std::string prefix = stem.substr(0, keep);
+    for (auto it = db.allterms_begin(prefix); it != db.allterms_end(prefix); ++it) {
+        const std::string term = *it;
+        if (term.size() > stem.size() + 6) continue;
+        if (term == stem || stemmer(term) == stem) found.emplace_back(it.get_termfreq(), term);
+    }
+    std::sort(found.begin(), found.end(),
+              [](const auto& a, const auto& b) { return a.first > b.first; });
+    std::vector<std::string> out;
+    for (std::size_t i = 0; i < found.size() && i < kMaxSurfaceForms; ++i)
+        out.push_back(found[i].second);
+    return out;
+}
+
+void Searcher::Impl::collect(const Xapian::Query& q, const Xapian::Stem& stemmer,
+                             std::vector<TermGroup>& out) {
+    const auto type = q.get_type();
+    if (type == Xapian::Query::LEAF_TERM) {
+        const std::string term = *q.get_terms_begin();
+        if (term.size() > 1 && term[0] == 'Z' && !is_prefixed(term.substr(1))) {
+            out.push_back({false, surface_forms(term.substr(1), stemmer)});
+        } else if (!is_prefixed(term)) {
+            out.push_back({false, {term}});
+        }
+        return;
+    }
+    if (type == Xapian::Query::OP_WILDCARD) {
+        const std::string pattern = *q.get_terms_begin();
+        if (!is_prefixed(pattern)) out.push_back({false, expand_prefix(pattern)});
+        return;
+    }
+    if (type == Xapian::Query::OP_PHRASE) {
+        TermGroup g{true, {}};
+        for (std::size_t i = 0; i < q.get_num_subqueries(); ++i) {
+            const Xapian::Query sub = q.get_subquery(i);
+            if (sub.get_type() != Xapian::Query::LEAF_TERM) return;
+            const std::string term = *sub.get_terms_begin();
+            if (is_prefixed(term)) return;
+            g.terms.push_back(term);
+        }
+        if (!g.terms.empty()) out.push_back(std::move(g));
+        return;
+    }
+    const std::size_t n = q.get_num_subqueries();
+    // Only the positive side of AND_NOT, FILTER and the like can be a moment.
+    const bool first_only = type == Xapian::Query::OP_AND_NOT || type == Xapian::Query::OP_FILTER ||
+                            type == Xapian::Query::OP_AND_MAYBE;
+    for (std::size_t i = 0; i < n && (!first_only || i == 0); ++i)
+        collect(q.get_subquery(i), stemmer, out);
+}
+
+std::vector<TermGroup> Searcher::Impl::term_groups(const Xapian::Query& query,
+                                                   const Xapian::Stem& stemmer) {
+    std::vector<TermGroup> groups;
+    collect(query, stemmer, groups);
+    groups.erase(std::remove_if(groups.begin(), groups.end(),
+                                [](const TermGroup& g) { return g.terms.empty(); }),
+                 groups.end());
+    return groups;
+}
+
+Xapian::Query Searcher::Impl::parse(const SearchRequest& req, const std::string& text,
+                                    const Xapian::Stem& stemmer, SearchResult& result) {
+    Xapian::QueryParser qp;
+    qp.set_database(db);
+    qp.set_stemmer(stemmer);
+    qp.set_stemming_strategy(Xapian::QueryParser::STEM_SOME);
+    qp.set_default_op(Xapian::Query::OP_AND);
+    qp.add_prefix("title", std::string(sc::kTitle));
+    qp.add_prefix("speaker", std::string(sc::kSpeaker));
+    qp.add_prefix("tag", std::string(sc::kTag));
+    qp.add_boolean_prefix("event", std::string(sc::kEvent));
+    qp.add_boolean_prefix("lang", std::string(sc::kLanguage));
+    qp.add_boolean_prefix("captions", std::string(sc::kCaptions));
+    qp.add_boolean_prefix("year", std::string(sc::kYear));
+    Xapian::NumberRangeProcessor years(sc::kSlotYear, "year:");
+    qp.add_rangeprocessor(&years);
+    qp.set_max_expansion(100, Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT,
+                         Xapian::QueryParser::FLAG_WILDCARD | Xapian::QueryParser::FLAG_PARTIAL);
+    const unsigned flags = Xapian::QueryParser::FLAG_PHRASE | Xapian::QueryParser::FLAG_BOOLEAN |
+                           Xapian::QueryParser::FLAG_LOVEHATE | Xapian::QueryParser::FLAG_WILDCARD |
+                           Xapian::QueryParser::FLAG_PURE_NOT;
+    (void)req;
+    try {
+        return qp.parse_query(text, flags);
+    } catch (const Xapian::QueryParserError& e) {
+        // Fall back to the words alone: never an error for the user.
+        std::string words;
+        for (const WordSpan& w : split_words(text)) {
+            const std::string_view word = std::string_view(text).substr(w.offset, w.length);
+            if (is_operator_word(word)) continue;
+            if (!words.empty()) words += ' ';
+            words += word;
+        }
+        result.notices.push_back("the query could not be parsed (" + e.get_msg() +
+                                 "); searched for its words: " + words);
+        return qp.parse_query(words, 0);
+    }
+}
+
+std::optional<std::string> Searcher::Impl::suggest(const std::string& text) {
+    const Xapian::doccount total = db.get_doccount();
+    const Xapian::doccount rare = std::max<Xapian::doccount>(1, total / 5000);
+    std::string out;
+    std::size_t done = 0;
+    bool changed = false;
+    const std::vector<WordSpan> words = split_words(text);
+    for (const WordSpan& w : words) {
+        const std::string_view word = std::string_view(text).substr(w.offset, w.length);
+        // Field names ("title:") and operators are not words to correct.
+        if (w.offset + w.length < text.size() && text[w.offset + w.length] == ':') continue;
+        if (w.offset > 0 && text[w.offset - 1] == ':') continue;
+        if (is_operator_word(word) || word.size() < 4) continue;
+        const std::string term = word_term(word);
+        const Xapian::doccount freq = db.get_termfreq(term);
+        if (freq > rare) continue;
+        const std::string s = db.get_spelling_suggestion(term, term.size() <= 5 ? 1 : 2);
+        if (s.empty() || s == term) continue;
+        // "Common": in at least 3 talks and 5 times as many as the word itself.
+        if (db.get_termfreq(s) < std::max<Xapian::doccount>(3, 5 * (freq + 1))) continue;
+        out += text.substr(done, w.offset - done);
+        out += s;
+        done = w.offset + w.length;
+        changed = true;
+    }
+    if (!changed) return std::nullopt;
+    out += text.substr(done);
+    return out;
+}
+
+Searcher::Searcher(const std::filesystem::path& index_dir) : impl_(std::make_unique<Impl>()) {
+    impl_->dir = index_dir.string();
+    std::error_code ec;
+    if (!std::filesystem::exists(index_dir / "XAPIANDB", ec)) {
+        throw Error(index_dir.string() +
+                    ": no index here (no XAPIANDB stub); run talksearch-index build");
+    }
+    try {
+        impl_->db = Xapian::Database(index_dir.string());
+    } catch (const Xapian::Error& e) {
+        throw Error(index_dir.string() + ": cannot open the index: " + e.get_description());
+    }
+}
+
+Searcher::~Searcher() = default;
+
+std::uint64_t Searcher::talk_count() const { return impl_->db.get_doccount(); }
+
+SearchResult Searcher::search(const SearchRequest& req) {
+    SearchResult result;
+    result.query = req.query;
+    const std::string text = sanitize_utf8(req.query);
+    if (text.size() > kMaxQueryBytes) {
+        throw QueryRejected("the query is " + std::to_string(text.size()) +
+                            " bytes long; the limit is " + std::to_string(kMaxQueryBytes));
+    }
+    const std::size_t nwords = split_words(text).size();
+    if (nwords > kMaxQueryTerms) {
+        throw QueryRejected("the query has " + std::to_string(nwords) + " terms; the limit is " +
+                            std::to_string(kMaxQueryTerms));
+    }
+    if (req.limit > kMaxLimit) {
+        throw QueryRejected("limit: at most " + std::to_string(kMaxLimit) + " results a page");
+    }
+    if (req.offset > kMaxOffset) {
+        throw QueryRejected("offset: at most " + std::to_string(kMaxOffset));
+    }
+    result.limit = req.limit;
+    result.offset = req.offset;
+
+    const Xapian::Stem stemmer(std::string(stemmer_for_language(req.language)));
+    Xapian::Database& db = impl_->db;
+    try {
+        Xapian::Query query;
+        const bool has_words = !trim(text).empty();
+        if (has_words) query = impl_->parse(req, text, stemmer, result);
+
+        // Filters given as options: values of one filter are OR'ed, filters AND'ed.
+        std::vector<Xapian::Query> filters;
+        auto any_of = [&](std::string_view prefix, const std::vector<std::string>& values,
+                          bool fold) {
+            if (values.empty()) return;
+            std::vector<Xapian::Query> terms;
+            for (const std::string& v : values)
+                terms.emplace_back(sc::make_term(prefix, fold ? fold_case(v) : v));
+            filters.emplace_back(Xapian::Query::OP_OR, terms.begin(), terms.end());
+        };
+        any_of(sc::kEvent, req.events, false);
+        any_of(sc::kSpeakerExact, req.speakers, true);
+        any_of(sc::kLanguage, req.languages, false);
+        if (req.year_from || req.year_to) {
+            const std::string lo = Xapian::sortable_serialise(req.year_from.value_or(0));
+            const std::string hi = Xapian::sortable_serialise(req.year_to.value_or(9999));
+            filters.emplace_back(Xapian::Query::OP_VALUE_RANGE, sc::kSlotYear, lo, hi);
+        }
+        if (!has_words && filters.empty()) throw QueryRejected("the query is empty");
+        if (!has_words) query = Xapian::Query::MatchAll;
+        if (!filters.empty()) {
+            query =
+                Xapian::Query(Xapian::Query::OP_FILTER, query,
+                              Xapian::Query(Xapian::Query::OP_AND, filters.begin(), filters.end()));
+        }
+        result.parsed_query = query.get_description();
+
+        Xapian::Enquire enquire(db);
+        enquire.set_query(query);
+        enquire.set_weighting_scheme(Xapian::BM25Weight(kBm25K1, 0, 1, kBm25B, kBm25MinNormLen));
+        if (req.sort == SortOrder::kDate)
+            enquire.set_sort_by_value_then_relevance(sc::kSlotDate, true);
+        Xapian::ValueCountMatchSpy event_spy(sc::kSlotEvent), year_spy(sc::kSlotYear),
+            language_spy(sc::kSlotLanguage);
+        SplitValueCountSpy speaker_spy(sc::kSlotSpeakers);
+        Xapian::doccount check_at_least = 0;
+        if (req.facets) {
+            enquire.add_matchspy(&event_spy);
+            enquire.add_matchspy(&year_spy);
+            enquire.add_matchspy(&language_spy);
+            enquire.add_matchspy(&speaker_spy);
+            check_at_least = db.get_doccount();
+        }
+        const Xapian::MSet mset = enquire.get_mset(req.offset, req.limit, check_at_least);
+        result.total = mset.get_matches_estimated();
+        result.total_exact = mset.get_matches_lower_bound() == mset.get_matches_upper_bound();
+        if (req.facets) {
+            Facets f;
+            f.events = spy_counts(event_spy, false);
+            f.years = spy_counts(year_spy, true);
+            f.languages = spy_counts(language_spy, false);
+            f.speakers = speaker_spy.counts();
+            result.facets = std::move(f);
+        }
+
+        // Moments: the query's words and phrases, their positions in each talk.
+        const std::vector<TermGroup> groups =
+            has_words ? impl_->term_groups(query, stemmer) : std::vector<TermGroup>{};
+        std::unordered_set<std::string> surface;
+        for (const TermGroup& g : groups) surface.insert(g.terms.begin(), g.terms.end());
+        std::unordered_set<std::string> stems;
+        for (const std::string& t : surface) stems.insert(stemmer(t));
+        const auto is_match = [&](std::string_view word) {
+            const std::string w(word);
+            return surface.count(w) > 0 || (!stems.empty() && stems.count(stemmer(w)) > 0);
+        };
+
+        std::uint32_t rank = req.offset;
+        for (auto it = mset.begin(); it != mset.end(); ++it) {
+            const Xapian::Document doc = it.get_document();
+            Hit hit;
+            hit.rank = ++rank;
+            hit.weight = it.get_weight();
+            hit.talk = decode_talk_info(doc.get_data());
+            hit.link = make_jump_link(hit.talk.video_url, 0);
+            const std::string map_bytes = doc.get_value(sc::kSlotTimeMap);
+            if (!groups.empty() && !map_bytes.empty()) {
+                const Xapian::docid did = *it;
+                std::vector<Occurrence> occurrences;
+                for (std::uint32_t gi = 0; gi < groups.size(); ++gi) {
+                    const TermGroup& g = groups[gi];
+                    if (!g.phrase) {
+                        for (const std::string& term : g.terms) {
+                            for (auto p = db.positionlist_begin(did, term);
+                                 p != db.positionlist_end(did, term); ++p) {
+                                if (*p >= sc::kMetadataPositionBase) break;
+                                occurrences.push_back({*p, gi, 1});
+                            }
+                        }
+                    } else {
+                        std::vector<std::set<Xapian::termpos>> positions(g.terms.size());
+                        bool all = true;
+                        for (std::size_t k = 0; k < g.terms.size() && all; ++k) {
+                            for (auto p = db.positionlist_begin(did, g.terms[k]);
+                                 p != db.positionlist_end(did, g.terms[k]); ++p) {
+                                positions[k].insert(*p);
+                            }
+                            all = !positions[k].empty();
+                        }
+                        if (!all) continue;
+                        for (Xapian::termpos p : positions[0]) {
+                            if (p >= sc::kMetadataPositionBase) break;
+                            bool ok = true;
+                            for (std::size_t k = 1; k < g.terms.size() && ok; ++k) {
+                                ok = positions[k].count(p + static_cast<Xapian::termpos>(k)) > 0;
+                            }
+                            if (ok)
+                                occurrences.push_back(
+                                    {p, gi, static_cast<std::uint32_t>(g.terms.size())});
+                        }
+                    }
+                    if (occurrences.size() > kMaxOccurrencesPerTalk) break;
+                }
+                if (!occurrences.empty()) {
+                    const sc::TimeMap map = sc::decode_time_map(map_bytes);
+                    const std::string cue_text = doc.get_value(sc::kSlotCueText);
+                    hit.moments =
+                        find_moments(map, cue_text, std::move(occurrences), is_match, req.moments);
+                    for (Moment& m : hit.moments)
+                        m.link = make_jump_link(hit.talk.video_url, m.jump_ms, m.end_ms);
+                }
+            }
+            result.hits.push_back(std::move(hit));
+        }
+        if (has_words) result.suggestion = impl_->suggest(text);
+    } catch (const Xapian::Error& e) {
+        throw Error(impl_->dir + ": search failed: " + e.get_description());
+    }
+    return result;
+}
+
+}  // namespace talksearch

@@ -1,0 +1,75 @@
+// The searcher: a query in, talks with their moments out.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/error.h"
+#include "query/moments.h"
+#include "query/result.h"
+
+namespace talksearch {
+
+/// A query the user must rephrase (too long, too many terms): the message
+/// says why. Never thrown for a query the parser merely dislikes.
+class QueryRejected : public Error {
+  public:
+    using Error::Error;
+};
+
+/// Caps on what one query may cost.
+inline constexpr std::size_t kMaxQueryBytes = 512;
+inline constexpr std::size_t kMaxQueryTerms = 32;
+inline constexpr std::size_t kMaxLimit = 100;
+inline constexpr std::size_t kMaxOffset = 10000;
+
+/// How results are ordered.
+enum class SortOrder { kRelevance, kDate };
+
+/// One search.
+struct SearchRequest {
+    std::string query;
+    std::string language = "en";         ///< stems the query's words
+    std::vector<std::string> events;     ///< event slugs (any of)
+    std::vector<std::string> speakers;   ///< full names (any of)
+    std::vector<std::string> languages;  ///< BCP 47 tags (any of)
+    std::optional<int> year_from, year_to;
+    SortOrder sort = SortOrder::kRelevance;
+    std::uint32_t limit = 10;
+    std::uint32_t offset = 0;
+    bool facets = false;
+    MomentOptions moments;
+};
+
+/// Parses "2014", "2014..2019", "..2019", "2014..": throws QueryRejected otherwise.
+void parse_year_range(const std::string& text, std::optional<int>& from, std::optional<int>& to);
+
+/// Owns an open index (one Xapian::Database). Not thread-safe: use one
+/// Searcher per thread.
+class Searcher {
+  public:
+    /// Opens the index folder (its XAPIANDB stub). Throws Error naming the
+    /// folder when there is no readable index.
+    explicit Searcher(const std::filesystem::path& index_dir);
+    ~Searcher();
+    Searcher(const Searcher&) = delete;
+    Searcher& operator=(const Searcher&) = delete;
+
+    /// Runs a search. Throws QueryRejected for a query over the caps (or an
+    /// invalid filter), Error when the index cannot be read. A query the
+    /// parser rejects falls back to its plain words.
+    SearchResult search(const SearchRequest& request);
+
+    /// Talks in the index.
+    std::uint64_t talk_count() const;
+
+  private:
+    struct Impl;
+    std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace talksearch

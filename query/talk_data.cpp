@@ -1,0 +1,80 @@
+#include "query/talk_data.h"
+
+#include <simdjson.h>
+
+#include "core/error.h"
+
+namespace talksearch {
+
+namespace {
+
+std::string str(simdjson::dom::object obj, const char* key) {
+    std::string_view v;
+    if (obj[key].get_string().get(v)) return {};
+    return std::string(v);
+}
+
+std::vector<std::string> strings(simdjson::dom::object obj, const char* key) {
+    std::vector<std::string> out;
+    simdjson::dom::array arr;
+    if (obj[key].get_array().get(arr)) return out;
+    for (simdjson::dom::element e : arr) {
+        std::string_view v;
+        if (!e.get_string().get(v)) out.emplace_back(v);
+    }
+    return out;
+}
+
+}  // namespace
+
+TalkInfo decode_talk_info(std::string_view data) {
+    thread_local simdjson::dom::parser parser;
+    simdjson::padded_string padded(data);
+    simdjson::dom::object obj;
+    if (parser.parse(padded).get_object().get(obj))
+        throw Error("document data is not a JSON object");
+    TalkInfo t;
+    t.id = str(obj, "id");
+    t.origin = str(obj, "origin");
+    t.event = str(obj, "event");
+    t.event_title = str(obj, "event_title");
+    t.slug = str(obj, "slug");
+    t.title = str(obj, "title");
+    t.speakers = strings(obj, "speakers");
+    t.tags = strings(obj, "tags");
+    t.summary = str(obj, "summary");
+    t.language = str(obj, "language");
+    t.recorded = str(obj, "recorded");
+    t.thumbnail_url = str(obj, "thumbnail_url");
+    std::int64_t duration = 0;
+    if (!obj["duration_s"].get_int64().get(duration)) t.duration_s = duration;
+    simdjson::dom::array videos;
+    if (!obj["videos"].get_array().get(videos)) {
+        for (simdjson::dom::element v : videos) {
+            std::string_view url;
+            if (!v["url"].get_string().get(url) && !url.empty()) {
+                t.video_url = std::string(url);
+                break;
+            }
+        }
+    }
+    simdjson::dom::array tracks;
+    t.captions = "none";
+    if (!obj["tracks"].get_array().get(tracks)) {
+        for (simdjson::dom::element tr : tracks) {
+            bool indexed = true;
+            if (!tr["indexed"].get_bool().get(indexed) && !indexed) continue;
+            std::string_view kind;
+            if (!tr["kind"].get_string().get(kind)) {
+                t.captions = std::string(kind);
+                break;
+            }
+        }
+    }
+    if (t.origin == "pyvideo" && !t.event.empty() && !t.slug.empty()) {
+        t.catalogue_url = "https://pyvideo.org/" + t.event + "/" + t.slug + ".html";
+    }
+    return t;
+}
+
+}  // namespace talksearch

@@ -1,0 +1,14 @@
+// Decoding a document's data (the JSON written by schema::encode_document_data).
+#pragma once
+
+#include <string_view>
+
+#include "query/result.h"
+
+namespace talksearch {
+
+/// Decodes document data into what a result shows. Tolerates missing keys
+/// (older or partial data); throws Error when it is not a JSON object.
+TalkInfo decode_talk_info(std::string_view data);
+
+}  // namespace talksearch

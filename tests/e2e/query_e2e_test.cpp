@@ -1,0 +1,230 @@
+// End-to-end tests of talksearch-query: the real binaries on the sample corpus.
+#include <simdjson.h>
+
+#include <catch2/catch.hpp>
+#include <cstdlib>
+#include <filesystem>
+
+#include "tests/support/process.h"
+#include "tests/support/shared.h"
+
+namespace fs = std::filesystem;
+using talksearch::test::ProcessResult;
+using talksearch::test::run_process;
+using talksearch::test::TempDir;
+
+namespace {
+
+const fs::path kSource = TALKSEARCH_SOURCE_DIR;
+
+// The sample index, built once for all the tests in this file.
+const fs::path& sample_index() {
+    static TempDir dir;
+    static const fs::path index = [] {
+        const fs::path p = dir.path() / "index";
+        const ProcessResult r = run_process(
+            {TALKSEARCH_INDEX_BIN, "build", "--talks", (kSource / "data/talks").string(),
+             "--captions", (kSource / "data/captions").string(), "--index", p.string()});
+        if (r.exit_code != 0)
+            throw std::runtime_error("building the sample index failed: " + r.err);
+        return p;
+    }();
+    return index;
+}
+
+ProcessResult query(std::vector<std::string> args) {
+    args.insert(args.begin(), {TALKSEARCH_QUERY_BIN, "--index", sample_index().string()});
+    return run_process(args);
+}
+
+simdjson::dom::element json_of(simdjson::dom::parser& parser, const ProcessResult& r) {
+    INFO(r.err);
+    simdjson::dom::element doc;
+    REQUIRE_FALSE(parser.parse(simdjson::padded_string(r.out)).get(doc));
+    return doc;
+}
+
+std::string str(simdjson::dom::element e) { return std::string(e.get_string().value()); }
+
+// The `t=` second in a YouTube link.
+std::int64_t youtube_second(const std::string& url) {
+    const auto p = url.find("&t=");
+    REQUIRE(p != std::string::npos);
+    return std::stoll(url.substr(p + 3));
+}
+
+}  // namespace
+
+TEST_CASE("a search for decorators finds the sample talk with links to the seconds it was said",
+          "[e2e][query]") {
+    const ProcessResult r = query({"decorators", "--format", "json"});
+    REQUIRE(r.exit_code == 0);
+    simdjson::dom::parser parser;
+    const auto doc = json_of(parser, r);
+    const auto first = doc["results"].at(0);
+    CHECK(str(first["title"]) == "Decorators from the Ground Up");
+    CHECK(str(first["catalogue_url"]) ==
+          "https://pyvideo.org/lakeshore-pyconf-2017/decorators-from-the-ground-up.html");
+    simdjson::dom::array moments = first["moments"].get_array();
+    REQUIRE(moments.size() == 3);
+    // data/README.md: "decorators" is said in the cues at 15.1 s, 100.5 s and 185.0 s.
+    const std::int64_t cue_starts[] = {15120, 100480, 185040};
+    std::size_t i = 0;
+    for (simdjson::dom::element m : moments) {
+        const std::int64_t start = m["start_ms"].get_int64();
+        CHECK(start >= cue_starts[i]);
+        CHECK(start < cue_starts[i] + 5000);
+        const std::int64_t jump = m["jump_ms"].get_int64();
+        CHECK(jump == start - 2000);  // the default pre-roll
+        CHECK(youtube_second(str(m["link"]["url"])) == jump / 1000);
+        CHECK(str(m["html"]).find("<mark>") != std::string::npos);
+        ++i;
+    }
+    // The talk that mentions decorators only in its description has no moments.
+    const auto second = doc["results"].at(1);
+    CHECK(str(second["title"]) == "Plugin Systems That Don't Bite");
+    CHECK(second["moments"].get_array().size() == 0);
+}
+
+TEST_CASE("a phrase split across two cues links to where its first word is said", "[e2e][query]") {
+    const ProcessResult r = query({"\"wraps the function\"", "--format", "json"});
+    REQUIRE(r.exit_code == 0);
+    simdjson::dom::parser parser;
+    const auto doc = json_of(parser, r);
+    REQUIRE(doc["results"].get_array().size() == 1);
+    const auto m = doc["results"].at(0)["moments"].at(0);
+    // The cue holding "... It wraps the" runs from 139.618 s to 144.712 s;
+    // "function" opens the next cue.
+    const std::int64_t start = m["start_ms"].get_int64();
+    CHECK(start >= 139618);
+    CHECK(start < 144712);
+    // The link (with the default 2 s pre-roll) lands within 3 s of the cue's start.
+    const std::int64_t second = youtube_second(str(m["link"]["url"]));
+    CHECK(std::abs(second * 1000 - 139618) <= 3000);
+    CHECK(str(m["text"]).find("function you gave it") != std::string::npos);
+}
+
+TEST_CASE("the text output shows the moment's time, snippet and link", "[e2e][query]") {
+    const ProcessResult r = query({"decorators"});
+    REQUIRE(r.exit_code == 0);
+    CHECK_THAT(r.out, Catch::Contains("1. Decorators from the Ground Up"));
+    CHECK_THAT(r.out, Catch::Contains("https://www.youtube.com/watch?v=dCr8Gr0unD1&t="));
+    CHECK_THAT(r.out, Catch::Matches("(.|\\n)*\\n   0:1\\d  [^\\n]*decorators(.|\\n)*"));
+    CHECK(r.out.find('\x1b') == std::string::npos);  // plain when piped
+}
+
+TEST_CASE("filters, date sort, facets and paging narrow and order the results", "[e2e][query]") {
+    simdjson::dom::parser parser;
+    SECTION("an event filter keeps that event's talks") {
+        const auto doc = json_of(
+            parser, query({"python", "--event", "pycon-valdoria-2019", "--format", "json"}));
+        for (auto hit : doc["results"].get_array())
+            CHECK(str(hit["event"]) == "pycon-valdoria-2019");
+        CHECK(doc["results"].get_array().size() == 2);
+    }
+    SECTION("a year range as an option and in the query agree") {
+        const auto a =
+            json_of(parser, query({"python", "--year", "2019..2022", "--format", "json"}));
+        std::vector<std::string> ids_a;
+        for (auto hit : a["results"].get_array()) {
+            const std::string recorded = str(hit["recorded"]);
+            CHECK(recorded >= "2019");
+            CHECK(recorded < "2023");
+            ids_a.push_back(str(hit["id"]));
+        }
+        simdjson::dom::parser parser2;
+        const auto b = json_of(parser2, query({"python year:2019..2022", "--format", "json"}));
+        std::vector<std::string> ids_b;
+        for (auto hit : b["results"].get_array()) ids_b.push_back(str(hit["id"]));
+        CHECK(ids_a == ids_b);
+        CHECK_FALSE(ids_a.empty());
+    }
+    SECTION("a speaker filter matches the full name in any case") {
+        const auto doc =
+            json_of(parser, query({"python", "--speaker", "marisol quenby", "--format", "json"}));
+        REQUIRE(doc["results"].get_array().size() == 1);
+        CHECK(str(doc["results"].at(0)["title"]) == "Decorators from the Ground Up");
+    }
+    SECTION("date sort puts the newest first") {
+        const auto doc = json_of(parser, query({"python", "--sort", "date", "--format", "json"}));
+        std::string previous = "9999";
+        for (auto hit : doc["results"].get_array()) {
+            simdjson::dom::element rec = hit["recorded"];
+            if (rec.is_null()) continue;
+            const std::string recorded = str(rec);
+            CHECK(recorded <= previous);
+            previous = recorded;
+        }
+    }
+    SECTION("facets count the matching talks per event and year") {
+        const auto doc = json_of(parser, query({"python", "--facets", "--format", "json"}));
+        std::int64_t sum = 0;
+        for (auto [event, count] : doc["facets"]["event"].get_object()) sum += count.get_int64();
+        CHECK(sum == std::int64_t(doc["total"].get_int64()));
+        CHECK(std::int64_t(doc["facets"]["year"]["2019"].get_int64()) == 2);
+        CHECK(std::int64_t(doc["facets"]["language"]["es"].get_int64()) == 1);
+    }
+    SECTION("pages do not overlap and together hold every talk") {
+        const auto all = json_of(parser, query({"python", "--limit", "100", "--format", "json"}));
+        simdjson::dom::parser p1, p2;
+        const auto page1 = json_of(p1, query({"python", "--limit", "2", "--format", "json"}));
+        const auto page2 =
+            json_of(p2, query({"python", "--limit", "2", "--offset", "2", "--format", "json"}));
+        CHECK(str(page1["results"].at(0)["id"]) == str(all["results"].at(0)["id"]));
+        CHECK(str(page2["results"].at(0)["id"]) == str(all["results"].at(2)["id"]));
+        CHECK(std::int64_t(page2["results"].at(0)["rank"].get_int64()) == 3);
+    }
+}
+
+TEST_CASE("a misspelt word gets a did-you-mean suggestion", "[e2e][query]") {
+    const ProcessResult r = query({"pyhton"});
+    CHECK_THAT(r.out, Catch::Contains("Did you mean: python"));
+    simdjson::dom::parser parser;
+    const auto doc = json_of(parser, query({"pyhton", "--format", "json"}));
+    CHECK(str(doc["suggestion"]) == "python");
+}
+
+TEST_CASE("a query the parser rejects falls back to its words and an over-long one is refused",
+          "[e2e][query]") {
+    const ProcessResult fallback = query({"decorators AND OR (", "--format", "json"});
+    CHECK(fallback.exit_code == 0);
+    simdjson::dom::parser parser;
+    const auto doc = json_of(parser, fallback);
+    CHECK(str(doc["results"].at(0)["title"]) == "Decorators from the Ground Up");
+    CHECK(doc["notices"].get_array().size() == 1);
+
+    const ProcessResult too_long = query({std::string(600, 'a')});
+    CHECK(too_long.exit_code == 2);
+    CHECK_THAT(too_long.err, Catch::Contains("600 bytes") && Catch::Contains("512"));
+    std::string many;
+    for (int i = 0; i < 40; ++i) many += "word" + std::to_string(i) + " ";
+    const ProcessResult too_many = query({many});
+    CHECK(too_many.exit_code == 2);
+    CHECK_THAT(too_many.err, Catch::Contains("40 terms") && Catch::Contains("32"));
+}
+
+TEST_CASE("Spanish captions are found with a Spanish query", "[e2e][query]") {
+    simdjson::dom::parser parser;
+    const auto doc = json_of(parser, query({"tipos de datos", "--lang", "es", "--format", "json"}));
+    REQUIRE(doc["results"].get_array().size() >= 1);
+    CHECK(str(doc["results"].at(0)["language"]) == "es");
+    CHECK(doc["results"].at(0)["moments"].get_array().size() >= 1);
+}
+
+TEST_CASE("no match exits 1 and a missing index exits 2 with a message", "[e2e][query]") {
+    CHECK(query({"zyzzyvaquux"}).exit_code == 1);
+    TempDir empty;
+    const ProcessResult r = run_process(
+        {TALKSEARCH_QUERY_BIN, "--index", (empty.path() / "nothing").string(), "decorators"});
+    CHECK(r.exit_code == 2);
+    CHECK_THAT(r.err, Catch::Contains("no index here"));
+}
+
+TEST_CASE("the JSON output for the sample corpus matches the golden file", "[e2e][query][golden]") {
+    const ProcessResult r = query({"decorators OR fixtures", "--format", "json", "--facets"});
+    REQUIRE(r.exit_code == 0);
+    const fs::path golden = fs::path(TALKSEARCH_TEST_DATA) / "golden/decorators-or-fixtures.json";
+    if (std::getenv("TALKSEARCH_UPDATE_GOLDEN") != nullptr)
+        talksearch::test::write_file(golden, r.out);
+    CHECK(r.out == talksearch::test::slurp(golden));
+}

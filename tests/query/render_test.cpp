@@ -1,0 +1,72 @@
+#include "query/render.h"
+
+#include <simdjson.h>
+
+#include <catch2/catch.hpp>
+
+using namespace talksearch;
+
+namespace {
+
+SearchResult hostile_result() {
+    SearchResult r;
+    r.query = "x\"<script>";
+    r.total = 1;
+    r.total_exact = true;
+    r.limit = 10;
+    Hit h;
+    h.rank = 1;
+    h.talk.id = "ev/slug";
+    h.talk.title = "<img src=x onerror=alert(1)>";
+    h.talk.speakers = {"\"><svg onload=alert(2)>"};
+    h.talk.event_title = "</script><script>alert(3)</script>";
+    h.talk.catalogue_url = "https://pyvideo.org/ev/slug.html\" onmouseover=\"alert(4)";
+    Moment m;
+    m.start_ms = 754000;
+    m.snippet = {{"say ", false}, {"<decorators>", true}, {" \xE2\x80\xA8 end\x01", false}};
+    m.link.url = "https://www.youtube.com/watch?v=abc&t=752s";
+    h.moments.push_back(m);
+    r.hits.push_back(h);
+    return r;
+}
+
+}  // namespace
+
+TEST_CASE("render_html escapes every field so that hostile metadata creates no element",
+          "[render]") {
+    const std::string html = render_html(hostile_result());
+    CHECK(html.find("<img") == std::string::npos);
+    CHECK(html.find("<svg") == std::string::npos);
+    CHECK(html.find("<script") == std::string::npos);
+    CHECK(html.find("\" onmouseover") == std::string::npos);
+    CHECK(html.find("&lt;img src=x onerror=alert(1)&gt;") != std::string::npos);
+    CHECK(html.find("<mark>&lt;decorators&gt;</mark>") != std::string::npos);
+    CHECK(html.find("href=\"https://www.youtube.com/watch?v=abc&amp;t=752s\"") !=
+          std::string::npos);
+}
+
+TEST_CASE("render_json is valid JSON that keeps the hostile text as text", "[render]") {
+    const std::string json = render_json(hostile_result());
+    simdjson::dom::parser parser;
+    simdjson::dom::element doc;
+    REQUIRE_FALSE(parser.parse(simdjson::padded_string(json)).get(doc));
+    CHECK(std::string(doc["results"].at(0)["title"].get_string().value()) ==
+          "<img src=x onerror=alert(1)>");
+    const auto moment = doc["results"].at(0)["moments"].at(0);
+    CHECK(std::string(moment["time"].get_string().value()) == "12:34");
+    CHECK(
+        std::string(moment["html"].get_string().value()).find("<mark>&lt;decorators&gt;</mark>") !=
+        std::string::npos);
+    CHECK(json.find("\\u2028") != std::string::npos);
+    CHECK(json.find("\\u0001") != std::string::npos);
+}
+
+TEST_CASE("render_text writes no control characters from captions and bolds only on a terminal",
+          "[render]") {
+    const std::string plain = render_text(hostile_result(), TextStyle{false});
+    CHECK(plain.find('\x1b') == std::string::npos);
+    CHECK(plain.find('\x01') == std::string::npos);
+    CHECK(plain.find("12:34") != std::string::npos);
+    const std::string color = render_text(hostile_result(), TextStyle{true});
+    CHECK(color.find("\x1b[1m<decorators>\x1b[0m") != std::string::npos);
+}
