@@ -66,6 +66,18 @@ bool is_prefixed(const std::string& term) {
     return !term.empty() && term[0] >= 'A' && term[0] <= 'Z';
 }
 
+// The kMaxSurfaceForms terms of `found` (term frequency, term) held by most talks.
+std::vector<std::string> most_frequent(
+    std::vector<std::pair<Xapian::doccount, std::string>> found) {
+    std::sort(found.begin(), found.end(),
+              [](const auto& a, const auto& b) { return a.first > b.first; });
+    std::vector<std::string> out;
+    for (std::size_t i = 0; i < found.size() && i < kMaxSurfaceForms; ++i) {
+        out.push_back(found[i].second);
+    }
+    return out;
+}
+
 // A query word (its surface forms) or a phrase (one surface form per word).
 struct TermGroup {
     bool phrase = false;
@@ -118,12 +130,7 @@ std::vector<std::string> Searcher::Impl::expand_prefix(const std::string& prefix
     for (auto it = db.allterms_begin(prefix); it != db.allterms_end(prefix); ++it) {
         found.emplace_back(it.get_termfreq(), *it);
     }
-    std::sort(found.begin(), found.end(),
-              [](const auto& a, const auto& b) { return a.first > b.first; });
-    std::vector<std::string> out;
-    for (std::size_t i = 0; i < found.size() && i < kMaxSurfaceForms; ++i)
-        out.push_back(found[i].second);
-    return out;
+    return most_frequent(std::move(found));
 }
 
 // The unprefixed words in the index whose stem is `stem`: Snowball stems
@@ -140,12 +147,7 @@ std::vector<std::string> Searcher::Impl::surface_forms(const std::string& stem,
         if (term.size() > stem.size() + 6) continue;
         if (term == stem || stemmer(term) == stem) found.emplace_back(it.get_termfreq(), term);
     }
-    std::sort(found.begin(), found.end(),
-              [](const auto& a, const auto& b) { return a.first > b.first; });
-    std::vector<std::string> out;
-    for (std::size_t i = 0; i < found.size() && i < kMaxSurfaceForms; ++i)
-        out.push_back(found[i].second);
-    return out;
+    return most_frequent(std::move(found));
 }
 
 void Searcher::Impl::collect(const Xapian::Query& q, const Xapian::Stem& stemmer,
