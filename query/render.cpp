@@ -305,9 +305,15 @@ std::string render_html(const SearchResult& r) {
         } else {
             out += "      <ul class=\"talksearch-moments\">\n";
             for (const Moment& m : h.moments) {
-                out += "        <li><a class=\"talksearch-time\" href=\"" +
-                       html_escape(m.link.url) + "\">" + html_escape(format_clock(m.start_ms)) +
-                       "</a> <span class=\"talksearch-snippet\">" + snippet_html(m.snippet) +
+                const std::string time = html_escape(format_clock(m.start_ms));
+                out += "        <li>";
+                if (m.link.url.empty()) {  // a host we cannot link to: the time alone
+                    out += "<span class=\"talksearch-time\">" + time + "</span>";
+                } else {
+                    out += "<a class=\"talksearch-time\" href=\"" + html_escape(m.link.url) +
+                           "\">" + time + "</a>";
+                }
+                out += " <span class=\"talksearch-snippet\">" + snippet_html(m.snippet) +
                        "</span></li>\n";
             }
             out += "      </ul>\n";

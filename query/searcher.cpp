@@ -230,8 +230,9 @@ Xapian::Query Searcher::Impl::parse(const SearchRequest& req, const std::string&
             if (!words.empty()) words += ' ';
             words += word;
         }
-        result.notices.push_back("the query could not be parsed (" + e.get_msg() +
-                                 "); searched for its words: " + words);
+        result.notices.push_back("the query could not be parsed (" + e.get_msg() + "); " +
+                                 (words.empty() ? std::string("it holds no words to search for")
+                                                : "searched for its words: " + words));
         return qp.parse_query(words, 0);
     }
 }

@@ -70,3 +70,11 @@ TEST_CASE("render_text writes no control characters from captions and bolds only
     const std::string color = render_text(hostile_result(), TextStyle{true});
     CHECK(color.find("\x1b[1m<decorators>\x1b[0m") != std::string::npos);
 }
+
+TEST_CASE("render_html shows a moment's time without a link when the host has none", "[render]") {
+    SearchResult r = hostile_result();
+    r.hits[0].moments[0].link = JumpLink{};
+    const std::string html = render_html(r);
+    CHECK(html.find("href=\"\"") == std::string::npos);
+    CHECK(html.find("<span class=\"talksearch-time\">12:34</span>") != std::string::npos);
+}
