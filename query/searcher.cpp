@@ -163,8 +163,14 @@ void Searcher::Impl::collect(const Xapian::Query& q, const Xapian::Stem& stemmer
         return;
     }
     if (type == Xapian::Query::OP_WILDCARD) {
-        const std::string pattern = *q.get_terms_begin();
-        if (!is_prefixed(pattern)) out.push_back({false, expand_prefix(pattern)});
+        // Xapian 1.4 has no accessor for a wildcard's pattern (its term
+        // iterator is empty); its description is "Query(WILDCARD <OP> <pattern>)".
+        const std::string d = q.get_description();
+        const auto space = d.rfind(' ');
+        if (space == std::string::npos || d.size() < space + 2 || d.back() != ')') return;
+        const std::string pattern = d.substr(space + 1, d.size() - space - 2);
+        if (!pattern.empty() && !is_prefixed(pattern))
+            out.push_back({false, expand_prefix(pattern)});
         return;
     }
     if (type == Xapian::Query::OP_PHRASE) {
