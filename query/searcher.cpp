@@ -255,6 +255,8 @@ std::optional<std::string> Searcher::Impl::suggest(const std::string& text) {
         // Field names ("title:") and operators are not words to correct.
         if (w.offset + w.length < text.size() && text[w.offset + w.length] == ':') continue;
         if (w.offset > 0 && text[w.offset - 1] == ':') continue;
+        // The stem of a wildcard ("deco*") is not a word to correct.
+        if (w.offset + w.length < text.size() && text[w.offset + w.length] == '*') continue;
         if (is_operator_word(word) || word.size() < 4) continue;
         const std::string term = word_term(word);
         const Xapian::doccount freq = db.get_termfreq(term);

@@ -228,3 +228,11 @@ TEST_CASE("the JSON output for the sample corpus matches the golden file", "[e2e
         talksearch::test::write_file(golden, r.out);
     CHECK(r.out == talksearch::test::slurp(golden));
 }
+
+TEST_CASE("a wildcard finds the words it starts and gets no spelling suggestion", "[e2e][query]") {
+    simdjson::dom::parser parser;
+    const auto doc = json_of(parser, query({"deco*", "--format", "json"}));
+    CHECK(doc["suggestion"].is_null());
+    CHECK(str(doc["results"].at(0)["title"]) == "Decorators from the Ground Up");
+    CHECK(doc["results"].at(0)["moments"].get_array().size() == 3);
+}
