@@ -1,6 +1,7 @@
 #include "query/moments.h"
 
 #include <algorithm>
+#include <map>
 #include <set>
 
 #include "query/words.h"
@@ -34,16 +35,24 @@ void append_text(std::vector<SnippetPart>& parts, std::string_view text, bool ma
 
 }  // namespace
 
+namespace {
+
+// The time of word `k` of a cue whose words are `words`.
+std::int64_t time_of_word(const sc::TimedCue& cue, std::size_t text_size,
+                          const std::vector<WordSpan>& words, std::uint32_t k) {
+    const std::int64_t duration = std::max<std::int64_t>(0, cue.end_ms - cue.start_ms);
+    if (duration == 0 || text_size == 0 || words.empty()) return cue.start_ms;
+    const std::size_t offset = words[std::min<std::size_t>(k, words.size() - 1)].offset;
+    return cue.start_ms +
+           duration * static_cast<std::int64_t>(offset) / static_cast<std::int64_t>(text_size);
+}
+
+}  // namespace
+
 std::int64_t word_time_ms(const sc::TimedCue& cue, std::string_view cue_text,
                           std::uint32_t position) {
-    const std::int64_t duration = std::max<std::int64_t>(0, cue.end_ms - cue.start_ms);
-    if (duration == 0 || cue_text.empty() || position < cue.first_position) return cue.start_ms;
-    const std::uint32_t k = position - cue.first_position;
-    const std::vector<WordSpan> words = split_words(cue_text);
-    if (words.empty()) return cue.start_ms;
-    const std::size_t offset = words[std::min<std::size_t>(k, words.size() - 1)].offset;
-    return cue.start_ms + duration * static_cast<std::int64_t>(offset) /
-                              static_cast<std::int64_t>(cue_text.size());
+    if (position < cue.first_position) return cue.start_ms;
+    return time_of_word(cue, cue_text.size(), split_words(cue_text), position - cue.first_position);
 }
 
 std::vector<SnippetPart> mark_words(std::string_view text,
@@ -67,11 +76,18 @@ std::vector<Moment> find_moments(const sc::TimeMap& map, std::string_view cue_te
                                  const MomentOptions& options) {
     std::vector<Located> located;
     located.reserve(occurrences.size());
+    // A common word matches many times in one cue: split each cue once.
+    std::map<std::pair<std::size_t, std::size_t>, std::vector<WordSpan>> cue_words;
     for (const Occurrence& occ : occurrences) {
         const auto ref = sc::find_cue(map, occ.position);
         if (!ref) continue;
         const sc::TimedCue& cue = map.tracks[ref->track].cues[ref->cue];
-        located.push_back({occ, *ref, word_time_ms(cue, cue_text_of(cue, cue_text), occ.position)});
+        const std::string_view text = cue_text_of(cue, cue_text);
+        auto [it, inserted] = cue_words.try_emplace({ref->track, ref->cue});
+        if (inserted) it->second = split_words(text);
+        located.push_back(
+            {occ, *ref,
+             time_of_word(cue, text.size(), it->second, occ.position - cue.first_position)});
     }
     std::sort(located.begin(), located.end(), [](const Located& a, const Located& b) {
         return std::tie(a.cue.track, a.time_ms, a.occ.position) <

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <charconv>
 #include <set>
+#include <unordered_map>
 #include <unordered_set>
 
 #include "core/language.h"
@@ -384,9 +385,16 @@ SearchResult Searcher::search(const SearchRequest& req) {
         for (const TermGroup& g : groups) surface.insert(g.terms.begin(), g.terms.end());
         std::unordered_set<std::string> stems;
         for (const std::string& t : surface) stems.insert(stemmer(t));
+        // Snippets repeat words: stem each distinct word once.
+        std::unordered_map<std::string, bool> matched_words;
         const auto is_match = [&](std::string_view word) {
             const std::string w(word);
-            return surface.count(w) > 0 || (!stems.empty() && stems.count(stemmer(w)) > 0);
+            auto [it, inserted] = matched_words.try_emplace(w, false);
+            if (inserted) {
+                it->second =
+                    surface.count(w) > 0 || (!stems.empty() && stems.count(stemmer(w)) > 0);
+            }
+            return it->second;
         };
 
         std::uint32_t rank = req.offset;
