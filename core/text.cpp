@@ -276,6 +276,26 @@ std::string fold_case(std::string_view text) {
                                                               UTF8PROC_CASEFOLD));
 }
 
+std::string lower_case(std::string_view text) {
+    std::string valid = sanitize_utf8(text);
+    if (is_ascii(valid)) return ascii_lower(valid);
+    std::string out;
+    out.reserve(valid.size());
+    for (std::size_t i = 0; i < valid.size();) {
+        utf8proc_int32_t cp = 0;
+        const utf8proc_ssize_t n =
+            utf8proc_iterate(reinterpret_cast<const utf8proc_uint8_t*>(valid.data() + i),
+                             static_cast<utf8proc_ssize_t>(valid.size() - i), &cp);
+        if (n <= 0) {  // cannot happen on sanitized text; keep the byte
+            out += valid[i++];
+            continue;
+        }
+        append_utf8(out, static_cast<char32_t>(utf8proc_tolower(cp)));
+        i += static_cast<std::size_t>(n);
+    }
+    return out;
+}
+
 void append_utf8(std::string& out, char32_t cp) {
     if (cp >= 0xD800 && cp <= 0xDFFF) cp = 0xFFFD;
     if (cp > 0x10FFFF || cp == 0) cp = 0xFFFD;

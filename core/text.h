@@ -44,6 +44,11 @@ std::string collapse_whitespace(std::string_view text);
 /// ASCII lower-casing; other bytes are copied unchanged.
 std::string ascii_lower(std::string_view text);
 
+/// Lower-cases letters with Unicode's simple lower-case mapping, as Xapian's
+/// TermGenerator and QueryParser do (final sigma stays final sigma; case
+/// folding would change it). Invalid UTF-8 is sanitized first.
+std::string lower_case(std::string_view text);
+
 /// Lower-cases letters with Unicode case folding (utf8proc); for building
 /// boolean filter terms out of names and tags.
 std::string fold_case(std::string_view text);

@@ -47,6 +47,36 @@ std::int64_t time_of_word(const sc::TimedCue& cue, std::size_t text_size,
            duration * static_cast<std::int64_t>(offset) / static_cast<std::int64_t>(text_size);
 }
 
+// The start of the earliest time window within located[from..to] that holds
+// `distinct` different query words and is no longer than the shortest such
+// window or `slack_ms`, whichever is longer (a sliding window, run twice).
+template <typename L>
+std::size_t covering_start(const std::vector<L>& located, std::size_t from, std::size_t to,
+                           std::size_t distinct, std::int64_t slack_ms = 5000) {
+    if (distinct <= 1) return from;
+    auto scan = [&](std::int64_t limit, std::int64_t& shortest) -> std::size_t {
+        std::map<std::uint32_t, std::size_t> counts;
+        std::size_t left = from;
+        for (std::size_t right = from; right <= to; ++right) {
+            ++counts[located[right].occ.group];
+            while (counts.size() == distinct) {
+                const std::int64_t span = located[right].time_ms - located[left].time_ms;
+                if (shortest < 0 || span < shortest) shortest = span;
+                if (limit >= 0 && span <= limit) return left;
+                auto it = counts.find(located[left].occ.group);
+                if (--it->second == 0) counts.erase(it);
+                ++left;
+            }
+        }
+        return from;
+    };
+    std::int64_t shortest = -1;
+    scan(-1, shortest);
+    if (shortest < 0) return from;
+    std::int64_t unused = -1;
+    return scan(std::max(shortest, slack_ms), unused);
+}
+
 }  // namespace
 
 std::int64_t word_time_ms(const sc::TimedCue& cue, std::string_view cue_text,
@@ -135,7 +165,11 @@ std::vector<Moment> find_moments(const sc::TimeMap& map, std::string_view cue_te
     std::vector<Moment> moments;
     for (std::size_t gi : order) {
         const Group& g = groups[gi];
-        const Located& first = located[g.first];
+        // Where several query words meet, the moment starts where they are
+        // said together: the shortest run of matches that holds every word
+        // the moment holds, not a lone early mention of one of them.
+        const std::size_t start = covering_start(located, g.first, g.last, g.groups.size());
+        const Located& first = located[start];
         const Located& last = located[g.last];
         const sc::TimedTrack& track = map.tracks[first.cue.track];
         Moment m;

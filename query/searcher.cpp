@@ -79,15 +79,57 @@ std::vector<std::string> most_frequent(
     return out;
 }
 
+bool is_operator_word(std::string_view w) {
+    return w == "AND" || w == "OR" || w == "NOT" || w == "NEAR" || w == "ADJ" || w == "XOR";
+}
+
+// The query with every word but the operators lower-cased: STEM_SOME leaves
+// a capitalised word unstemmed, and people capitalise names ("Daubert
+// standard" must also find "Daubert's standard"). A quoted word stays exact.
+std::string lower_words(const std::string& text) {
+    std::string out;
+    std::size_t done = 0;
+    for (const WordSpan& w : split_words(text)) {
+        const std::string_view word = std::string_view(text).substr(w.offset, w.length);
+        out.append(text, done, w.offset - done);
+        if (is_operator_word(word)) {
+            out += word;
+        } else {
+            out += lower_case(word);
+        }
+        done = w.offset + w.length;
+    }
+    out.append(text, done, std::string::npos);
+    return out;
+}
+
+// For a plain query of several words ("knight capital"), a bonus for talks
+// where the words stand together: the words as a phrase (unstemmed, with a
+// window one word wider), added as an optional part of the query. BM25 alone
+// scores words wherever they are, so a speaker named Knight and a city's
+// capital in the description would beat a talk that says "Knight Capital".
+std::optional<Xapian::Query> proximity_boost(const std::string& text, const Xapian::Stem&) {
+    for (char c : text) {
+        if (c == '"' || c == ':' || c == '*' || c == '(' || c == ')' || c == '+')
+            return std::nullopt;
+    }
+    std::vector<std::string> terms;
+    for (const WordSpan& w : split_words(text)) {
+        const std::string_view word = std::string_view(text).substr(w.offset, w.length);
+        if (is_operator_word(word)) return std::nullopt;
+        if (w.offset > 0 && text[w.offset - 1] == '-') return std::nullopt;
+        terms.push_back(word_term(word));
+    }
+    if (terms.size() < 2 || terms.size() > 6) return std::nullopt;
+    return Xapian::Query(Xapian::Query::OP_PHRASE, terms.begin(), terms.end(),
+                         static_cast<Xapian::termcount>(terms.size() + 1));
+}
+
 // A query word (its surface forms) or a phrase (one surface form per word).
 struct TermGroup {
     bool phrase = false;
     std::vector<std::string> terms;  // word: alternatives; phrase: the sequence
 };
-
-bool is_operator_word(std::string_view w) {
-    return w == "AND" || w == "OR" || w == "NOT" || w == "NEAR" || w == "ADJ" || w == "XOR";
-}
 
 }  // namespace
 
@@ -227,7 +269,7 @@ Xapian::Query Searcher::Impl::parse(const SearchRequest& req, const std::string&
                            Xapian::QueryParser::FLAG_PURE_NOT;
     (void)req;
     try {
-        return qp.parse_query(text, flags);
+        return qp.parse_query(lower_words(text), flags);
     } catch (const Xapian::QueryParserError& e) {
         // Fall back to the words alone: never an error for the user.
         std::string words;
@@ -347,6 +389,11 @@ SearchResult Searcher::search(const SearchRequest& req) {
             query =
                 Xapian::Query(Xapian::Query::OP_FILTER, query,
                               Xapian::Query(Xapian::Query::OP_AND, filters.begin(), filters.end()));
+        }
+        if (has_words) {
+            if (auto boost = proximity_boost(text, stemmer)) {
+                query = Xapian::Query(Xapian::Query::OP_AND_MAYBE, query, *boost);
+            }
         }
         result.parsed_query = query.get_description();
 

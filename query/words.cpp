@@ -113,7 +113,7 @@ std::string word_term(std::string_view word) {
             out += word[i];
         }
     }
-    return fold_case(out);
+    return lower_case(out);
 }
 
 }  // namespace talksearch

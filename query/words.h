@@ -21,7 +21,7 @@ struct WordSpan {
 /// "++" or "#" after a letter stays with it ("C++").
 std::vector<WordSpan> split_words(std::string_view text);
 
-/// The word as a term: case-folded (Unicode), curly apostrophes straightened.
+/// The word as a term: lower-cased as Xapian does, curly apostrophes straightened.
 std::string word_term(std::string_view word);
 
 }  // namespace talksearch

@@ -46,3 +46,8 @@ TEST_CASE("json_string escapes control characters and line separators", "[text]"
 TEST_CASE("collapse_whitespace joins lines with single spaces", "[text]") {
     CHECK(collapse_whitespace("  two\n lines\t here ") == "two lines here");
 }
+
+TEST_CASE("lower_case lower-cases as Xapian does and keeps a final sigma", "[text]") {
+    CHECK(lower_case("ΓΛΏΣΣΑ γλώσσας Daubert") == "γλώσσα γλώσσας daubert");
+    CHECK(lower_case("ÉCOLE") == "école");
+}
