@@ -174,7 +174,9 @@ std::vector<Moment> find_moments(const sc::TimeMap& map, std::string_view cue_te
         const sc::TimedTrack& track = map.tracks[first.cue.track];
         Moment m;
         m.start_ms = first.time_ms;
-        m.jump_ms = std::max<std::int64_t>(0, first.time_ms - options.preroll_ms);
+        const std::int64_t cue_start = track.cues[first.cue.cue].start_ms;
+        m.jump_ms = std::max<std::int64_t>(
+            0, std::min(first.time_ms - options.preroll_ms, cue_start + options.max_into_cue_ms));
         m.language = track.language;
         m.distinct_terms = static_cast<std::uint32_t>(g.groups.size());
         m.occurrences = g.words;

@@ -22,6 +22,9 @@ struct Occurrence {
 struct MomentOptions {
     std::size_t max_moments = 3;
     std::int64_t preroll_ms = 2000;  ///< links start this much before the first word
+    /// ... but never later than this after the start of the cue holding that
+    /// word, so the player shows the caption line with the words at once.
+    std::int64_t max_into_cue_ms = 3000;
     std::int64_t window_ms = 30000;  ///< a moment spans at most this long
     std::int64_t gap_ms = 15000;     ///< a match joins the moment if it follows within this
     std::size_t max_snippet_cues = 3;
