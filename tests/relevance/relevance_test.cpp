@@ -88,6 +88,8 @@ struct Thresholds {
 struct Suite {
     Thresholds thresholds;
     std::vector<QueryCase> cases;
+    /// "Did you mean" checks: a query and the suggestion expected (nullopt: none).
+    std::vector<std::pair<std::string, std::optional<std::string>>> suggestions;
 };
 
 /// What the engine did with one expected moment.
@@ -176,6 +178,18 @@ Suite load_suite(const fs::path& path) {
     suite.thresholds.ndcg_at_10 = get_number(thresholds["ndcg_at_10"], "ndcg_at_10");
     suite.thresholds.moments_within_5s =
         get_number(thresholds["moments_within_5s"], "moments_within_5s");
+
+    simdjson::dom::array suggestions;
+    if (!root["suggestions"].get_array().get(suggestions)) {
+        for (simdjson::dom::element e : suggestions) {
+            std::string_view query;
+            if (e["query"].get_string().get(query)) fail("queries.json: suggestions[].query");
+            std::optional<std::string> expect;
+            std::string_view text;
+            if (!e["expect"].get_string().get(text)) expect = std::string(text);
+            suite.suggestions.emplace_back(std::string(query), expect);
+        }
+    }
 
     simdjson::dom::array queries;
     if (root["queries"].get(queries) != simdjson::SUCCESS) fail("queries.json: no queries");
@@ -496,6 +510,20 @@ int run(int argc, char** argv) {
         for (const auto& [index, o] : weak) print_details(suite.cases[index], o, std::cout);
     }
 
+    // "Did you mean": misspelt words and names get the common word; correct
+    // ones get no suggestion.
+    std::size_t suggestions_ok = 0;
+    for (const auto& [query, expect] : suite.suggestions) {
+        SearchRequest req;
+        req.query = query;
+        const SearchResult r = searcher.search(req);
+        const bool ok = r.suggestion == expect;
+        suggestions_ok += ok ? 1 : 0;
+        std::cout << (ok ? "  ok   " : "  MISS ") << "suggestion for \"" << query
+                  << "\": " << (r.suggestion ? "\"" + *r.suggestion + "\"" : std::string("none"))
+                  << "\n";
+    }
+
     struct Check {
         const char* name;
         double measured;
@@ -505,6 +533,11 @@ int run(int argc, char** argv) {
         {"precision_at_5", overall.mean(overall.precision_at_5), suite.thresholds.precision_at_5},
         {"ndcg_at_10", overall.mean(overall.ndcg_at_10), suite.thresholds.ndcg_at_10},
         {"moments_within_5s", overall.moment_share(), suite.thresholds.moments_within_5s},
+        {"suggestions_right",
+         suite.suggestions.empty()
+             ? 0.0
+             : static_cast<double>(suggestions_ok) / static_cast<double>(suite.suggestions.size()),
+         1.0},
         {"phrase_links_within_3s_of_their_cue",
          phrase_links ? static_cast<double>(phrase_links_ok) / static_cast<double>(phrase_links)
                       : 0.0,
