@@ -89,7 +89,7 @@ int main(int argc, char** argv) {
         }
         std::cout << out;
         std::cout.flush();
-        return result.hits.empty() && result.offset == 0 ? kExitNoMatch : kExitOk;
+        return result.total == 0 ? kExitNoMatch : kExitOk;
     } catch (const Error& e) {
         std::cerr << "talksearch-query: " << e.what() << "\n";
         return kExitError;

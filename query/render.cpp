@@ -112,8 +112,12 @@ std::string render_text(const SearchResult& r, const TextStyle& style) {
     const char* reset = style.color ? kReset : "";
     for (const std::string& n : r.notices) out += "note: " + terminal_safe(n) + "\n";
     if (r.suggestion) out += "Did you mean: " + terminal_safe(*r.suggestion) + "\n";
-    if (r.hits.empty()) {
+    if (r.hits.empty() && r.total == 0) {
         out += "No talks match \"" + terminal_safe(r.query) + "\".\n";
+    } else if (r.hits.empty()) {
+        out += std::string(r.total_exact ? "" : "about ") + std::to_string(r.total) +
+               " talks match; none on this page (offset " + std::to_string(r.offset) + ", limit " +
+               std::to_string(r.limit) + ").\n";
     } else {
         out += std::to_string(r.offset + 1) + "-" + std::to_string(r.offset + r.hits.size()) +
                " of " + (r.total_exact ? "" : "about ") + std::to_string(r.total) + " talks\n";
@@ -278,9 +282,12 @@ std::string render_html(const SearchResult& r) {
         out += "  <p class=\"talksearch-suggestion\">Did you mean <em>" +
                html_escape(*r.suggestion) + "</em>?</p>\n";
     }
-    if (r.hits.empty()) {
+    if (r.hits.empty() && r.total == 0) {
         out +=
             "  <p class=\"talksearch-empty\">No talks match “" + html_escape(r.query) + "”.</p>\n";
+    } else if (r.hits.empty()) {
+        out += "  <p class=\"talksearch-empty\">" + std::to_string(r.total) +
+               " talks match; none on this page.</p>\n";
     } else {
         out += "  <ol class=\"talksearch-talks\" start=\"" + std::to_string(r.offset + 1) + "\">\n";
     }

@@ -236,3 +236,15 @@ TEST_CASE("a wildcard finds the words it starts and gets no spelling suggestion"
     CHECK(str(doc["results"].at(0)["title"]) == "Decorators from the Ground Up");
     CHECK(doc["results"].at(0)["moments"].get_array().size() == 3);
 }
+
+TEST_CASE("a page past the end says how many talks match and exits 0", "[e2e][query]") {
+    const ProcessResult r = query({"decorators", "--offset", "50"});
+    CHECK(r.exit_code == 0);
+    CHECK_THAT(r.out, Catch::Contains("2 talks match; none on this page"));
+    const ProcessResult counts = query({"decorators", "--limit", "0", "--format", "json"});
+    CHECK(counts.exit_code == 0);
+    simdjson::dom::parser parser;
+    const auto doc = json_of(parser, counts);
+    CHECK(std::int64_t(doc["total"].get_int64()) == 2);
+    CHECK(doc["results"].get_array().size() == 0);
+}
