@@ -2,6 +2,7 @@
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
+#include <cmath>
 #include <cstdlib>
 #include <iostream>
 
@@ -31,6 +32,7 @@ int main(int argc, char** argv) {
         "  talksearch-query --index ./index decorators\n"
         "  talksearch-query '\"context manager\" year:2019..2023' --format json\n"
         "  talksearch-query asyncio --event pycon-us-2019 --sort date --facets\n\n"
+        "A query that starts with '-' (NOT) goes after --:  talksearch-query -- -java python\n\n"
         "Exit codes: 0 results; 1 no talk matched; 2 a bad query or option, or no readable index.\n"
         "--index defaults to $TALKSEARCH_INDEX, else ~/.local/share/talksearch/index.");
     std::vector<std::string> words;
@@ -73,6 +75,10 @@ int main(int argc, char** argv) {
     for (const std::string& w : words) req.query += (req.query.empty() ? "" : " ") + w;
     req.sort = sort == "date" ? SortOrder::kDate : SortOrder::kRelevance;
     req.moments.max_moments = moments;
+    if (!std::isfinite(preroll_s)) {
+        std::cerr << "talksearch-query: --preroll: expected a number of seconds from 0 to 60\n";
+        return kExitError;
+    }
     req.moments.preroll_ms = static_cast<std::int64_t>(preroll_s * 1000);
     try {
         if (!year.empty()) parse_year_range(year, req.year_from, req.year_to);

@@ -170,7 +170,6 @@ std::vector<Moment> find_moments(const sc::TimeMap& map, std::string_view cue_te
         // the moment holds, not a lone early mention of one of them.
         const std::size_t start = covering_start(located, g.first, g.last, g.groups.size());
         const Located& first = located[start];
-        const Located& last = located[g.last];
         const sc::TimedTrack& track = map.tracks[first.cue.track];
         Moment m;
         m.start_ms = first.time_ms;
@@ -187,13 +186,22 @@ std::vector<Moment> find_moments(const sc::TimeMap& map, std::string_view cue_te
         // The snippet: the cues from the first match to the last (a phrase's
         // last word may be in the next cue), at most max_snippet_cues, with the
         // next cue as context when the text is short.
+        // Overlapping cues can put a later cue's word before an earlier cue's
+        // in time: take the cue range over every match of the moment.
         std::size_t from = first.cue.cue;
-        std::size_t to = last.cue.cue;
-        if (const auto end_ref = sc::find_cue(map, last.occ.position + last.occ.words - 1);
-            end_ref && end_ref->track == first.cue.track) {
-            to = std::max(to, end_ref->cue);
+        std::size_t to = first.cue.cue;
+        for (std::size_t i = start; i <= g.last; ++i) {
+            from = std::min(from, located[i].cue.cue);
+            to = std::max(to, located[i].cue.cue);
+            if (const auto end_ref =
+                    sc::find_cue(map, located[i].occ.position + located[i].occ.words - 1);
+                end_ref && end_ref->track == first.cue.track) {
+                to = std::max(to, end_ref->cue);
+            }
         }
-        to = std::min(to, from + options.max_snippet_cues - 1);
+        from = std::min(from, first.cue.cue);
+        to = std::min(to, first.cue.cue + options.max_snippet_cues - 1);
+        if (to < from) to = from;
         std::size_t bytes = 0;
         for (std::size_t c = from; c <= to; ++c) bytes += track.cues[c].text_length;
         while (bytes < options.min_snippet_bytes && to + 1 < track.cues.size() &&

@@ -35,9 +35,32 @@ std::string byline(const TalkInfo& t) {
 std::string terminal_safe(std::string_view s) {
     std::string out;
     out.reserve(s.size());
-    for (char c : s) {
-        const auto u = static_cast<unsigned char>(c);
-        out += (u < 0x20 || u == 0x7F) ? ' ' : c;
+    for (std::size_t i = 0; i < s.size(); ++i) {
+        const auto u = static_cast<unsigned char>(s[i]);
+        if (u < 0x20 || u == 0x7F) {
+            out += ' ';
+            continue;
+        }
+        // C1 controls (U+0080-U+009F: 0xC2 0x80-0x9F) and the bidirectional
+        // overrides and isolates (U+202A-U+202E, U+2066-U+2069) can rewrite
+        // what a terminal shows.
+        if (u == 0xC2 && i + 1 < s.size() && static_cast<unsigned char>(s[i + 1]) <= 0x9F &&
+            static_cast<unsigned char>(s[i + 1]) >= 0x80) {
+            out += ' ';
+            ++i;
+            continue;
+        }
+        if (u == 0xE2 && i + 2 < s.size()) {
+            const auto b1 = static_cast<unsigned char>(s[i + 1]);
+            const auto b2 = static_cast<unsigned char>(s[i + 2]);
+            if ((b1 == 0x80 && b2 >= 0xAA && b2 <= 0xAE) ||
+                (b1 == 0x81 && b2 >= 0xA6 && b2 <= 0xA9)) {
+                out += ' ';
+                i += 2;
+                continue;
+            }
+        }
+        out += s[i];
     }
     return out;
 }
@@ -128,7 +151,7 @@ std::string render_text(const SearchResult& r, const TextStyle& style) {
         const std::string by = byline(h.talk);
         if (!by.empty()) out += "   " + terminal_safe(by) + "\n";
         if (!h.talk.catalogue_url.empty())
-            out += std::string("   ") + dim + h.talk.catalogue_url + reset + "\n";
+            out += std::string("   ") + dim + terminal_safe(h.talk.catalogue_url) + reset + "\n";
         if (h.moments.empty()) {
             if (!h.link.url.empty()) out += "   " + terminal_safe(h.link.url) + "\n";
             continue;
@@ -143,7 +166,7 @@ std::string render_text(const SearchResult& r, const TextStyle& style) {
                    "\n";
             if (!m.link.url.empty()) {
                 out += "          " + terminal_safe(m.link.url);
-                if (!m.link.time_text.empty()) out += " (" + m.link.time_text + ")";
+                if (!m.link.time_text.empty()) out += " (" + terminal_safe(m.link.time_text) + ")";
                 out += "\n";
             }
         }

@@ -83,6 +83,19 @@ bool is_operator_word(std::string_view w) {
     return w == "AND" || w == "OR" || w == "NOT" || w == "NEAR" || w == "ADJ" || w == "XOR";
 }
 
+// "EN", "pt_br" -> "en", "pt-BR": the case the index's language terms use.
+std::string language_tag_case(const std::string& tag) {
+    std::string out = ascii_lower(tag);
+    for (char& c : out) c = c == '_' ? '-' : c;
+    const auto dash = out.find('-');
+    if (dash != std::string::npos && out.size() - dash - 1 == 2) {
+        for (std::size_t i = dash + 1; i < out.size(); ++i) {
+            if (out[i] >= 'a' && out[i] <= 'z') out[i] = static_cast<char>(out[i] - 'a' + 'A');
+        }
+    }
+    return out;
+}
+
 // The query with every word but the operators lower-cased: STEM_SOME leaves
 // a capitalised word unstemmed, and people capitalise names ("Daubert
 // standard" must also find "Daubert's standard"). A quoted word stays exact.
@@ -388,8 +401,8 @@ std::uint64_t Searcher::talk_count() const { return impl_->db.get_doccount(); }
 
 SearchResult Searcher::search(const SearchRequest& req) {
     SearchResult result;
-    result.query = req.query;
     const std::string text = sanitize_utf8(req.query);
+    result.query = text;  // what is shown and echoed must be valid UTF-8 too
     if (text.size() > kMaxQueryBytes) {
         throw QueryRejected("the query is " + std::to_string(text.size()) +
                             " bytes long; the limit is " + std::to_string(kMaxQueryBytes));
@@ -425,9 +438,12 @@ SearchResult Searcher::search(const SearchRequest& req) {
                 terms.emplace_back(sc::make_term(prefix, fold ? fold_case(v) : v));
             filters.emplace_back(Xapian::Query::OP_OR, terms.begin(), terms.end());
         };
-        any_of(sc::kEvent, req.events, false);
+        std::vector<std::string> events, languages;
+        for (const std::string& e : req.events) events.push_back(ascii_lower(e));
+        for (const std::string& l : req.languages) languages.push_back(language_tag_case(l));
+        any_of(sc::kEvent, events, false);
         any_of(sc::kSpeakerExact, req.speakers, true);
-        any_of(sc::kLanguage, req.languages, false);
+        any_of(sc::kLanguage, languages, false);
         if (req.year_from || req.year_to) {
             const std::string lo = Xapian::sortable_serialise(req.year_from.value_or(0));
             const std::string hi = Xapian::sortable_serialise(req.year_to.value_or(9999));

@@ -248,3 +248,21 @@ TEST_CASE("a page past the end says how many talks match and exits 0", "[e2e][qu
     CHECK(std::int64_t(doc["total"].get_int64()) == 2);
     CHECK(doc["results"].get_array().size() == 0);
 }
+
+TEST_CASE("invalid UTF-8 in a query still gives valid JSON", "[e2e][query]") {
+    const ProcessResult r = query({"decorators \xC3", "--format", "json"});
+    simdjson::dom::parser parser;
+    const auto doc = json_of(parser, r);  // simdjson validates UTF-8
+    CHECK(str(doc["query"]) == "decorators \xEF\xBF\xBD");
+}
+
+TEST_CASE("filter options ignore case and a non-numeric pre-roll is refused", "[e2e][query]") {
+    simdjson::dom::parser p1, p2;
+    const auto es = json_of(p1, query({"python", "--language", "ES", "--format", "json"}));
+    CHECK(std::int64_t(es["total"].get_int64()) == 1);
+    const auto ev = json_of(p2, query({"python", "--event", "PyCon-Valdoria-2019", "--format", "json"}));
+    CHECK(std::int64_t(ev["total"].get_int64()) == 2);
+    const ProcessResult nan = query({"decorators", "--preroll", "nan"});
+    CHECK(nan.exit_code == 2);
+    CHECK_THAT(nan.err, Catch::Contains("--preroll"));
+}

@@ -116,3 +116,29 @@ TEST_CASE("snippet_html escapes the text around the marks", "[moments][render]")
     CHECK(snippet_html(parts) ==
           "&lt;b&gt;&quot;<mark>decorators</mark>&quot; &amp; &#39;co&#39;&lt;/b&gt;");
 }
+
+TEST_CASE("find_moments keeps the snippet when overlapping cues put a later cue's word first",
+          "[moments]") {
+    // A long cue (0-12 s) overlaps two short ones (2-4 s, 4-6 s): "kappa", the
+    // long cue's last word, is timed after "lambda" in the third cue.
+    sc::TimeMap map;
+    sc::TimedTrack t;
+    t.language = "en";
+    const std::string a = "one two three four five six seven eight nine kappa";
+    const std::string b = "middle words here";
+    const std::string c = "lambda appears now";
+    t.cues = {{0, 12000, 1, 10, 0, static_cast<std::uint32_t>(a.size()), 0},
+              {2000, 4000, 11, 3, static_cast<std::uint32_t>(a.size()),
+               static_cast<std::uint32_t>(b.size()), 0},
+              {4000, 6000, 14, 3, static_cast<std::uint32_t>(a.size() + b.size()),
+               static_cast<std::uint32_t>(c.size()), 0}};
+    map.tracks = {t};
+    const std::string text = a + b + c;
+    const auto moments = find_moments(map, text, {{10, 0, 1}, {14, 1, 1}}, [](std::string_view w) {
+        return w == "kappa" || w == "lambda";
+    });
+    REQUIRE(moments.size() == 1);
+    const std::string snippet = snippet_text(moments[0].snippet);
+    CHECK(snippet.find("kappa") != std::string::npos);
+    CHECK(snippet.find("lambda") != std::string::npos);
+}
