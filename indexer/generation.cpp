@@ -23,6 +23,7 @@ namespace {
 
 constexpr const char* kStub = "XAPIANDB";
 constexpr const char* kLockFile = ".lock";
+constexpr const char* kPublishedMarker = ".published";
 
 void fsync_path(const fs::path& p, bool directory) {
     const int fd = ::open(p.c_str(), (directory ? O_RDONLY | O_DIRECTORY : O_RDONLY) | O_CLOEXEC);
@@ -93,13 +94,27 @@ std::string new_generation_name() {
 }
 
 void sync_tree(const fs::path& dir) {
-    for (const auto& entry : fs::recursive_directory_iterator(dir)) {
-        if (entry.is_regular_file()) fsync_path(entry.path(), false);
+    std::error_code ec;
+    fs::recursive_directory_iterator it(dir, ec);
+    if (ec) throw Error(dir.string() + ": cannot list to sync: " + ec.message());
+    for (; it != fs::recursive_directory_iterator(); it.increment(ec)) {
+        if (ec) throw Error(dir.string() + ": cannot list to sync: " + ec.message());
+        if (it->is_regular_file(ec)) fsync_path(it->path(), false);
     }
     fsync_path(dir, true);
 }
 
 void publish_generation(const fs::path& index_dir, const std::string& generation) {
+    // Marks the generation as one that was complete and published, so that
+    // cleanup can tell it from the leftover of a run that died.
+    const fs::path marker = index_dir / generation / kPublishedMarker;
+    {
+        std::ofstream out(marker, std::ios::trunc);
+        out << "published\n";
+        out.flush();
+        if (!out) throw Error(marker.string() + ": cannot write");
+    }
+    fsync_path(marker, false);
     const fs::path tmp = index_dir / (std::string(kStub) + ".tmp");
     {
         std::ofstream out(tmp, std::ios::trunc);
@@ -123,8 +138,15 @@ std::vector<std::string> remove_old_generations(const fs::path& index_dir,
     std::error_code ec;
     for (const auto& entry : fs::directory_iterator(index_dir, ec)) {
         const std::string name = entry.path().filename().string();
-        if (name.starts_with("gen-") && entry.is_directory() && name != live)
+        if (!name.starts_with("gen-") || !entry.is_directory() || name == live) continue;
+        if (fs::exists(entry.path() / kPublishedMarker, ec)) {
             others.push_back(name);
+        } else {
+            // Never published: the leftover of a run that died. We hold the
+            // writer lock, so no run is writing it.
+            fs::remove_all(entry.path(), ec);
+            if (!ec) removed.push_back(name);
+        }
     }
     // Names sort by creation time; keep the newest ones.
     std::sort(others.begin(), others.end());

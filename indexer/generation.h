@@ -51,7 +51,8 @@ void publish_generation(const std::filesystem::path& index_dir, const std::strin
 void sync_tree(const std::filesystem::path& dir);
 
 /// Removes generation folders other than the live one and the `keep_previous`
-/// newest non-live ones, and leftovers of runs that died (stub temporaries).
+/// newest previously published ones, and the leftovers of runs that died
+/// (generations never published, stub temporaries). Call with the lock held.
 /// Returns the names removed.
 std::vector<std::string> remove_old_generations(const std::filesystem::path& index_dir,
                                                 std::size_t keep_previous = 1);

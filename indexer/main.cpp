@@ -125,6 +125,9 @@ int run_build(const BuildOptions& options, bool verbose) {
     } catch (const Error& e) {
         std::cerr << "talksearch-index: build failed, the index is unchanged: " << e.what() << "\n";
         return kExitFailed;
+    } catch (const std::exception& e) {  // a filesystem or allocation failure
+        std::cerr << "talksearch-index: build failed, the index is unchanged: " << e.what() << "\n";
+        return kExitFailed;
     }
     std::size_t warnings = 0;
     for (const InputProblem& p : report.problems) {

@@ -239,3 +239,19 @@ TEST_CASE("the real catalogue and pycon captions build in under 60 s with human 
     // 131 files repeat a block of cues three or more times (docs/DESIGN.md, Cleaning).
     CHECK(s.loops >= 120);
 }
+
+TEST_CASE("the leftover of a build that died is removed and the previous generation kept",
+          "[e2e][build]") {
+    TempDir tmp;
+    const fs::path index = tmp.path() / "index";
+    const std::vector<std::string> build = {"build", "--talks", (kSource / "data/talks").string(),
+                                            "--index", index.string()};
+    REQUIRE(index_tool(build).exit_code == 0);
+    const std::string first = stats_of(index).generation;
+    // What a run killed before publishing leaves behind: a newer, unpublished generation.
+    fs::create_directories(index / "gen-99999999T999999.999-1");
+    talksearch::test::write_file(index / "gen-99999999T999999.999-1" / "postlist.glass", "partial");
+    REQUIRE(index_tool(build).exit_code == 0);
+    CHECK_FALSE(fs::exists(index / "gen-99999999T999999.999-1"));
+    CHECK(fs::exists(index / first));  // the previous published generation stays for readers
+}
