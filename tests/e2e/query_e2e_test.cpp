@@ -260,7 +260,8 @@ TEST_CASE("filter options ignore case and a non-numeric pre-roll is refused", "[
     simdjson::dom::parser p1, p2;
     const auto es = json_of(p1, query({"python", "--language", "ES", "--format", "json"}));
     CHECK(std::int64_t(es["total"].get_int64()) == 1);
-    const auto ev = json_of(p2, query({"python", "--event", "PyCon-Valdoria-2019", "--format", "json"}));
+    const auto ev =
+        json_of(p2, query({"python", "--event", "PyCon-Valdoria-2019", "--format", "json"}));
     CHECK(std::int64_t(ev["total"].get_int64()) == 2);
     const ProcessResult nan = query({"decorators", "--preroll", "nan"});
     CHECK(nan.exit_code == 2);

@@ -81,7 +81,10 @@ TEST_CASE("render_html shows a moment's time without a link when the host has no
 
 TEST_CASE("render_text blanks C1 controls and bidirectional overrides", "[render]") {
     SearchResult r = hostile_result();
-    r.hits[0].talk.title = "Evil \xC2\x9B" "31m \xE2\x80\xAE" "desrever";
+    r.hits[0].talk.title =
+        "Evil \xC2\x9B"
+        "31m \xE2\x80\xAE"
+        "desrever";
     const std::string text = render_text(r, TextStyle{false});
     CHECK(text.find("\xC2\x9B") == std::string::npos);
     CHECK(text.find("\xE2\x80\xAE") == std::string::npos);
