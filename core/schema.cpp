@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "core/error.h"
+#include "core/json_writer.h"
 #include "core/text.h"
 
 namespace talksearch::schema {
@@ -73,21 +74,6 @@ class Reader {
 };
 
 constexpr unsigned char kTimeMapVersion = 1;
-
-void append_string_array(std::string& out, const std::vector<std::string>& items) {
-    out += '[';
-    for (std::size_t i = 0; i < items.size(); ++i) {
-        if (i) out += ',';
-        append_json_string(out, items[i]);
-    }
-    out += ']';
-}
-
-void key(std::string& out, std::string_view name) {
-    if (out.size() > 1) out += ',';
-    append_json_string(out, name);
-    out += ':';
-}
 
 }  // namespace
 
@@ -199,92 +185,59 @@ std::optional<CueRef> find_cue(const TimeMap& map, std::uint32_t position) {
 }
 
 std::string encode_document_data(const Talk& talk) {
-    std::string out = "{";
-    key(out, "id");
-    append_json_string(out, talk_id(talk));
-    key(out, "origin");
-    append_json_string(out, talk.origin == TalkOrigin::kPyvideo ? "pyvideo" : "captions");
-    key(out, "event");
-    append_json_string(out, talk.event);
-    key(out, "event_title");
-    append_json_string(out, talk.event_title);
-    key(out, "slug");
-    append_json_string(out, talk.slug);
-    key(out, "title");
-    append_json_string(out, talk.title);
-    key(out, "speakers");
-    append_string_array(out, talk.speakers);
-    key(out, "tags");
-    append_string_array(out, talk.tags);
-    key(out, "summary");
-    append_json_string(out, talk.summary);
-    key(out, "description");
-    append_json_string(out, talk.description);
-    key(out, "language");
-    append_json_string(out, talk.language);
-    key(out, "recorded");
-    append_json_string(out, talk.recorded);
-    key(out, "duration_s");
-    out += talk.duration_s ? std::to_string(*talk.duration_s) : "null";
-    key(out, "videos");
-    out += '[';
-    for (std::size_t i = 0; i < talk.videos.size(); ++i) {
-        if (i) out += ',';
-        out += "{\"type\":";
-        append_json_string(out, talk.videos[i].type);
-        out += ",\"url\":";
-        append_json_string(out, talk.videos[i].url);
-        out += '}';
+    JsonWriter w;
+    w.begin_object();
+    w.key("id").value(talk_id(talk));
+    w.key("origin").value(talk.origin == TalkOrigin::kPyvideo ? "pyvideo" : "captions");
+    w.key("event").value(talk.event);
+    w.key("event_title").value(talk.event_title);
+    w.key("slug").value(talk.slug);
+    w.key("title").value(talk.title);
+    w.key("speakers").strings(talk.speakers);
+    w.key("tags").strings(talk.tags);
+    w.key("summary").value(talk.summary);
+    w.key("description").value(talk.description);
+    w.key("language").value(talk.language);
+    w.key("recorded").value(talk.recorded);
+    w.key("duration_s").value(talk.duration_s);
+    w.key("videos").begin_array();
+    for (const VideoSource& v : talk.videos) {
+        w.begin_object().key("type").value(v.type).key("url").value(v.url).end_object();
     }
-    out += ']';
-    key(out, "related_urls");
-    out += '[';
-    for (std::size_t i = 0; i < talk.related_urls.size(); ++i) {
-        if (i) out += ',';
-        out += "{\"label\":";
-        append_json_string(out, talk.related_urls[i].label);
-        out += ",\"url\":";
-        append_json_string(out, talk.related_urls[i].url);
-        out += '}';
+    w.end_array();
+    w.key("related_urls").begin_array();
+    for (const RelatedUrl& r : talk.related_urls) {
+        w.begin_object().key("label").value(r.label).key("url").value(r.url).end_object();
     }
-    out += ']';
-    key(out, "thumbnail_url");
-    append_json_string(out, talk.thumbnail_url);
-    key(out, "copyright_text");
-    append_json_string(out, talk.copyright_text);
-    key(out, "pyvideo_id");
-    out += talk.pyvideo_id ? std::to_string(*talk.pyvideo_id) : "null";
-    key(out, "source_path");
-    append_json_string(out, talk.source_path);
-    key(out, "tracks");
-    out += '[';
-    for (std::size_t i = 0; i < talk.tracks.size(); ++i) {
-        const Track& t = talk.tracks[i];
-        if (i) out += ',';
-        out += "{\"language\":";
-        append_json_string(out, t.language);
-        out += ",\"kind\":";
-        append_json_string(out, caption_kind_name(t.kind));
-        out += ",\"format\":";
-        append_json_string(out, t.format == CaptionFormat::kWebVtt ? "vtt" : "srt");
-        out += ",\"path\":";
-        append_json_string(out, t.path);
-        out += ",\"cues\":" + std::to_string(t.captions.cues.size());
-        out += t.indexed ? ",\"indexed\":true" : ",\"indexed\":false";
-        out += ",\"suspect\":[";
-        for (std::size_t k = 0; k < t.captions.suspect.size(); ++k) {
-            const SuspectStretch& s = t.captions.suspect[k];
-            if (k) out += ',';
-            out += "{\"start_ms\":" + std::to_string(s.start_ms) +
-                   ",\"end_ms\":" + std::to_string(s.end_ms) +
-                   ",\"repeats\":" + std::to_string(s.repeats) +
-                   ",\"period\":" + std::to_string(s.period) + "}";
+    w.end_array();
+    w.key("thumbnail_url").value(talk.thumbnail_url);
+    w.key("copyright_text").value(talk.copyright_text);
+    w.key("pyvideo_id").value(talk.pyvideo_id);
+    w.key("source_path").value(talk.source_path);
+    w.key("tracks").begin_array();
+    for (const Track& t : talk.tracks) {
+        w.begin_object();
+        w.key("language").value(t.language);
+        w.key("kind").value(caption_kind_name(t.kind));
+        w.key("format").value(t.format == CaptionFormat::kWebVtt ? "vtt" : "srt");
+        w.key("path").value(t.path);
+        w.key("cues").value(static_cast<std::uint64_t>(t.captions.cues.size()));
+        w.key("indexed").value(t.indexed);
+        w.key("suspect").begin_array();
+        for (const SuspectStretch& st : t.captions.suspect) {
+            w.begin_object();
+            w.key("start_ms").value(static_cast<std::int64_t>(st.start_ms));
+            w.key("end_ms").value(static_cast<std::int64_t>(st.end_ms));
+            w.key("repeats").value(st.repeats);
+            w.key("period").value(st.period);
+            w.end_object();
         }
-        out += "]}";
+        w.end_array();
+        w.end_object();
     }
-    out += ']';
-    out += '}';
-    return out;
+    w.end_array();
+    w.end_object();
+    return w.take();
 }
 
 }  // namespace talksearch::schema

@@ -8,6 +8,7 @@
 
 #include "core/error.h"
 #include "core/index_path.h"
+#include "core/json_writer.h"
 #include "core/text.h"
 #include "indexer/build.h"
 #include "indexer/caption_file.h"
@@ -40,16 +41,14 @@ std::string format_time(std::int64_t ms) {
 void print_cue(const Cue& c, bool json) {
     std::string line;
     if (json) {
-        line = "{\"start_ms\":" + std::to_string(c.start_ms) +
-               ",\"end_ms\":" + std::to_string(c.end_ms) + ",\"speaker\":";
-        if (c.speaker.empty()) {
-            line += "null";
-        } else {
-            append_json_string(line, c.speaker);
-        }
-        line += ",\"text\":";
-        append_json_string(line, c.text);
-        line += "}\n";
+        JsonWriter w;
+        w.begin_object();
+        w.key("start_ms").value(static_cast<std::int64_t>(c.start_ms));
+        w.key("end_ms").value(static_cast<std::int64_t>(c.end_ms));
+        w.key("speaker").string_or_null(c.speaker);
+        w.key("text").value(c.text);
+        w.end_object();
+        line = w.take() + "\n";
     } else {
         line = format_time(c.start_ms) + " --> " + format_time(c.end_ms) + "  ";
         if (!c.speaker.empty()) line += "[" + c.speaker + "] ";

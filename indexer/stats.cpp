@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "core/error.h"
+#include "core/json_writer.h"
 #include "core/schema.h"
 #include "core/text.h"
 #include "indexer/generation.h"
@@ -35,16 +36,10 @@ std::uint64_t folder_bytes(const fs::path& dir) {
     return total;
 }
 
-void append_map(std::string& out, const std::map<std::string, std::uint64_t>& m) {
-    out += '{';
-    bool first = true;
-    for (const auto& [k, v] : m) {
-        if (!first) out += ',';
-        first = false;
-        append_json_string(out, k);
-        out += ':' + std::to_string(v);
-    }
-    out += '}';
+void json_map(JsonWriter& w, const std::map<std::string, std::uint64_t>& m) {
+    w.begin_object();
+    for (const auto& [k, v] : m) w.key(k).value(v);
+    w.end_object();
 }
 
 }  // namespace
@@ -80,22 +75,23 @@ IndexStats read_index_stats(const fs::path& index_dir) {
 }
 
 std::string stats_to_json(const IndexStats& s) {
-    std::string out = "{\"talks\":" + std::to_string(s.talks);
-    out += ",\"talks_with_captions\":" + std::to_string(s.talks_with_captions);
-    out += ",\"talks_human_captions\":" + std::to_string(s.talks_human_captions);
-    out += ",\"talks_machine_captions\":" + std::to_string(s.talks_machine_captions);
-    out += ",\"talks_with_suspect_loops\":" + std::to_string(s.talks_with_suspect_loops);
-    out += ",\"events\":";
-    append_map(out, s.events);
-    out += ",\"years\":";
-    append_map(out, s.years);
-    out += ",\"languages\":";
-    append_map(out, s.languages);
-    out += ",\"bytes\":" + std::to_string(s.bytes);
-    out += ",\"generation\":";
-    append_json_string(out, s.generation);
-    out += "}";
-    return out;
+    JsonWriter w;
+    w.begin_object();
+    w.key("talks").value(s.talks);
+    w.key("talks_with_captions").value(s.talks_with_captions);
+    w.key("talks_human_captions").value(s.talks_human_captions);
+    w.key("talks_machine_captions").value(s.talks_machine_captions);
+    w.key("talks_with_suspect_loops").value(s.talks_with_suspect_loops);
+    w.key("events");
+    json_map(w, s.events);
+    w.key("years");
+    json_map(w, s.years);
+    w.key("languages");
+    json_map(w, s.languages);
+    w.key("bytes").value(s.bytes);
+    w.key("generation").value(s.generation);
+    w.end_object();
+    return w.take();
 }
 
 std::string stats_to_text(const IndexStats& s) {

@@ -2,6 +2,7 @@
 
 #include <cstdio>
 
+#include "core/json_writer.h"
 #include "core/text.h"
 #include "query/links.h"
 
@@ -65,49 +66,19 @@ std::string terminal_safe(std::string_view s) {
     return out;
 }
 
-void key(std::string& out, std::string_view name) {
-    if (out.back() != '{') out += ',';
-    append_json_string(out, name);
-    out += ':';
+void json_link(JsonWriter& w, const JumpLink& link) {
+    w.begin_object();
+    w.key("url").value(link.url);
+    w.key("clip_url").string_or_null(link.clip_url);
+    w.key("host").value(link.host);
+    w.key("time_text").string_or_null(link.time_text);
+    w.end_object();
 }
 
-void json_link(std::string& out, const JumpLink& link) {
-    out += '{';
-    key(out, "url");
-    append_json_string(out, link.url);
-    key(out, "clip_url");
-    if (link.clip_url.empty()) {
-        out += "null";
-    } else {
-        append_json_string(out, link.clip_url);
-    }
-    key(out, "host");
-    append_json_string(out, link.host);
-    key(out, "time_text");
-    if (link.time_text.empty()) {
-        out += "null";
-    } else {
-        append_json_string(out, link.time_text);
-    }
-    out += '}';
-}
-
-void json_map(std::string& out, const std::map<std::string, std::uint64_t>& m) {
-    out += '{';
-    for (const auto& [k, v] : m) {
-        if (out.back() != '{') out += ',';
-        append_json_string(out, k);
-        out += ':' + std::to_string(v);
-    }
-    out += '}';
-}
-
-void json_string_or_null(std::string& out, const std::string& s) {
-    if (s.empty()) {
-        out += "null";
-    } else {
-        append_json_string(out, s);
-    }
+void json_map(JsonWriter& w, const std::map<std::string, std::uint64_t>& m) {
+    w.begin_object();
+    for (const auto& [k, v] : m) w.key(k).value(v);
+    w.end_object();
 }
 
 }  // namespace
@@ -175,127 +146,79 @@ std::string render_text(const SearchResult& r, const TextStyle& style) {
 }
 
 std::string render_json(const SearchResult& r) {
-    std::string out = "{";
-    key(out, "version");
-    out += "1";
-    key(out, "query");
-    append_json_string(out, r.query);
-    key(out, "total");
-    out += std::to_string(r.total);
-    key(out, "total_exact");
-    out += r.total_exact ? "true" : "false";
-    key(out, "offset");
-    out += std::to_string(r.offset);
-    key(out, "limit");
-    out += std::to_string(r.limit);
-    key(out, "suggestion");
+    JsonWriter w;
+    w.begin_object();
+    w.key("version").value(std::int64_t{1});
+    w.key("query").value(r.query);
+    w.key("total").value(r.total);
+    w.key("total_exact").value(r.total_exact);
+    w.key("offset").value(r.offset);
+    w.key("limit").value(r.limit);
+    w.key("suggestion");
     if (r.suggestion) {
-        append_json_string(out, *r.suggestion);
+        w.value(*r.suggestion);
     } else {
-        out += "null";
+        w.null();
     }
-    key(out, "notices");
-    out += '[';
-    for (std::size_t i = 0; i < r.notices.size(); ++i) {
-        if (i) out += ',';
-        append_json_string(out, r.notices[i]);
-    }
-    out += ']';
-    key(out, "results");
-    out += '[';
-    for (std::size_t i = 0; i < r.hits.size(); ++i) {
-        const Hit& h = r.hits[i];
+    w.key("notices").strings(r.notices);
+    w.key("results").begin_array();
+    for (const Hit& h : r.hits) {
         const TalkInfo& t = h.talk;
-        if (i) out += ',';
-        out += '{';
-        key(out, "rank");
-        out += std::to_string(h.rank);
-        key(out, "score");
-        char score[32];
-        std::snprintf(score, sizeof score, "%.4f", h.weight);
-        out += score;
-        key(out, "id");
-        append_json_string(out, t.id);
-        key(out, "title");
-        append_json_string(out, t.title);
-        key(out, "speakers");
-        out += '[';
-        for (std::size_t k = 0; k < t.speakers.size(); ++k) {
-            if (k) out += ',';
-            append_json_string(out, t.speakers[k]);
+        w.begin_object();
+        w.key("rank").value(h.rank);
+        w.key("score").value(h.weight, 4);
+        w.key("id").value(t.id);
+        w.key("title").value(t.title);
+        w.key("speakers").strings(t.speakers);
+        w.key("event").value(t.event);
+        w.key("event_title").value(t.event_title);
+        w.key("recorded").string_or_null(t.recorded);
+        w.key("language").string_or_null(t.language);
+        w.key("duration_s").value(t.duration_s);
+        w.key("captions").value(t.captions);
+        w.key("catalogue_url").string_or_null(t.catalogue_url);
+        w.key("video_url").string_or_null(t.video_url);
+        w.key("thumbnail_url").string_or_null(t.thumbnail_url);
+        w.key("link");
+        json_link(w, h.link);
+        w.key("moments").begin_array();
+        for (const Moment& m : h.moments) {
+            w.begin_object();
+            w.key("start_ms").value(static_cast<std::int64_t>(m.start_ms));
+            w.key("end_ms").value(static_cast<std::int64_t>(m.end_ms));
+            w.key("jump_ms").value(static_cast<std::int64_t>(m.jump_ms));
+            w.key("time").value(format_clock(m.start_ms));
+            w.key("speaker").string_or_null(m.speaker);
+            w.key("language").value(m.language);
+            w.key("terms").value(m.distinct_terms);
+            w.key("matches").value(m.occurrences);
+            w.key("text").value(snippet_text(m.snippet));
+            w.key("html").value(snippet_html(m.snippet));
+            w.key("link");
+            json_link(w, m.link);
+            w.end_object();
         }
-        out += ']';
-        key(out, "event");
-        append_json_string(out, t.event);
-        key(out, "event_title");
-        append_json_string(out, t.event_title);
-        key(out, "recorded");
-        json_string_or_null(out, t.recorded);
-        key(out, "language");
-        json_string_or_null(out, t.language);
-        key(out, "duration_s");
-        out += t.duration_s ? std::to_string(*t.duration_s) : "null";
-        key(out, "captions");
-        append_json_string(out, t.captions);
-        key(out, "catalogue_url");
-        json_string_or_null(out, t.catalogue_url);
-        key(out, "video_url");
-        json_string_or_null(out, t.video_url);
-        key(out, "thumbnail_url");
-        json_string_or_null(out, t.thumbnail_url);
-        key(out, "link");
-        json_link(out, h.link);
-        key(out, "moments");
-        out += '[';
-        for (std::size_t k = 0; k < h.moments.size(); ++k) {
-            const Moment& m = h.moments[k];
-            if (k) out += ',';
-            out += '{';
-            key(out, "start_ms");
-            out += std::to_string(m.start_ms);
-            key(out, "end_ms");
-            out += std::to_string(m.end_ms);
-            key(out, "jump_ms");
-            out += std::to_string(m.jump_ms);
-            key(out, "time");
-            append_json_string(out, format_clock(m.start_ms));
-            key(out, "speaker");
-            json_string_or_null(out, m.speaker);
-            key(out, "language");
-            append_json_string(out, m.language);
-            key(out, "terms");
-            out += std::to_string(m.distinct_terms);
-            key(out, "matches");
-            out += std::to_string(m.occurrences);
-            key(out, "text");
-            append_json_string(out, snippet_text(m.snippet));
-            key(out, "html");
-            append_json_string(out, snippet_html(m.snippet));
-            key(out, "link");
-            json_link(out, m.link);
-            out += '}';
-        }
-        out += ']';
-        out += '}';
+        w.end_array();
+        w.end_object();
     }
-    out += ']';
-    key(out, "facets");
+    w.end_array();
+    w.key("facets");
     if (r.facets) {
-        out += '{';
-        key(out, "event");
-        json_map(out, r.facets->events);
-        key(out, "year");
-        json_map(out, r.facets->years);
-        key(out, "speaker");
-        json_map(out, r.facets->speakers);
-        key(out, "language");
-        json_map(out, r.facets->languages);
-        out += '}';
+        w.begin_object();
+        w.key("event");
+        json_map(w, r.facets->events);
+        w.key("year");
+        json_map(w, r.facets->years);
+        w.key("speaker");
+        json_map(w, r.facets->speakers);
+        w.key("language");
+        json_map(w, r.facets->languages);
+        w.end_object();
     } else {
-        out += "null";
+        w.null();
     }
-    out += "}\n";
-    return out;
+    w.end_object();
+    return w.take() + "\n";
 }
 
 std::string render_html(const SearchResult& r) {
