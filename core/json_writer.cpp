@@ -105,4 +105,10 @@ JsonWriter& JsonWriter::strings(const std::vector<std::string>& items) {
     return end_array();
 }
 
+JsonWriter& JsonWriter::counts(const std::map<std::string, std::uint64_t>& m) {
+    begin_object();
+    for (const auto& [k, v] : m) key(k).value(v);
+    return end_object();
+}
+
 }  // namespace talksearch

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -37,6 +38,8 @@ class JsonWriter {
     JsonWriter& value(const std::optional<std::int64_t>& n);
     /// An array of strings.
     JsonWriter& strings(const std::vector<std::string>& items);
+    /// An object of counts: {"name": 3, ...}.
+    JsonWriter& counts(const std::map<std::string, std::uint64_t>& m);
 
     /// The JSON written so far.
     const std::string& str() const { return out_; }

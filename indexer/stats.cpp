@@ -36,12 +36,6 @@ std::uint64_t folder_bytes(const fs::path& dir) {
     return total;
 }
 
-void json_map(JsonWriter& w, const std::map<std::string, std::uint64_t>& m) {
-    w.begin_object();
-    for (const auto& [k, v] : m) w.key(k).value(v);
-    w.end_object();
-}
-
 }  // namespace
 
 IndexStats read_index_stats(const fs::path& index_dir) {
@@ -82,12 +76,9 @@ std::string stats_to_json(const IndexStats& s) {
     w.key("talks_human_captions").value(s.talks_human_captions);
     w.key("talks_machine_captions").value(s.talks_machine_captions);
     w.key("talks_with_suspect_loops").value(s.talks_with_suspect_loops);
-    w.key("events");
-    json_map(w, s.events);
-    w.key("years");
-    json_map(w, s.years);
-    w.key("languages");
-    json_map(w, s.languages);
+    w.key("events").counts(s.events);
+    w.key("years").counts(s.years);
+    w.key("languages").counts(s.languages);
     w.key("bytes").value(s.bytes);
     w.key("generation").value(s.generation);
     w.end_object();

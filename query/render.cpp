@@ -75,12 +75,6 @@ void json_link(JsonWriter& w, const JumpLink& link) {
     w.end_object();
 }
 
-void json_map(JsonWriter& w, const std::map<std::string, std::uint64_t>& m) {
-    w.begin_object();
-    for (const auto& [k, v] : m) w.key(k).value(v);
-    w.end_object();
-}
-
 }  // namespace
 
 std::string snippet_html(const std::vector<SnippetPart>& parts) {
@@ -205,14 +199,10 @@ std::string render_json(const SearchResult& r) {
     w.key("facets");
     if (r.facets) {
         w.begin_object();
-        w.key("event");
-        json_map(w, r.facets->events);
-        w.key("year");
-        json_map(w, r.facets->years);
-        w.key("speaker");
-        json_map(w, r.facets->speakers);
-        w.key("language");
-        json_map(w, r.facets->languages);
+        w.key("event").counts(r.facets->events);
+        w.key("year").counts(r.facets->years);
+        w.key("speaker").counts(r.facets->speakers);
+        w.key("language").counts(r.facets->languages);
         w.end_object();
     } else {
         w.null();
