@@ -33,7 +33,7 @@
 #include "core/text.h"
 #include "query/render.h"
 #include "query/searcher.h"
-#include "query/words.h"
+#include "core/words.h"
 
 extern char** environ;
 

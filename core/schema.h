@@ -29,6 +29,8 @@ inline constexpr std::string_view kCaptions = "XC";      ///< XChuman, XCmachine
 inline constexpr std::string_view kYoutube = "XY";       ///< YouTube video id: XY9oyr0mocZTg
 inline constexpr std::string_view kOrigin = "XO";        ///< XOpyvideo, XOcaptions
 inline constexpr std::string_view kSuspect = "XW";       ///< XWloop: a Whisper loop was collapsed
+inline constexpr std::string_view kGroup =
+    "XG";  ///< recording group key: XGkiwi-pycon-2013/advanced-...
 
 /// Boolean term `XCnone`, `XChuman`, `XCmachine`.
 inline constexpr std::string_view kCaptionsNone = "none";
@@ -46,6 +48,8 @@ enum Slot : unsigned {
     kSlotCaptionKind = 8,   ///< "human", "machine" or "none"
     kSlotYoutubeId = 9,     ///< first YouTube id (collapsing duplicates)
     kSlotContentHash = 10,  ///< hash of metadata + caption bytes (incremental updates)
+    kSlotGroup = 11,        ///< recording group key (collapse key); empty when recorded once
+    kSlotRepeatPrior = 12,  ///< sortable_serialise(log2(recordings)); absent when recorded once
 };
 
 // ---- Positions ---------------------------------------------------------------

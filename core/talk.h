@@ -71,6 +71,11 @@ struct Talk {
     std::optional<std::int64_t> pyvideo_id;  ///< the catalogue's numeric `id`
 
     std::vector<Track> tracks;  ///< caption tracks; the primary one first
+
+    /// Recordings of the same talk at other events share this key (the
+    /// smallest talk_id() among them); empty for a talk recorded once.
+    std::string recording_group;
+    std::size_t recordings = 1;  ///< recordings of the talk, this one included
 };
 
 /// "event/slug": the key that identifies a talk across runs.

@@ -10,6 +10,7 @@
 #include "indexer/generation.h"
 #include "indexer/matching.h"
 #include "indexer/pyvideo.h"
+#include "indexer/talk_groups.h"
 
 namespace fs = std::filesystem;
 
@@ -110,6 +111,13 @@ BuildReport build_index(const BuildOptions& options,
     }
     report.caption_only_talks = match.new_talks.size();
     for (Talk& t : match.new_talks) talks.push_back(std::move(t));
+
+    const std::vector<TalkGroup> groups = group_recordings(talks);
+    for (std::size_t i = 0; i < talks.size(); ++i) {
+        talks[i].recording_group = groups[i].key;
+        talks[i].recordings = groups[i].recordings;
+        if (groups[i].recordings > 1 && groups[i].key == talk_id(talks[i])) ++report.repeated_talks;
+    }
 
     std::vector<std::vector<const CaptionAssignment*>> by_talk(talks.size());
     for (const CaptionAssignment& a : match.assignments) by_talk[a.talk].push_back(&a);

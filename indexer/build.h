@@ -49,6 +49,7 @@ struct BuildReport {
     std::size_t caption_files_used = 0;  ///< parsed and attached
     std::size_t caption_only_talks = 0;  ///< talks made from captions that matched no talk
     std::size_t suspect_tracks = 0;      ///< tracks with a collapsed repetition loop
+    std::size_t repeated_talks = 0;      ///< talks recorded at more than one event
     std::vector<InputProblem> problems;
     std::string generation;
     double seconds = 0;

@@ -2,6 +2,7 @@
 
 #include <xapian.h>
 
+#include <cmath>
 #include <cstdlib>
 #include <unordered_map>
 
@@ -185,9 +186,17 @@ Xapian::Document IndexWriter::Impl::build(const Talk& talk, std::size_t& text_by
                   any_indexed ? std::string(caption_kind_name(talk.tracks.front().kind))
                               : std::string(sc::kCaptionsNone));
     if (!first_youtube.empty()) doc.add_value(sc::kSlotYoutubeId, first_youtube);
+    if (!talk.recording_group.empty()) {
+        doc.add_boolean_term(sc::make_term(sc::kGroup, talk.recording_group));
+        doc.add_value(sc::kSlotGroup, talk.recording_group);
+        doc.add_value(sc::kSlotRepeatPrior,
+                      Xapian::sortable_serialise(std::log2(static_cast<double>(talk.recordings))));
+    }
 
     std::string data = sc::encode_document_data(talk);
-    doc.add_value(sc::kSlotContentHash, hex64(fnv1a64(cue_text, fnv1a64(data))));
+    const std::uint64_t group_hash =
+        fnv1a64(talk.recording_group + '\x1f' + std::to_string(talk.recordings));
+    doc.add_value(sc::kSlotContentHash, hex64(fnv1a64(cue_text, fnv1a64(data, group_hash))));
     doc.set_data(std::move(data));
     return doc;
 }

@@ -142,7 +142,8 @@ int run_build(const BuildOptions& options, bool verbose) {
     char secs[32];
     std::snprintf(secs, sizeof secs, "%.1f", report.seconds);
     std::cout << "indexed " << report.talks << " talks (" << report.talks_with_captions
-              << " with captions, " << report.caption_only_talks << " from captions alone), "
+              << " with captions, " << report.caption_only_talks << " from captions alone, "
+              << report.repeated_talks << " given at more than one event), "
               << report.caption_files_used << "/" << report.caption_files
               << " caption files, skipped " << report.skipped()
               << (skipped.empty() ? "" : " (" + skipped + ")") << ", " << warnings << " warnings"

@@ -4,7 +4,7 @@
 #include <map>
 #include <set>
 
-#include "query/words.h"
+#include "core/words.h"
 
 namespace talksearch {
 

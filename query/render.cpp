@@ -23,6 +23,13 @@ std::string join(const std::vector<std::string>& items, std::string_view sep) {
     return out;
 }
 
+// "PyCon US 2014, 2014-04-12"
+std::string event_and_date(const TalkInfo& t) {
+    std::string out = t.event_title.empty() ? t.event : t.event_title;
+    if (!t.recorded.empty()) out += (out.empty() ? "" : ", ") + t.recorded;
+    return out;
+}
+
 std::string byline(const TalkInfo& t) {
     std::string out = join(t.speakers, ", ");
     const std::string event = t.event_title.empty() ? t.event : t.event_title;
@@ -117,10 +124,8 @@ std::string render_text(const SearchResult& r, const TextStyle& style) {
         if (!by.empty()) out += "   " + terminal_safe(by) + "\n";
         if (!h.talk.catalogue_url.empty())
             out += std::string("   ") + dim + terminal_safe(h.talk.catalogue_url) + reset + "\n";
-        if (h.moments.empty()) {
-            if (!h.link.url.empty()) out += "   " + terminal_safe(h.link.url) + "\n";
-            continue;
-        }
+        if (h.moments.empty() && !h.link.url.empty())
+            out += "   " + terminal_safe(h.link.url) + "\n";
         for (const Moment& m : h.moments) {
             std::string snippet;
             for (const SnippetPart& p : m.snippet) {
@@ -134,6 +139,13 @@ std::string render_text(const SearchResult& r, const TextStyle& style) {
                 if (!m.link.time_text.empty()) out += " (" + terminal_safe(m.link.time_text) + ")";
                 out += "\n";
             }
+        }
+        for (const OtherRecording& o : h.other_recordings) {
+            const std::string& url =
+                !o.talk.catalogue_url.empty() ? o.talk.catalogue_url : o.link.url;
+            out += std::string("   ") + dim + "also given at " +
+                   terminal_safe(event_and_date(o.talk)) +
+                   (url.empty() ? "" : "  " + terminal_safe(url)) + reset + "\n";
         }
     }
     return out;
@@ -190,6 +202,21 @@ std::string render_json(const SearchResult& r) {
             w.key("html").value(snippet_html(m.snippet));
             w.key("link");
             json_link(w, m.link);
+            w.end_object();
+        }
+        w.end_array();
+        w.key("other_recordings").begin_array();
+        for (const OtherRecording& o : h.other_recordings) {
+            w.begin_object();
+            w.key("id").value(o.talk.id);
+            w.key("event").value(o.talk.event);
+            w.key("event_title").value(o.talk.event_title);
+            w.key("recorded").string_or_null(o.talk.recorded);
+            w.key("captions").value(o.talk.captions);
+            w.key("catalogue_url").string_or_null(o.talk.catalogue_url);
+            w.key("video_url").string_or_null(o.talk.video_url);
+            w.key("link");
+            json_link(w, o.link);
             w.end_object();
         }
         w.end_array();
@@ -260,6 +287,19 @@ std::string render_html(const SearchResult& r) {
                        "</span></li>\n";
             }
             out += "      </ul>\n";
+        }
+        if (!h.other_recordings.empty()) {
+            out += "      <p class=\"talksearch-also\">Also given at ";
+            for (std::size_t i = 0; i < h.other_recordings.size(); ++i) {
+                const OtherRecording& o = h.other_recordings[i];
+                const std::string& url =
+                    !o.talk.catalogue_url.empty() ? o.talk.catalogue_url : o.link.url;
+                if (i > 0) out += ", ";
+                const std::string label = html_escape(event_and_date(o.talk));
+                out +=
+                    url.empty() ? label : "<a href=\"" + html_escape(url) + "\">" + label + "</a>";
+            }
+            out += "</p>\n";
         }
         out += "    </li>\n";
     }

@@ -60,13 +60,23 @@ struct TalkInfo {
     std::string captions;       ///< "human", "machine" or "none": the primary track's kind
 };
 
-/// One matching talk.
+/// Another recording of a result's talk (the same talk given at another event).
+struct OtherRecording {
+    TalkInfo talk;
+    JumpLink link;  ///< the recording's start
+};
+
+/// One matching talk, shown as one of its recordings.
 struct Hit {
     TalkInfo talk;
     std::uint32_t rank = 0;       ///< 1-based position in the whole result list
-    double weight = 0;            ///< BM25 score
+    double weight = 0;            ///< BM25 score of the best-matching recording, with the
+                                  ///< repeat prior (docs/DESIGN.md, "Ranking")
     std::vector<Moment> moments;  ///< in time order; empty when only metadata matched
     JumpLink link;                ///< the talk's start (for metadata-only matches)
+    /// The talk's other recordings, newest first; empty for a talk recorded once
+    /// or when the request asked for every recording.
+    std::vector<OtherRecording> other_recordings;
 };
 
 /// Counts of matching talks per facet value.

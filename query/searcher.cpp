@@ -11,9 +11,9 @@
 #include "core/language.h"
 #include "core/schema.h"
 #include "core/text.h"
+#include "core/words.h"
 #include "query/links.h"
 #include "query/talk_data.h"
-#include "query/words.h"
 
 namespace talksearch {
 
@@ -25,6 +25,8 @@ namespace {
 constexpr double kBm25K1 = 2.0;
 constexpr double kBm25B = 0.3;
 constexpr double kBm25MinNormLen = 0.5;
+// Added per doubling of a talk's recordings (see docs/DESIGN.md, "Ranking").
+constexpr double kRepeatPriorWeight = 1.0;
 
 // At most this many surface forms are searched for positions per query word.
 constexpr std::size_t kMaxSurfaceForms = 40;
@@ -462,9 +464,19 @@ SearchResult Searcher::search(const SearchRequest& req) {
             }
         }
         result.parsed_query = query.get_description();
+        // The repeat prior (docs/DESIGN.md, "Ranking"): a talk given at several
+        // events gets kRepeatPriorWeight * log2(recordings) added to its score.
+        Xapian::ValueWeightPostingSource repeat_prior(sc::kSlotRepeatPrior);
+        Xapian::Query ranked = query;
+        if (has_words && req.group_recordings) {
+            ranked = Xapian::Query(Xapian::Query::OP_AND_MAYBE, query,
+                                   Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT,
+                                                 Xapian::Query(&repeat_prior), kRepeatPriorWeight));
+        }
 
         Xapian::Enquire enquire(db);
-        enquire.set_query(query);
+        enquire.set_query(ranked);
+        if (req.group_recordings) enquire.set_collapse_key(sc::kSlotGroup);
         enquire.set_weighting_scheme(Xapian::BM25Weight(kBm25K1, 0, 1, kBm25B, kBm25MinNormLen));
         if (req.sort == SortOrder::kDate)
             enquire.set_sort_by_value_then_relevance(sc::kSlotDate, true);
@@ -510,6 +522,81 @@ SearchResult Searcher::search(const SearchRequest& req) {
             return it->second;
         };
 
+        // The moments of one recording: its matched positions placed in time.
+        const auto moments_of = [&](Xapian::docid did, const Xapian::Document& doc,
+                                    const std::string& video_url) {
+            std::vector<Moment> moments;
+            const std::string map_bytes = doc.get_value(sc::kSlotTimeMap);
+            if (groups.empty() || map_bytes.empty()) return moments;
+            std::vector<Occurrence> occurrences;
+            for (std::uint32_t gi = 0; gi < groups.size(); ++gi) {
+                const TermGroup& g = groups[gi];
+                if (!g.phrase) {
+                    for (const std::string& term : g.terms) {
+                        for (auto p = db.positionlist_begin(did, term);
+                             p != db.positionlist_end(did, term); ++p) {
+                            if (*p >= sc::kMetadataPositionBase) break;
+                            occurrences.push_back({*p, gi, 1});
+                        }
+                    }
+                } else {
+                    std::vector<std::set<Xapian::termpos>> positions(g.terms.size());
+                    bool all = true;
+                    for (std::size_t k = 0; k < g.terms.size() && all; ++k) {
+                        for (auto p = db.positionlist_begin(did, g.terms[k]);
+                             p != db.positionlist_end(did, g.terms[k]); ++p) {
+                            positions[k].insert(*p);
+                        }
+                        all = !positions[k].empty();
+                    }
+                    if (!all) continue;
+                    for (Xapian::termpos p : positions[0]) {
+                        if (p >= sc::kMetadataPositionBase) break;
+                        bool ok = true;
+                        for (std::size_t k = 1; k < g.terms.size() && ok; ++k) {
+                            ok = positions[k].count(p + static_cast<Xapian::termpos>(k)) > 0;
+                        }
+                        if (ok)
+                            occurrences.push_back(
+                                {p, gi, static_cast<std::uint32_t>(g.terms.size())});
+                    }
+                }
+                if (occurrences.size() > kMaxOccurrencesPerTalk) break;
+            }
+            if (occurrences.empty()) return moments;
+            const sc::TimeMap map = sc::decode_time_map(map_bytes);
+            const std::string cue_text = doc.get_value(sc::kSlotCueText);
+            moments = find_moments(map, cue_text, std::move(occurrences), is_match, req.moments);
+            for (Moment& m : moments) m.link = make_jump_link(video_url, m.jump_ms, m.end_ms);
+            return moments;
+        };
+
+        // Every recording of the page's talks that matches the query: one
+        // more match, restricted to their group terms.
+        std::unordered_map<std::string, std::vector<Xapian::docid>> matching_recordings;
+        if (req.group_recordings) {
+            std::vector<Xapian::Query> group_terms;
+            Xapian::doccount members = 0;
+            for (auto it = mset.begin(); it != mset.end(); ++it) {
+                const std::string key = it.get_document().get_value(sc::kSlotGroup);
+                if (key.empty()) continue;
+                const std::string term = sc::make_term(sc::kGroup, key);
+                group_terms.emplace_back(term);
+                members += db.get_termfreq(term);
+            }
+            if (!group_terms.empty()) {
+                Xapian::Enquire siblings(db);
+                siblings.set_query(Xapian::Query(
+                    Xapian::Query::OP_FILTER, query,
+                    Xapian::Query(Xapian::Query::OP_OR, group_terms.begin(), group_terms.end())));
+                siblings.set_weighting_scheme(Xapian::BoolWeight());
+                const Xapian::MSet found = siblings.get_mset(0, members);
+                for (auto it = found.begin(); it != found.end(); ++it) {
+                    matching_recordings[it.get_document().get_value(sc::kSlotGroup)].push_back(*it);
+                }
+            }
+        }
+
         std::uint32_t rank = req.offset;
         for (auto it = mset.begin(); it != mset.end(); ++it) {
             const Xapian::Document doc = it.get_document();
@@ -518,52 +605,37 @@ SearchResult Searcher::search(const SearchRequest& req) {
             hit.weight = it.get_weight();
             hit.talk = decode_talk_info(doc.get_data());
             hit.link = make_jump_link(hit.talk.video_url, 0);
-            const std::string map_bytes = doc.get_value(sc::kSlotTimeMap);
-            if (!groups.empty() && !map_bytes.empty()) {
-                const Xapian::docid did = *it;
-                std::vector<Occurrence> occurrences;
-                for (std::uint32_t gi = 0; gi < groups.size(); ++gi) {
-                    const TermGroup& g = groups[gi];
-                    if (!g.phrase) {
-                        for (const std::string& term : g.terms) {
-                            for (auto p = db.positionlist_begin(did, term);
-                                 p != db.positionlist_end(did, term); ++p) {
-                                if (*p >= sc::kMetadataPositionBase) break;
-                                occurrences.push_back({*p, gi, 1});
-                            }
-                        }
-                    } else {
-                        std::vector<std::set<Xapian::termpos>> positions(g.terms.size());
-                        bool all = true;
-                        for (std::size_t k = 0; k < g.terms.size() && all; ++k) {
-                            for (auto p = db.positionlist_begin(did, g.terms[k]);
-                                 p != db.positionlist_end(did, g.terms[k]); ++p) {
-                                positions[k].insert(*p);
-                            }
-                            all = !positions[k].empty();
-                        }
-                        if (!all) continue;
-                        for (Xapian::termpos p : positions[0]) {
-                            if (p >= sc::kMetadataPositionBase) break;
-                            bool ok = true;
-                            for (std::size_t k = 1; k < g.terms.size() && ok; ++k) {
-                                ok = positions[k].count(p + static_cast<Xapian::termpos>(k)) > 0;
-                            }
-                            if (ok)
-                                occurrences.push_back(
-                                    {p, gi, static_cast<std::uint32_t>(g.terms.size())});
-                        }
+            hit.moments = moments_of(*it, doc, hit.talk.video_url);
+            const std::string key = req.group_recordings ? doc.get_value(sc::kSlotGroup) : "";
+            if (!key.empty()) {
+                // The recording to show: the one with the most moments, then the
+                // newest (sorted by date, the newest matching one, as collapsed).
+                Xapian::docid shown = *it;
+                for (Xapian::docid did : matching_recordings[key]) {
+                    if (did == *it || req.sort == SortOrder::kDate) continue;
+                    const Xapian::Document other = db.get_document(did);
+                    TalkInfo info = decode_talk_info(other.get_data());
+                    std::vector<Moment> moments = moments_of(did, other, info.video_url);
+                    if (std::pair(moments.size(), info.recorded) >
+                        std::pair(hit.moments.size(), hit.talk.recorded)) {
+                        shown = did;
+                        hit.talk = std::move(info);
+                        hit.moments = std::move(moments);
+                        hit.link = make_jump_link(hit.talk.video_url, 0);
                     }
-                    if (occurrences.size() > kMaxOccurrencesPerTalk) break;
                 }
-                if (!occurrences.empty()) {
-                    const sc::TimeMap map = sc::decode_time_map(map_bytes);
-                    const std::string cue_text = doc.get_value(sc::kSlotCueText);
-                    hit.moments =
-                        find_moments(map, cue_text, std::move(occurrences), is_match, req.moments);
-                    for (Moment& m : hit.moments)
-                        m.link = make_jump_link(hit.talk.video_url, m.jump_ms, m.end_ms);
+                const std::string term = sc::make_term(sc::kGroup, key);
+                for (auto p = db.postlist_begin(term); p != db.postlist_end(term); ++p) {
+                    if (*p == shown) continue;
+                    OtherRecording r;
+                    r.talk = decode_talk_info(db.get_document(*p).get_data());
+                    r.link = make_jump_link(r.talk.video_url, 0);
+                    hit.other_recordings.push_back(std::move(r));
                 }
+                std::stable_sort(hit.other_recordings.begin(), hit.other_recordings.end(),
+                                 [](const OtherRecording& a, const OtherRecording& b) {
+                                     return a.talk.recorded > b.talk.recorded;
+                                 });
             }
             result.hits.push_back(std::move(hit));
         }

@@ -42,6 +42,10 @@ struct SearchRequest {
     std::uint32_t limit = 10;
     std::uint32_t offset = 0;
     bool facets = false;
+    /// One result per talk: recordings of the same talk at several events are
+    /// one hit (shown as the recording with the most moments, else the newest)
+    /// listing the others. False lists every recording on its own.
+    bool group_recordings = true;
     MomentOptions moments;
 };
 

@@ -3,7 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include "query/render.h"
-#include "query/words.h"
+#include "core/words.h"
 
 using namespace talksearch;
 namespace sc = talksearch::schema;

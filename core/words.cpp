@@ -1,4 +1,4 @@
-#include "query/words.h"
+#include "core/words.h"
 
 #include <utf8proc.h>
 
