@@ -64,6 +64,10 @@ int main(int argc, char** argv) {
         ->capture_default_str();
     app.add_flag("--facets", req.facets,
                  "Count matching talks per event, year, speaker and language");
+    bool all_recordings = false;
+    app.add_flag("--all-recordings", all_recordings,
+                 "List every recording of a talk given at several events on its own "
+                 "(default: one result per talk, the others listed under it)");
     app.add_option("--color", color, "auto, always or never")
         ->check(CLI::IsMember({"auto", "always", "never"}))
         ->capture_default_str();
@@ -74,6 +78,7 @@ int main(int argc, char** argv) {
     }
     for (const std::string& w : words) req.query += (req.query.empty() ? "" : " ") + w;
     req.sort = sort == "date" ? SortOrder::kDate : SortOrder::kRelevance;
+    req.group_recordings = !all_recordings;
     req.moments.max_moments = moments;
     if (!std::isfinite(preroll_s)) {
         std::cerr << "talksearch-query: --preroll: expected a number of seconds from 0 to 60\n";

@@ -33,37 +33,49 @@ constexpr std::size_t kMaxSurfaceForms = 40;
 // At most this many matches per talk are placed in time.
 constexpr std::size_t kMaxOccurrencesPerTalk = 4000;
 
-/// Counts the values of a slot that holds several values joined by U+001F.
-class SplitValueCountSpy : public Xapian::MatchSpy {
+/// Facet counts: for each value of a slot (or each of several values joined
+/// by U+001F), how many matching talks have it. Recordings of one talk count
+/// once per value, so a count is the number of results the value's filter
+/// would leave.
+class FacetSpy : public Xapian::MatchSpy {
   public:
-    explicit SplitValueCountSpy(Xapian::valueno slot) : slot_(slot) {}
+    FacetSpy(Xapian::valueno slot, bool split) : slot_(slot), split_(split) {}
     void operator()(const Xapian::Document& doc, double) override {
         const std::string v = doc.get_value(slot_);
+        const std::string group = doc.get_value(sc::kSlotGroup);
+        auto count = [&](std::string value) {
+            if (!group.empty() && !seen_.emplace(value, group).second) return;
+            ++counts_[std::move(value)];
+        };
+        if (!split_) {
+            if (!v.empty()) count(v);
+            return;
+        }
         std::size_t start = 0;
         while (start < v.size()) {
             std::size_t end = v.find('\x1f', start);
             if (end == std::string::npos) end = v.size();
-            if (end > start) ++counts_[v.substr(start, end - start)];
+            if (end > start) count(v.substr(start, end - start));
             start = end + 1;
         }
     }
-    std::string name() const override { return "talksearch.SplitValueCountSpy"; }
-    const std::map<std::string, std::uint64_t>& counts() const { return counts_; }
+    std::string name() const override { return "talksearch.FacetSpy"; }
+    /// The counts; with `years`, keys are sortable_serialise'd years made decimal.
+    std::map<std::string, std::uint64_t> counts(bool years = false) const {
+        if (!years) return counts_;
+        std::map<std::string, std::uint64_t> out;
+        for (const auto& [key, n] : counts_) {
+            out[std::to_string(static_cast<int>(Xapian::sortable_unserialise(key)))] = n;
+        }
+        return out;
+    }
 
   private:
     Xapian::valueno slot_;
+    bool split_;
     std::map<std::string, std::uint64_t> counts_;
+    std::set<std::pair<std::string, std::string>> seen_;
 };
-
-std::map<std::string, std::uint64_t> spy_counts(const Xapian::ValueCountMatchSpy& spy, bool years) {
-    std::map<std::string, std::uint64_t> out;
-    for (auto it = spy.values_begin(); it != spy.values_end(); ++it) {
-        std::string key = *it;
-        if (years) key = std::to_string(static_cast<int>(Xapian::sortable_unserialise(key)));
-        out[key] = it.get_termfreq();
-    }
-    return out;
-}
 
 bool is_prefixed(const std::string& term) {
     return !term.empty() && term[0] >= 'A' && term[0] <= 'Z';
@@ -480,9 +492,8 @@ SearchResult Searcher::search(const SearchRequest& req) {
         enquire.set_weighting_scheme(Xapian::BM25Weight(kBm25K1, 0, 1, kBm25B, kBm25MinNormLen));
         if (req.sort == SortOrder::kDate)
             enquire.set_sort_by_value_then_relevance(sc::kSlotDate, true);
-        Xapian::ValueCountMatchSpy event_spy(sc::kSlotEvent), year_spy(sc::kSlotYear),
-            language_spy(sc::kSlotLanguage);
-        SplitValueCountSpy speaker_spy(sc::kSlotSpeakers);
+        FacetSpy event_spy(sc::kSlotEvent, false), year_spy(sc::kSlotYear, false),
+            language_spy(sc::kSlotLanguage, false), speaker_spy(sc::kSlotSpeakers, true);
         Xapian::doccount check_at_least = 0;
         if (req.facets) {
             enquire.add_matchspy(&event_spy);
@@ -491,14 +502,20 @@ SearchResult Searcher::search(const SearchRequest& req) {
             enquire.add_matchspy(&speaker_spy);
             check_at_least = db.get_doccount();
         }
-        const Xapian::MSet mset = enquire.get_mset(req.offset, req.limit, check_at_least);
+        // Xapian collapses only while it collects results: a page of 0 (a
+        // count) asks for one, and looks at enough matches to count talks
+        // rather than recordings.
+        if (req.limit == 0) check_at_least = std::max<Xapian::doccount>(check_at_least, 1000);
+        const Xapian::MSet mset =
+            enquire.get_mset(req.offset, std::max<Xapian::doccount>(req.limit, 1), check_at_least);
+        const Xapian::MSetIterator page_end = req.limit == 0 ? mset.begin() : mset.end();
         result.total = mset.get_matches_estimated();
         result.total_exact = mset.get_matches_lower_bound() == mset.get_matches_upper_bound();
         if (req.facets) {
             Facets f;
-            f.events = spy_counts(event_spy, false);
-            f.years = spy_counts(year_spy, true);
-            f.languages = spy_counts(language_spy, false);
+            f.events = event_spy.counts();
+            f.years = year_spy.counts(true);
+            f.languages = language_spy.counts();
             f.speakers = speaker_spy.counts();
             result.facets = std::move(f);
         }
@@ -577,7 +594,7 @@ SearchResult Searcher::search(const SearchRequest& req) {
         if (req.group_recordings) {
             std::vector<Xapian::Query> group_terms;
             Xapian::doccount members = 0;
-            for (auto it = mset.begin(); it != mset.end(); ++it) {
+            for (auto it = mset.begin(); it != page_end; ++it) {
                 const std::string key = it.get_document().get_value(sc::kSlotGroup);
                 if (key.empty()) continue;
                 const std::string term = sc::make_term(sc::kGroup, key);
@@ -598,7 +615,7 @@ SearchResult Searcher::search(const SearchRequest& req) {
         }
 
         std::uint32_t rank = req.offset;
-        for (auto it = mset.begin(); it != mset.end(); ++it) {
+        for (auto it = mset.begin(); it != page_end; ++it) {
             const Xapian::Document doc = it.get_document();
             Hit hit;
             hit.rank = ++rank;

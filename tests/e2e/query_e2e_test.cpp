@@ -267,3 +267,59 @@ TEST_CASE("filter options ignore case and a non-numeric pre-roll is refused", "[
     CHECK(nan.exit_code == 2);
     CHECK_THAT(nan.err, Catch::Contains("--preroll"));
 }
+
+TEST_CASE("a talk given at two events is one result that lists the other recording",
+          "[e2e][query]") {
+    simdjson::dom::parser parser;
+    const auto doc = json_of(parser, query({"decorators", "--format", "json", "--facets"}));
+    // Two talks, not three: the 2022 encore is listed under the 2017 recording,
+    // which is shown because its captions give it moments.
+    CHECK(std::int64_t(doc["total"].get_int64()) == 2);
+    REQUIRE(doc["results"].get_array().size() == 2);
+    const auto first = doc["results"].at(0);
+    CHECK(str(first["id"]) == "lakeshore-pyconf-2017/decorators-from-the-ground-up");
+    CHECK(first["moments"].get_array().size() == 3);
+    simdjson::dom::array others = first["other_recordings"].get_array();
+    REQUIRE(others.size() == 1);
+    const auto other = others.at(0);
+    CHECK(str(other["id"]) ==
+          "pydays-sierra-azul-2022/decorators-from-the-ground-up-marisol-quenby");
+    CHECK(str(other["event_title"]) == "PyDays Sierra Azul 2022");
+    CHECK(str(other["link"]["url"]) == "https://vimeo.com/700000123#t=0s");
+    CHECK(doc["results"].at(1)["other_recordings"].get_array().size() == 0);
+    // Facets count talks: the speaker gave one talk, at two events.
+    CHECK(std::int64_t(doc["facets"]["speaker"]["Marisol Quenby"].get_int64()) == 1);
+    CHECK(std::int64_t(doc["facets"]["event"]["pydays-sierra-azul-2022"].get_int64()) == 1);
+
+    const ProcessResult text = query({"decorators"});
+    CHECK_THAT(text.out, Catch::Contains("also given at PyDays Sierra Azul 2022, 2022-10-08  "
+                                         "https://pyvideo.org/pydays-sierra-azul-2022/"
+                                         "decorators-from-the-ground-up-marisol-quenby.html"));
+    const ProcessResult html = query({"decorators", "--format", "html"});
+    CHECK_THAT(html.out, Catch::Contains("<p class=\"talksearch-also\">Also given at <a href=\""
+                                         "https://pyvideo.org/pydays-sierra-azul-2022/"));
+}
+
+TEST_CASE("each recording of a talk is its own result with --all-recordings or an event filter",
+          "[e2e][query]") {
+    simdjson::dom::parser p1, p2, p3;
+    const auto all = json_of(p1, query({"decorators", "--all-recordings", "--format", "json"}));
+    CHECK(std::int64_t(all["total"].get_int64()) == 3);
+    for (auto hit : all["results"].get_array())
+        CHECK(hit["other_recordings"].get_array().size() == 0);
+
+    // Filtered to the encore's event, the encore is the result and lists the original.
+    const auto encore = json_of(
+        p2, query({"decorators", "--event", "pydays-sierra-azul-2022", "--format", "json"}));
+    REQUIRE(encore["results"].get_array().size() == 1);
+    const auto hit = encore["results"].at(0);
+    CHECK(str(hit["id"]) == "pydays-sierra-azul-2022/decorators-from-the-ground-up-marisol-quenby");
+    CHECK(hit["moments"].get_array().size() == 0);
+    CHECK(str(hit["other_recordings"].at(0)["id"]) ==
+          "lakeshore-pyconf-2017/decorators-from-the-ground-up");
+
+    // Sorted by date, a talk shows its newest recording.
+    const auto by_date = json_of(p3, query({"decorators", "--sort", "date", "--format", "json"}));
+    CHECK(str(by_date["results"].at(0)["id"]) ==
+          "pydays-sierra-azul-2022/decorators-from-the-ground-up-marisol-quenby");
+}

@@ -75,6 +75,9 @@ struct QueryCase {
     std::string kind;
     std::vector<Judged> relevant;
     std::vector<ExpectedMoment> moments;
+    /// Talks that must be shown (as the recording a result displays) within
+    /// a rank: (id, rank).
+    std::vector<std::pair<std::string, std::uint32_t>> within;
 };
 
 /// The means the suite must reach.
@@ -90,6 +93,14 @@ struct Suite {
     std::vector<QueryCase> cases;
     /// "Did you mean" checks: a query and the suggestion expected (nullopt: none).
     std::vector<std::pair<std::string, std::optional<std::string>>> suggestions;
+};
+
+/// Where a talk that must rank high was shown.
+struct WithinOutcome {
+    std::string id;
+    std::uint32_t within = 0;
+    std::uint32_t rank = 0;  ///< 0 when not shown
+    bool ok() const { return rank > 0 && rank <= within; }
 };
 
 /// What the engine did with one expected moment.
@@ -109,6 +120,8 @@ struct Outcome {
     std::vector<MomentOutcome> moments;
     std::vector<std::string> top;  ///< ids of the first results
     std::uint64_t total = 0;
+    std::vector<WithinOutcome> within;
+    std::size_t moments_not_shown = 0;  ///< expected moments of recordings listed under another
 };
 
 [[noreturn]] void fail(const std::string& message) { throw Error(message); }
@@ -219,6 +232,13 @@ Suite load_suite(const fs::path& path) {
                 c.moments.push_back({get_string(m, "id"), get_number(m["second"], "second")});
             }
         }
+        simdjson::dom::array within;
+        if (q["within"].get(within) == simdjson::SUCCESS) {
+            for (simdjson::dom::object w : within) {
+                c.within.emplace_back(get_string(w, "id"),
+                                      static_cast<std::uint32_t>(get_number(w["rank"], "rank")));
+            }
+        }
         suite.cases.push_back(std::move(c));
     }
     return suite;
@@ -236,18 +256,29 @@ double dcg(const std::vector<int>& grades, std::size_t k) {
     return sum;
 }
 
-Outcome evaluate(Searcher& searcher, const QueryCase& c) {
+/// The recording group of each talk (schema::kSlotGroup; the talk's own id
+/// when it was recorded once).
+using GroupOf = std::map<std::string, std::string>;
+
+Outcome evaluate(Searcher& searcher, const QueryCase& c, const GroupOf& group_of) {
     const SearchResult result = searcher.search(c.request);
     Outcome out;
     out.total = result.total;
     std::map<std::string, int> grades;
     for (const Judged& j : c.relevant) grades[j.id] = j.grade;
+    // A result is one talk, shown as one of its recordings: it earns the best
+    // grade of any of them, and the ideal ranking lists each talk once.
+    auto grade_of = [&](const std::string& id) {
+        const auto it = grades.find(id);
+        return it == grades.end() ? 0 : it->second;
+    };
 
     std::vector<int> got;
     std::size_t relevant_in_5 = 0;
     for (std::size_t i = 0; i < result.hits.size(); ++i) {
-        const auto it = grades.find(result.hits[i].talk.id);
-        const int grade = it == grades.end() ? 0 : it->second;
+        int grade = grade_of(result.hits[i].talk.id);
+        for (const OtherRecording& o : result.hits[i].other_recordings)
+            grade = std::max(grade, grade_of(o.talk.id));
         if (grade > 0 && out.first_relevant == 0) out.first_relevant = result.hits[i].rank;
         if (i < 10) {
             got.push_back(grade);
@@ -256,15 +287,34 @@ Outcome evaluate(Searcher& searcher, const QueryCase& c) {
         if (i < 5 && grade > 0) ++relevant_in_5;
     }
     out.precision_at_5 = static_cast<double>(relevant_in_5) / 5.0;
-    out.ideal_precision_at_5 = static_cast<double>(std::min<std::size_t>(5, grades.size())) / 5.0;
 
+    std::map<std::string, int> talk_grades;
+    for (const auto& [id, grade] : grades) {
+        const auto g = group_of.find(id);
+        int& best = talk_grades[g == group_of.end() ? id : g->second];
+        best = std::max(best, grade);
+    }
     std::vector<int> ideal;
-    for (const auto& [id, grade] : grades) ideal.push_back(grade);
+    for (const auto& [talk, grade] : talk_grades) ideal.push_back(grade);
     std::sort(ideal.rbegin(), ideal.rend());
+    out.ideal_precision_at_5 =
+        static_cast<double>(std::min<std::size_t>(5, talk_grades.size())) / 5.0;
     const double ideal_dcg = dcg(ideal, 10);
     out.ndcg_at_10 = ideal_dcg > 0 ? dcg(got, 10) / ideal_dcg : 0;
 
     for (const ExpectedMoment& expected : c.moments) {
+        // A recording listed under another of the same talk shows no moments
+        // of its own: its expected moment is not measured (and is counted).
+        const bool listed_under_another =
+            std::any_of(result.hits.begin(), result.hits.end(), [&](const Hit& hit) {
+                return std::any_of(
+                    hit.other_recordings.begin(), hit.other_recordings.end(),
+                    [&](const OtherRecording& o) { return o.talk.id == expected.id; });
+            });
+        if (listed_under_another) {
+            ++out.moments_not_shown;
+            continue;
+        }
         MomentOutcome m{expected, 0, std::nullopt, false};
         for (const Hit& hit : result.hits) {
             if (hit.talk.id != expected.id) continue;
@@ -277,6 +327,13 @@ Outcome evaluate(Searcher& searcher, const QueryCase& c) {
         }
         m.hit = m.nearest_off && std::abs(*m.nearest_off) <= kMomentToleranceS;
         out.moments.push_back(m);
+    }
+    for (const auto& [id, within] : c.within) {
+        std::uint32_t rank = 0;
+        for (const Hit& hit : result.hits) {
+            if (hit.talk.id == id) rank = hit.rank;
+        }
+        out.within.push_back({id, within, rank});
     }
     return out;
 }
@@ -319,6 +376,7 @@ struct Means {
     double ndcg_at_10 = 0;
     std::size_t moments = 0;
     std::size_t moments_hit = 0;
+    std::size_t moments_not_shown = 0;
     double hit_offset = 0;  ///< sum over hits of (jump - expected second)
 
     void add(const Outcome& o) {
@@ -327,6 +385,7 @@ struct Means {
         ideal_precision_at_5 += o.ideal_precision_at_5;
         ndcg_at_10 += o.ndcg_at_10;
         moments += o.moments.size();
+        moments_not_shown += o.moments_not_shown;
         for (const MomentOutcome& m : o.moments) {
             if (!m.hit) continue;
             ++moments_hit;
@@ -382,6 +441,22 @@ void build_index(const fs::path& shared, const fs::path& indexer, const fs::path
         fail("talksearch-index exited with " + std::to_string(r.exit_code) + ": " + r.err);
     }
     std::cout << r.err.substr(r.err.rfind('\n', r.err.size() - 2) + 1);
+}
+
+/// The recording group of every judged talk, read from the index.
+GroupOf judged_groups(const fs::path& index_dir, const Suite& suite) {
+    Xapian::Database db((index_dir / "XAPIANDB").string());
+    GroupOf out;
+    for (const QueryCase& c : suite.cases) {
+        for (const Judged& j : c.relevant) {
+            const std::string term = schema::make_term(schema::kId, j.id);
+            auto p = db.postlist_begin(term);
+            if (p == db.postlist_end(term)) continue;
+            const std::string group = db.get_document(*p).get_value(schema::kSlotGroup);
+            out[j.id] = group.empty() ? j.id : group;
+        }
+    }
+    return out;
 }
 
 /// Ids the judgments name that the index does not hold.
@@ -451,6 +526,7 @@ int run(int argc, char** argv) {
         return kExitError;
     }
 
+    const GroupOf group_of = judged_groups(index_dir, suite);
     Searcher searcher(index_dir);
     std::cout << "\n"
               << column("query", 38) << column("kind", 19) << "  P@5  nDCG@10  moments  first\n";
@@ -458,9 +534,19 @@ int run(int argc, char** argv) {
     Means overall;
     std::vector<std::pair<std::size_t, Outcome>> weak;
     std::size_t phrase_links = 0, phrase_links_ok = 0;
+    std::size_t within_total = 0, within_ok = 0;
+    std::vector<std::string> within_lines;
     for (std::size_t i = 0; i < suite.cases.size(); ++i) {
         const QueryCase& c = suite.cases[i];
-        const Outcome o = evaluate(searcher, c);
+        const Outcome o = evaluate(searcher, c, group_of);
+        for (const WithinOutcome& w : o.within) {
+            ++within_total;
+            within_ok += w.ok() ? 1 : 0;
+            within_lines.push_back(std::string(w.ok() ? "  ok   " : "  MISS ") + "\"" +
+                                   c.request.query + "\" shows " + w.id + " at rank " +
+                                   (w.rank ? std::to_string(w.rank) : "none") + " (within " +
+                                   std::to_string(w.within) + ")");
+        }
         per_kind[c.kind].add(o);
         overall.add(o);
         // The issue's own bar for phrases split across cues: the link lands
@@ -502,6 +588,11 @@ int run(int argc, char** argv) {
     };
     for (const auto& [kind, m] : per_kind) print_means(kind, m);
     print_means("overall", overall);
+    if (overall.moments_not_shown > 0) {
+        std::cout << overall.moments_not_shown
+                  << " expected moment(s) not measured: their recording is listed under another "
+                     "recording of the same talk\n";
+    }
 
     if (!weak.empty()) {
         std::cout << "\n"
@@ -509,6 +600,9 @@ int run(int argc, char** argv) {
                   << " ([grade] id, - = not judged):\n";
         for (const auto& [index, o] : weak) print_details(suite.cases[index], o, std::cout);
     }
+
+    std::cout << "\n";
+    for (const std::string& line : within_lines) std::cout << line << "\n";
 
     // "Did you mean": misspelt words and names get the common word; correct
     // ones get no suggestion.
@@ -537,6 +631,9 @@ int run(int argc, char** argv) {
          suite.suggestions.empty()
              ? 0.0
              : static_cast<double>(suggestions_ok) / static_cast<double>(suite.suggestions.size()),
+         1.0},
+        {"talks_within_their_rank",
+         within_total ? static_cast<double>(within_ok) / static_cast<double>(within_total) : 0.0,
          1.0},
         {"phrase_links_within_3s_of_their_cue",
          phrase_links ? static_cast<double>(phrase_links_ok) / static_cast<double>(phrase_links)
