@@ -31,9 +31,9 @@
 #include "core/error.h"
 #include "core/schema.h"
 #include "core/text.h"
+#include "core/words.h"
 #include "query/render.h"
 #include "query/searcher.h"
-#include "core/words.h"
 
 extern char** environ;
 

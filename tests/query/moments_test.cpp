@@ -2,8 +2,8 @@
 
 #include <catch2/catch.hpp>
 
-#include "query/render.h"
 #include "core/words.h"
+#include "query/render.h"
 
 using namespace talksearch;
 namespace sc = talksearch::schema;
