@@ -57,6 +57,11 @@ IndexStats read_index_stats(const fs::path& index_dir) {
         s.talks_human_captions = get(kinds, "human");
         s.talks_machine_captions = get(kinds, "machine");
         s.talks_with_suspect_loops = db.get_termfreq(std::string(sc::kSuspect) + "loop");
+        const std::string group_prefix(sc::kGroup);
+        for (auto t = db.allterms_begin(group_prefix); t != db.allterms_end(group_prefix); ++t) {
+            ++s.repeated_talks;
+            s.repeat_recordings += t.get_termfreq();
+        }
         s.events = prefix_counts(db, sc::kEvent);
         s.years = prefix_counts(db, sc::kYear);
         s.languages = prefix_counts(db, sc::kLanguage);
@@ -76,6 +81,8 @@ std::string stats_to_json(const IndexStats& s) {
     w.key("talks_human_captions").value(s.talks_human_captions);
     w.key("talks_machine_captions").value(s.talks_machine_captions);
     w.key("talks_with_suspect_loops").value(s.talks_with_suspect_loops);
+    w.key("repeated_talks").value(s.repeated_talks);
+    w.key("repeat_recordings").value(s.repeat_recordings);
     w.key("events").counts(s.events);
     w.key("years").counts(s.years);
     w.key("languages").counts(s.languages);
@@ -91,6 +98,8 @@ std::string stats_to_text(const IndexStats& s) {
     o << "with captions:       " << s.talks_with_captions << " (human " << s.talks_human_captions
       << ", machine " << s.talks_machine_captions << ")\n";
     o << "with repetition loops collapsed: " << s.talks_with_suspect_loops << "\n";
+    o << "given at several events: " << s.repeated_talks << " talks (" << s.repeat_recordings
+      << " recordings)\n";
     o << "size on disk:        " << s.bytes / 1024 << " KiB (" << s.generation << ")\n";
     o << "years:\n";
     for (const auto& [y, n] : s.years) o << "  " << y << "  " << n << "\n";

@@ -15,6 +15,8 @@ struct IndexStats {
     std::uint64_t talks_human_captions = 0;
     std::uint64_t talks_machine_captions = 0;
     std::uint64_t talks_with_suspect_loops = 0;
+    std::uint64_t repeated_talks = 0;                ///< talks given at more than one event
+    std::uint64_t repeat_recordings = 0;             ///< the recordings of those talks
     std::map<std::string, std::uint64_t> events;     ///< event slug -> talks
     std::map<std::string, std::uint64_t> years;      ///< "2014" -> talks
     std::map<std::string, std::uint64_t> languages;  ///< "en" -> talks

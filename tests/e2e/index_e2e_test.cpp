@@ -34,6 +34,8 @@ struct Stats {
     std::int64_t human = -1;
     std::int64_t machine = -1;
     std::int64_t loops = -1;
+    std::int64_t repeated = -1;
+    std::int64_t repeat_recordings = -1;
     std::int64_t bytes = -1;
     std::string generation;
     std::map<std::string, std::int64_t> events;
@@ -50,6 +52,8 @@ Stats stats_of(const fs::path& index) {
     s.human = doc["talks_human_captions"].get_int64();
     s.machine = doc["talks_machine_captions"].get_int64();
     s.loops = doc["talks_with_suspect_loops"].get_int64();
+    s.repeated = doc["repeated_talks"].get_int64();
+    s.repeat_recordings = doc["repeat_recordings"].get_int64();
     s.bytes = doc["bytes"].get_int64();
     s.generation = std::string(doc["generation"].get_string().value());
     for (auto [k, v] : doc["events"].get_object()) s.events[std::string(k)] = v.get_int64();
@@ -98,6 +102,10 @@ TEST_CASE("talksearch-index build indexes every sample talk and stats reports th
                                     count_files(kSource / "data/captions", ".srt")));
     CHECK(s.loops >= 1);
     CHECK(s.bytes > 0);
+    // data/README.md: the decorators talk was given again at PyDays Sierra Azul 2022.
+    CHECK_THAT(r.out, Catch::Contains("1 given at more than one event"));
+    CHECK(s.repeated == 1);
+    CHECK(s.repeat_recordings == 2);
 }
 
 TEST_CASE("a broken talk file and a non-caption file are reported and the rest indexed with exit 1",
