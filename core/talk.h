@@ -76,6 +76,11 @@ struct Talk {
     /// smallest talk_id() among them); empty for a talk recorded once.
     std::string recording_group;
     std::size_t recordings = 1;  ///< recordings of the talk, this one included
+
+    /// A hash of everything the talk's document is made from (its metadata,
+    /// its caption files' bytes, its recording group), set by the indexer's
+    /// pipeline; `update` compares it to decide what to re-index.
+    std::string source_hash;
 };
 
 /// "event/slug": the key that identifies a talk across runs.

@@ -1,9 +1,17 @@
 #include "indexer/build.h"
 
+#include <xapian.h>
+
 #include <algorithm>
+#include <cstdio>
+#include <fstream>
+#include <optional>
 #include <system_error>
+#include <unordered_map>
+#include <unordered_set>
 
 #include "core/error.h"
+#include "core/schema.h"
 #include "indexer/caption_file.h"
 #include "indexer/captions.h"
 #include "indexer/clean.h"
@@ -78,19 +86,24 @@ std::map<std::string, std::size_t> BuildReport::skipped_by_reason() const {
     return out;
 }
 
-BuildReport build_index(const BuildOptions& options,
-                        const std::function<void(const BuildProgress&)>& progress) {
-    const auto started = std::chrono::steady_clock::now();
-    BuildReport report;
-    IndexLock lock(options.index_dir);
+namespace {
 
-    // ---- Sources ----
+/// Everything the sources hold, matched: the talks and, per talk, its caption files.
+struct Inputs {
+    std::vector<Talk> talks;
+    std::vector<CaptionFile> files;
+    MatchResult match;
+    std::vector<std::vector<const CaptionAssignment*>> by_talk;
+};
+
+Inputs gather_inputs(const BuildOptions& options, BuildReport& report) {
+    Inputs in;
     Catalogue catalogue = load_catalogue(options.talk_roots);
     report.talk_files = catalogue.files_seen;
     for (const LoadProblem& p : catalogue.problems) {
         report.problems.push_back({p.path, 0, p.message, reason_of(p.message), p.skipped});
     }
-    std::vector<Talk> talks = std::move(catalogue.talks);
+    in.talks = std::move(catalogue.talks);
 
     std::vector<ManifestEntry> manifest;
     for (const fs::path& m : options.manifests) {
@@ -102,79 +115,211 @@ BuildReport build_index(const BuildOptions& options,
         }
     }
 
-    const std::vector<CaptionFile> files = find_caption_files(options.caption_roots);
-    report.caption_files = files.size();
-    MatchResult match = match_captions(talks, files, manifest, options.default_language);
-    for (const std::string& w : match.warnings) {
+    in.files = find_caption_files(options.caption_roots);
+    report.caption_files = in.files.size();
+    in.match = match_captions(in.talks, in.files, manifest, options.default_language);
+    for (const std::string& w : in.match.warnings) {
         report.problems.push_back(
             {w.substr(0, w.find(": ")), 0, w.substr(w.find(": ") + 2), "manifest", false});
     }
-    report.caption_only_talks = match.new_talks.size();
-    for (Talk& t : match.new_talks) talks.push_back(std::move(t));
+    report.caption_only_talks = in.match.new_talks.size();
+    for (Talk& t : in.match.new_talks) in.talks.push_back(std::move(t));
 
-    const std::vector<TalkGroup> groups = group_recordings(talks);
-    for (std::size_t i = 0; i < talks.size(); ++i) {
-        talks[i].recording_group = groups[i].key;
-        talks[i].recordings = groups[i].recordings;
-        if (groups[i].recordings > 1 && groups[i].key == talk_id(talks[i])) ++report.repeated_talks;
+    const std::vector<TalkGroup> groups = group_recordings(in.talks);
+    for (std::size_t i = 0; i < in.talks.size(); ++i) {
+        in.talks[i].recording_group = groups[i].key;
+        in.talks[i].recordings = groups[i].recordings;
+        if (groups[i].recordings > 1 && groups[i].key == talk_id(in.talks[i]))
+            ++report.repeated_talks;
     }
 
-    std::vector<std::vector<const CaptionAssignment*>> by_talk(talks.size());
-    for (const CaptionAssignment& a : match.assignments) by_talk[a.talk].push_back(&a);
+    in.by_talk.resize(in.talks.size());
+    for (const CaptionAssignment& a : in.match.assignments) in.by_talk[a.talk].push_back(&a);
+    return in;
+}
+
+std::uint64_t fnv1a64(std::string_view s, std::uint64_t h = 0xcbf29ce484222325ULL) {
+    for (unsigned char c : s) {
+        h ^= c;
+        h *= 0x100000001b3ULL;
+    }
+    return h;
+}
+
+// Bumped whenever the way a talk becomes a document changes, so that
+// `update` re-indexes every talk after such an upgrade.
+constexpr std::string_view kDocumentFormat = "talksearch-document-2";
+
+/// Reads a talk's caption files once: their bytes make the talk's source
+/// hash, and are parsed only when the talk must be (re)indexed.
+class TalkReader {
+  public:
+    TalkReader(const Inputs& in, const BuildOptions& options, BuildReport& report)
+        : in_(in),
+          options_(options),
+          report_(report),
+          used_(in.files.size(), false),
+          failed_(in.files.size(), false) {}
+
+    /// Reads the caption files of talk `ti` and sets its source_hash.
+    void read(std::size_t ti, Talk& talk) {
+        bytes_.clear();
+        std::string key(kDocumentFormat);
+        key += '\x1e';
+        key += schema::encode_document_data(talk);
+        key += '\x1e' + talk.recording_group + '\x1f' + std::to_string(talk.recordings);
+        for (const CaptionAssignment* a : in_.by_talk[ti]) {
+            const CaptionFile& f = in_.files[a->file];
+            std::optional<std::string> bytes;
+            if (!failed_[a->file]) {
+                try {
+                    bytes = read_file(f.path, options_.max_caption_bytes);
+                } catch (const Error& e) {
+                    failed_[a->file] = true;
+                    report_.problems.push_back(
+                        {f.path.string(), 0, e.what(), "unreadable caption", true});
+                }
+            }
+            key += '\x1e' + f.path.string() + '\x1f' + a->language + '\x1f' +
+                   std::string(caption_kind_name(a->kind)) + '\x1f';
+            key += bytes ? std::to_string(fnv1a64(*bytes)) : std::string("unreadable");
+            bytes_.push_back(std::move(bytes));
+        }
+        char hex[17];
+        std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(fnv1a64(key)));
+        talk.source_hash = hex;
+    }
+
+    /// Parses the files read() kept and attaches them to the talk as tracks.
+    /// Returns false for a talk made from captions alone none of which parsed.
+    bool attach(std::size_t ti, Talk& talk) {
+        const auto& assignments = in_.by_talk[ti];
+        for (std::size_t k = 0; k < assignments.size(); ++k) {
+            const CaptionAssignment* a = assignments[k];
+            if (!bytes_[k] || failed_[a->file]) continue;
+            const CaptionFile& f = in_.files[a->file];
+            try {
+                Captions parsed = parse_captions(*bytes_[k], f.path.filename().string());
+                if (!used_[a->file]) {
+                    for (const Warning& w : parsed.warnings) {
+                        report_.problems.push_back(
+                            {f.path.string(), w.line, w.message, "caption warning", false});
+                    }
+                }
+                Track track;
+                track.path = f.path.string();
+                track.language = a->language;
+                track.kind = a->kind;
+                track.format = parsed.format;
+                track.captions = clean_cues(std::move(parsed.cues));
+                talk.tracks.push_back(std::move(track));
+                used_[a->file] = true;
+            } catch (const ParseError& e) {
+                failed_[a->file] = true;
+                report_.problems.push_back(
+                    {f.path.string(), e.line(), e.what(), "not a caption file", true});
+            } catch (const Error& e) {
+                failed_[a->file] = true;
+                report_.problems.push_back(
+                    {f.path.string(), 0, e.what(), "unreadable caption", true});
+            }
+        }
+        select_tracks(talk);
+        return !(talk.origin == TalkOrigin::kCaptions && talk.tracks.empty());
+    }
+
+    /// Marks the files of an unchanged talk as used (they are in the index).
+    void keep(std::size_t ti) {
+        for (std::size_t k = 0; k < in_.by_talk[ti].size(); ++k) {
+            if (bytes_[k]) used_[in_.by_talk[ti][k]->file] = true;
+        }
+    }
+
+    std::size_t files_used() const {
+        return static_cast<std::size_t>(std::count(used_.begin(), used_.end(), true));
+    }
+
+  private:
+    const Inputs& in_;
+    const BuildOptions& options_;
+    BuildReport& report_;
+    std::vector<bool> used_, failed_;
+    std::vector<std::optional<std::string>> bytes_;
+};
+
+void count_talk(const Talk& talk, BuildReport& report) {
+    if (!talk.tracks.empty()) ++report.talks_with_captions;
+    for (const Track& t : talk.tracks) {
+        if (t.indexed && !t.captions.suspect.empty()) ++report.suspect_tracks;
+    }
+}
+
+// The shrink guard: a catalogue that comes back nearly empty (a failed
+// download, a mount that is missing) must not replace a full index.
+void check_shrink(std::uint64_t live, std::uint64_t next, bool allow, const char* what) {
+    if (allow || live == 0) return;
+    if (static_cast<double>(next) < static_cast<double>(live) * kShrinkLimit) {
+        throw Error(std::string("refusing to ") + what + ": the result would hold " +
+                    std::to_string(next) + " talks, the live index holds " + std::to_string(live) +
+                    " (under " + std::to_string(static_cast<int>(kShrinkLimit * 100)) +
+                    "%); pass --allow-shrink if that is intended");
+    }
+}
+
+std::uint64_t live_document_count(const fs::path& index_dir) {
+    const auto live = live_generation(index_dir);
+    if (!live) return 0;
+    try {
+        return Xapian::Database((index_dir / *live).string()).get_doccount();
+    } catch (const Xapian::Error&) {
+        return 0;  // an unreadable live index is replaced whatever its size
+    }
+}
+
+// Linux's count of bytes this process caused to be written to storage.
+std::uint64_t bytes_written_so_far() {
+    std::ifstream io("/proc/self/io");
+    std::string key;
+    std::uint64_t value = 0;
+    while (io >> key >> value) {
+        if (key == "write_bytes:") return value;
+    }
+    return 0;
+}
+
+}  // namespace
+
+BuildReport build_index(const BuildOptions& options,
+                        const std::function<void(const BuildProgress&)>& progress) {
+    const auto started = std::chrono::steady_clock::now();
+    const std::uint64_t written_before = bytes_written_so_far();
+    BuildReport report;
+    report.mode = "build";
+    IndexLock lock(options.index_dir);
+
+    Inputs in = gather_inputs(options, report);
 
     // ---- The new generation ----
     const std::string generation = new_generation_name();
     const fs::path gen_dir = options.index_dir / generation;
     GenerationGuard guard(gen_dir);
-    std::vector<bool> file_used(files.size(), false);
-    std::vector<bool> file_failed(files.size(), false);
+    TalkReader reader(in, options, report);
     {
         IndexWriter writer(gen_dir, options.writer);
-        BuildProgress state{0, talks.size()};
-        for (std::size_t ti = 0; ti < talks.size(); ++ti) {
-            Talk& talk = talks[ti];
-            for (const CaptionAssignment* a : by_talk[ti]) {
-                if (file_failed[a->file]) continue;
-                const CaptionFile& f = files[a->file];
-                try {
-                    Captions parsed = read_caption_file(f.path, options.max_caption_bytes);
-                    if (!file_used[a->file]) {
-                        for (const Warning& w : parsed.warnings) {
-                            report.problems.push_back(
-                                {f.path.string(), w.line, w.message, "caption warning", false});
-                        }
-                    }
-                    Track track;
-                    track.path = f.path.string();
-                    track.language = a->language;
-                    track.kind = a->kind;
-                    track.format = parsed.format;
-                    track.captions = clean_cues(std::move(parsed.cues));
-                    talk.tracks.push_back(std::move(track));
-                    file_used[a->file] = true;
-                } catch (const ParseError& e) {
-                    file_failed[a->file] = true;
-                    report.problems.push_back(
-                        {f.path.string(), e.line(), e.what(), "not a caption file", true});
-                } catch (const Error& e) {
-                    file_failed[a->file] = true;
-                    report.problems.push_back(
-                        {f.path.string(), 0, e.what(), "unreadable caption", true});
-                }
-            }
-            select_tracks(talk);
+        BuildProgress state{0, in.talks.size()};
+        for (std::size_t ti = 0; ti < in.talks.size(); ++ti) {
+            Talk& talk = in.talks[ti];
+            reader.read(ti, talk);
             state.done = ti + 1;
-            // A talk made from caption files alone exists only if one of them was read.
-            if (talk.origin == TalkOrigin::kCaptions && talk.tracks.empty()) {
+            if (!reader.attach(ti, talk)) {
                 --report.caption_only_talks;
                 if (progress) progress(state);
                 continue;
             }
-            if (!talk.tracks.empty()) ++report.talks_with_captions;
-            for (const Track& t : talk.tracks) {
-                if (t.indexed && !t.captions.suspect.empty()) ++report.suspect_tracks;
-            }
+            count_talk(talk, report);
             writer.add(talk);
+            ++report.added;
+            if (options.list_changes) report.changes.push_back("added " + talk_id(talk));
             talk.tracks.clear();
             talk.tracks.shrink_to_fit();
             if (progress) progress(state);
@@ -182,15 +327,118 @@ BuildReport build_index(const BuildOptions& options,
         writer.build_spelling();
         report.talks = static_cast<std::size_t>(writer.document_count());
     }
-    report.caption_files_used =
-        static_cast<std::size_t>(std::count(file_used.begin(), file_used.end(), true));
+    report.caption_files_used = reader.files_used();
 
-    // ---- Publish ----
+    // ---- Check, then publish ----
+    check_shrink(live_document_count(options.index_dir), report.talks, options.allow_shrink,
+                 "publish the new index");
+    if (const std::size_t errors = Xapian::Database::check(gen_dir.string(), 0, nullptr)) {
+        throw Error("the new index failed its consistency check (" + std::to_string(errors) +
+                    " errors); it was not published");
+    }
     sync_tree(gen_dir);
     publish_generation(options.index_dir, generation);
     guard.release();
-    remove_old_generations(options.index_dir);
+    remove_old_generations(options.index_dir, 1, options.grace);
     report.generation = generation;
+    report.bytes_written = bytes_written_so_far() - written_before;
+    report.seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    return report;
+}
+
+BuildReport update_index(const BuildOptions& options,
+                         const std::function<void(const BuildProgress&)>& progress) {
+    const auto started = std::chrono::steady_clock::now();
+    const std::uint64_t written_before = bytes_written_so_far();
+    BuildReport report;
+    report.mode = "update";
+    IndexLock lock(options.index_dir);
+    const auto live = live_generation(options.index_dir);
+    if (!live) {
+        throw Error(options.index_dir.string() +
+                    ": no index to update (no XAPIANDB stub); run talksearch-index build first");
+    }
+    const fs::path gen_dir = options.index_dir / *live;
+    remove_old_generations(options.index_dir, 1, options.grace);  // leftovers of dead runs
+
+    Inputs in = gather_inputs(options, report);
+
+    // What the live index holds: id term -> source hash.
+    std::unordered_map<std::string, std::string> indexed;
+    {
+        Xapian::Database db(gen_dir.string());
+        std::unordered_map<Xapian::docid, std::string> hashes;
+        for (auto v = db.valuestream_begin(schema::kSlotContentHash);
+             v != db.valuestream_end(schema::kSlotContentHash); ++v) {
+            hashes.emplace(v.get_docid(), *v);
+        }
+        const std::string prefix(schema::kId);
+        for (auto t = db.allterms_begin(prefix); t != db.allterms_end(prefix); ++t) {
+            auto p = db.postlist_begin(*t);
+            if (p == db.postlist_end(*t)) continue;
+            const auto h = hashes.find(*p);
+            indexed.emplace(*t, h == hashes.end() ? std::string() : h->second);
+        }
+    }
+
+    TalkReader reader(in, options, report);
+    IndexWriter writer(gen_dir, options.writer);
+    writer.begin_transaction();
+    std::unordered_set<std::string> seen;
+    BuildProgress state{0, in.talks.size()};
+    for (std::size_t ti = 0; ti < in.talks.size(); ++ti) {
+        Talk& talk = in.talks[ti];
+        state.done = ti + 1;
+        const std::string term = schema::make_term(schema::kId, talk_id(talk));
+        if (!seen.insert(term).second) continue;  // a repeated id: the first one wins
+        reader.read(ti, talk);
+        const auto it = indexed.find(term);
+        if (it != indexed.end() && it->second == talk.source_hash) {
+            reader.keep(ti);
+            ++report.unchanged;
+            if (progress) progress(state);
+            continue;
+        }
+        if (!reader.attach(ti, talk)) {
+            --report.caption_only_talks;
+            seen.erase(term);  // not a talk any more: deleted below if indexed
+            if (progress) progress(state);
+            continue;
+        }
+        count_talk(talk, report);
+        writer.add(talk);
+        const bool replaced = it != indexed.end();
+        ++(replaced ? report.replaced : report.added);
+        if (options.list_changes)
+            report.changes.push_back((replaced ? "replaced " : "added ") + talk_id(talk));
+        talk.tracks.clear();
+        talk.tracks.shrink_to_fit();
+        if (progress) progress(state);
+    }
+    std::vector<std::string> gone;
+    for (const auto& [term, hash] : indexed) {
+        if (!seen.contains(term)) gone.push_back(term);
+    }
+    std::sort(gone.begin(), gone.end());
+    const std::uint64_t live_count = indexed.size();
+    check_shrink(live_count, live_count - gone.size(), options.allow_shrink, "update the index");
+    for (const std::string& term : gone) {
+        writer.remove_term(term);
+        ++report.deleted;
+        if (options.list_changes)
+            report.changes.push_back("deleted " + term.substr(schema::kId.size()));
+    }
+    report.caption_files_used = reader.files_used();
+    if (report.added + report.replaced + report.deleted > 0) {
+        writer.add_spelling_for_new_words();
+        writer.commit_transaction();
+    } else {
+        writer.cancel_transaction();  // nothing changed: nothing is written
+    }
+    report.talks = static_cast<std::size_t>(writer.document_count());
+    report.generation = *live;
+    report.bytes_written = bytes_written_so_far() - written_before;
     report.seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     return report;

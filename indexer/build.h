@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "indexer/config.h"
 #include "indexer/index_writer.h"
 
 namespace talksearch {
@@ -19,11 +20,26 @@ struct BuildOptions {
     std::vector<std::filesystem::path> talk_roots;     ///< pyvideo-layout catalogues
     std::vector<std::filesystem::path> caption_roots;  ///< folders of caption files
     std::vector<std::filesystem::path> manifests;      ///< caption manifests
+    std::vector<std::filesystem::path> ytdlp_roots;    ///< folders of yt-dlp .info.json files
+    std::vector<UrlSource> urls;                       ///< remote sources
+    FetchSettings fetch;                               ///< how remote sources are fetched
     std::filesystem::path index_dir;
     std::string default_language = "en";  ///< for captions whose language nothing tells
     std::uintmax_t max_caption_bytes = 64ull * 1024 * 1024;  ///< larger files are skipped
     WriterOptions writer;
+    /// Publish (build) or commit (update) even when the result holds far
+    /// fewer talks than the live index (see kShrinkLimit).
+    bool allow_shrink = false;
+    /// Earlier generations stay this long after they stopped being live, for
+    /// readers that still have them open.
+    std::chrono::seconds grace{600};
+    /// Record each added, replaced and deleted talk in BuildReport::changes.
+    bool list_changes = false;
 };
+
+/// The shrink guard: a result with fewer than this share of the live index's
+/// talks is refused unless BuildOptions::allow_shrink.
+inline constexpr double kShrinkLimit = 0.5;
 
 /// One input that was skipped (or loaded with a warning).
 struct InputProblem {
@@ -42,6 +58,7 @@ struct BuildProgress {
 
 /// What a build did.
 struct BuildReport {
+    std::string mode;            ///< "build" or "update"
     std::size_t talk_files = 0;  ///< catalogue files seen
     std::size_t talks = 0;       ///< documents in the new index
     std::size_t talks_with_captions = 0;
@@ -50,8 +67,14 @@ struct BuildReport {
     std::size_t caption_only_talks = 0;  ///< talks made from captions that matched no talk
     std::size_t suspect_tracks = 0;      ///< tracks with a collapsed repetition loop
     std::size_t repeated_talks = 0;      ///< talks recorded at more than one event
+    std::size_t added = 0;               ///< talks new to the index (every talk, for a build)
+    std::size_t replaced = 0;            ///< talks whose sources changed (update)
+    std::size_t deleted = 0;             ///< talks no source holds any more (update)
+    std::size_t unchanged = 0;           ///< talks whose sources did not change (update)
+    std::vector<std::string> changes;    ///< "added <id>", ... with BuildOptions::list_changes
     std::vector<InputProblem> problems;
     std::string generation;
+    std::uint64_t bytes_written = 0;  ///< bytes this run wrote to storage (Linux /proc/self/io)
     double seconds = 0;
 
     /// Skipped inputs (not warnings).
@@ -66,5 +89,15 @@ struct BuildReport {
 /// run cannot finish (the live index is then left exactly as it was).
 BuildReport build_index(const BuildOptions& options,
                         const std::function<void(const BuildProgress&)>& progress = {});
+
+/// Brings the live generation up to date with the sources in place: a talk
+/// whose source hash (metadata, caption file bytes, recording group) is
+/// unchanged is not touched, a changed one is replaced, a new one added, one
+/// no source holds deleted; all in one Xapian transaction, so readers see the
+/// old state or the new one. A run with no change writes nothing. Throws
+/// LockBusy, or Error (the live index is then as it was) when there is no
+/// index yet, when the shrink guard refuses, or when writing fails.
+BuildReport update_index(const BuildOptions& options,
+                         const std::function<void(const BuildProgress&)>& progress = {});
 
 }  // namespace talksearch

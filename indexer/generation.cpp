@@ -131,16 +131,17 @@ void publish_generation(const fs::path& index_dir, const std::string& generation
 }
 
 std::vector<std::string> remove_old_generations(const fs::path& index_dir,
-                                                std::size_t keep_previous) {
+                                                std::size_t keep_previous,
+                                                std::chrono::seconds grace) {
     std::vector<std::string> removed;
     const std::optional<std::string> live = live_generation(index_dir);
-    std::vector<std::string> others;
+    std::vector<std::string> published;  // live included
     std::error_code ec;
     for (const auto& entry : fs::directory_iterator(index_dir, ec)) {
         const std::string name = entry.path().filename().string();
-        if (!name.starts_with("gen-") || !entry.is_directory() || name == live) continue;
-        if (fs::exists(entry.path() / kPublishedMarker, ec)) {
-            others.push_back(name);
+        if (!name.starts_with("gen-") || !entry.is_directory()) continue;
+        if (name == live || fs::exists(entry.path() / kPublishedMarker, ec)) {
+            published.push_back(name);
         } else {
             // Never published: the leftover of a run that died. We hold the
             // writer lock, so no run is writing it.
@@ -148,13 +149,29 @@ std::vector<std::string> remove_old_generations(const fs::path& index_dir,
             if (!ec) removed.push_back(name);
         }
     }
-    // Names sort by creation time; keep the newest ones.
-    std::sort(others.begin(), others.end());
-    const std::size_t remove_count =
-        others.size() > keep_previous ? others.size() - keep_previous : 0;
-    for (std::size_t i = 0; i < remove_count; ++i) {
-        fs::remove_all(index_dir / others[i], ec);
-        if (!ec) removed.push_back(others[i]);
+    // Names sort by creation time. A generation stopped being live when the
+    // next one was published (its marker's time); readers that opened it
+    // before then may still be reading it, so it stays for `grace`.
+    std::sort(published.begin(), published.end());
+    const auto now = fs::file_time_type::clock::now();
+    std::size_t previous_kept = 0;
+    for (std::size_t i = published.size(); i-- > 0;) {
+        const std::string& name = published[i];
+        if (name == live) continue;
+        if (live && name > *live) continue;  // published after the live one: not ours to judge
+        if (previous_kept < keep_previous) {
+            ++previous_kept;
+            continue;
+        }
+        bool within_grace = false;
+        if (i + 1 < published.size()) {
+            const fs::path marker = index_dir / published[i + 1] / kPublishedMarker;
+            const auto retired = fs::last_write_time(marker, ec);
+            within_grace = !ec && now - retired < grace;
+        }
+        if (within_grace) continue;
+        fs::remove_all(index_dir / name, ec);
+        if (!ec) removed.push_back(name);
     }
     fs::remove(index_dir / (std::string(kStub) + ".tmp"), ec);
     return removed;

@@ -7,6 +7,7 @@
 //     .lock             held (flock) by the one running writer
 #pragma once
 
+#include <chrono>
 #include <filesystem>
 #include <optional>
 #include <string>
@@ -50,11 +51,14 @@ void publish_generation(const std::filesystem::path& index_dir, const std::strin
 /// fsyncs every file below `dir` and `dir` itself.
 void sync_tree(const std::filesystem::path& dir);
 
-/// Removes generation folders other than the live one and the `keep_previous`
-/// newest previously published ones, and the leftovers of runs that died
-/// (generations never published, stub temporaries). Call with the lock held.
-/// Returns the names removed.
+/// Removes generation folders other than the live one, the `keep_previous`
+/// newest previously published ones and those that stopped being live less
+/// than `grace` ago (readers may still have them open), and the leftovers of
+/// runs that died (generations never published, stub temporaries). Call with
+/// the lock held. Returns the names removed.
 std::vector<std::string> remove_old_generations(const std::filesystem::path& index_dir,
-                                                std::size_t keep_previous = 1);
+                                                std::size_t keep_previous = 1,
+                                                std::chrono::seconds grace = std::chrono::seconds{
+                                                    600});
 
 }  // namespace talksearch

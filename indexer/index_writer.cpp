@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstdlib>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "core/error.h"
 #include "core/language.h"
@@ -48,6 +49,9 @@ struct IndexWriter::Impl {
     std::size_t pending_documents = 0;
     std::size_t pending_text = 0;
     std::string dir;
+    bool in_transaction = false;
+    std::unordered_set<std::string>
+        new_words;  ///< unprefixed terms of talks added in a transaction
 
     const Xapian::Stem& stemmer(const std::string& language) {
         auto it = stemmers.find(language);
@@ -194,9 +198,13 @@ Xapian::Document IndexWriter::Impl::build(const Talk& talk, std::size_t& text_by
     }
 
     std::string data = sc::encode_document_data(talk);
-    const std::uint64_t group_hash =
-        fnv1a64(talk.recording_group + '\x1f' + std::to_string(talk.recordings));
-    doc.add_value(sc::kSlotContentHash, hex64(fnv1a64(cue_text, fnv1a64(data, group_hash))));
+    if (!talk.source_hash.empty()) {
+        doc.add_value(sc::kSlotContentHash, talk.source_hash);
+    } else {
+        const std::uint64_t group_hash =
+            fnv1a64(talk.recording_group + '\x1f' + std::to_string(talk.recordings));
+        doc.add_value(sc::kSlotContentHash, hex64(fnv1a64(cue_text, fnv1a64(data, group_hash))));
+    }
     doc.set_data(std::move(data));
     return doc;
 }
@@ -229,10 +237,73 @@ void IndexWriter::add(const Talk& talk) {
     }
     ++impl_->pending_documents;
     impl_->pending_text += text_bytes;
+    if (impl_->in_transaction) {
+        for (auto t = doc.termlist_begin(); t != doc.termlist_end(); ++t) {
+            const std::string term = *t;
+            const auto c = static_cast<unsigned char>(term[0]);
+            if (!(c >= 'A' && c <= 'Z') && term.size() <= 40) impl_->new_words.insert(term);
+        }
+        return;  // one commit at the end
+    }
     if (impl_->pending_documents >= impl_->options.batch_documents ||
         impl_->pending_text >= impl_->options.batch_text_bytes) {
         commit();
     }
+}
+
+void IndexWriter::begin_transaction() {
+    try {
+        impl_->db.begin_transaction(true);
+    } catch (const Xapian::Error& e) {
+        throw Error(impl_->dir + ": cannot begin a transaction: " + e.get_description());
+    }
+    impl_->in_transaction = true;
+}
+
+void IndexWriter::commit_transaction() {
+    try {
+        impl_->db.commit_transaction();
+    } catch (const Xapian::Error& e) {
+        throw Error(impl_->dir + ": commit failed: " + e.get_description());
+    }
+    impl_->in_transaction = false;
+    impl_->pending_documents = 0;
+    impl_->pending_text = 0;
+}
+
+void IndexWriter::cancel_transaction() {
+    try {
+        impl_->db.cancel_transaction();
+    } catch (const Xapian::Error& e) {
+        throw Error(impl_->dir + ": cannot cancel the transaction: " + e.get_description());
+    }
+    impl_->in_transaction = false;
+}
+
+void IndexWriter::remove_term(const std::string& id_term) {
+    try {
+        impl_->db.delete_document(id_term);
+    } catch (const Xapian::Error& e) {
+        throw Error(impl_->dir + ": deleting " + id_term + ": " + e.get_description());
+    }
+    ++impl_->pending_documents;
+}
+
+void IndexWriter::add_spelling_for_new_words() {
+    try {
+        // The same rule as build_spelling, for the words of the talks added
+        // since begin_transaction() that are not in the dictionary yet.
+        // A word reached the threshold in this transaction when the
+        // committed database (what readers see) holds it fewer times.
+        const Xapian::Database committed(impl_->dir);
+        for (const std::string& word : impl_->new_words) {
+            const Xapian::doccount df = impl_->db.get_termfreq(word);
+            if (df >= 3 && committed.get_termfreq(word) < 3) impl_->db.add_spelling(word, df);
+        }
+    } catch (const Xapian::Error& e) {
+        throw Error(impl_->dir + ": updating the spelling dictionary: " + e.get_description());
+    }
+    impl_->new_words.clear();
 }
 
 void IndexWriter::remove(const std::string& id) {

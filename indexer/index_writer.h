@@ -49,6 +49,23 @@ class IndexWriter {
     /// Deletes the talk with this id, if present.
     void remove(const std::string& talk_id);
 
+    /// Deletes the document holding this id term (schema::make_term(kId, ...)).
+    void remove_term(const std::string& id_term);
+
+    /// Starts a transaction: nothing added or removed until
+    /// commit_transaction() is visible to readers, and it all becomes visible
+    /// at once. add() does not commit in batches meanwhile.
+    void begin_transaction();
+    /// Makes the transaction durable and visible. Throws Error on failure
+    /// (the database then stays at its previous commit).
+    void commit_transaction();
+    /// Drops the transaction's changes.
+    void cancel_transaction();
+
+    /// Adds to the spelling dictionary the words of talks added in this
+    /// transaction that build_spelling() would have added.
+    void add_spelling_for_new_words();
+
     /// Makes everything added so far durable. Throws Error on failure.
     void commit();
 

@@ -4,6 +4,7 @@
 #include <CLI/CLI.hpp>
 #include <cstdio>
 #include <cstdlib>
+#include <fstream>
 #include <iostream>
 
 #include "core/error.h"
@@ -14,6 +15,7 @@
 #include "indexer/caption_file.h"
 #include "indexer/captions.h"
 #include "indexer/clean.h"
+#include "indexer/config.h"
 #include "indexer/generation.h"
 #include "indexer/stats.h"
 
@@ -113,20 +115,76 @@ class ProgressBar {
     int last_ = -1;
 };
 
-int run_build(const BuildOptions& options, bool verbose) {
+// The --report file: what the run did, as JSON.
+std::string report_json(const BuildReport& r, const std::string& error, int exit_code) {
+    JsonWriter w;
+    w.begin_object();
+    w.key("mode").value(r.mode);
+    w.key("exit_code").value(static_cast<std::int64_t>(exit_code));
+    w.key("error").string_or_null(error);
+    w.key("generation").string_or_null(r.generation);
+    w.key("talks").value(static_cast<std::uint64_t>(r.talks));
+    w.key("added").value(static_cast<std::uint64_t>(r.added));
+    w.key("replaced").value(static_cast<std::uint64_t>(r.replaced));
+    w.key("deleted").value(static_cast<std::uint64_t>(r.deleted));
+    w.key("unchanged").value(static_cast<std::uint64_t>(r.unchanged));
+    w.key("changes").strings(r.changes);
+    w.key("caption_files").value(static_cast<std::uint64_t>(r.caption_files));
+    w.key("caption_files_used").value(static_cast<std::uint64_t>(r.caption_files_used));
+    w.key("skipped").begin_array();
+    for (const InputProblem& p : r.problems) {
+        if (!p.skipped) continue;
+        w.begin_object();
+        w.key("path").value(p.path);
+        w.key("line").value(static_cast<std::uint64_t>(p.line));
+        w.key("reason").value(p.reason);
+        w.key("message").value(p.message);
+        w.end_object();
+    }
+    w.end_array();
+    w.key("warnings").value(static_cast<std::uint64_t>(r.problems.size() - r.skipped()));
+    w.key("fetch_errors").begin_array();
+    for (const InputProblem& p : r.problems) {
+        if (p.reason != "fetch") continue;
+        w.begin_object();
+        w.key("url").value(p.path);
+        w.key("error").value(p.message);
+        w.key("used_cached_copy").value(!p.skipped);
+        w.end_object();
+    }
+    w.end_array();
+    w.key("bytes_written").value(r.bytes_written);
+    w.key("seconds").value(r.seconds, 3);
+    w.end_object();
+    return w.take() + "\n";
+}
+
+int run_indexing(const BuildOptions& options, bool update, bool verbose,
+                 const std::string& report_path) {
     ProgressBar bar(::isatty(STDERR_FILENO) != 0);
     BuildReport report;
+    std::string error;
+    int code = kExitOk;
     try {
-        report = build_index(options, [&](const BuildProgress& p) { bar.update(p); });
+        const auto progress = [&](const BuildProgress& p) { bar.update(p); };
+        report = update ? update_index(options, progress) : build_index(options, progress);
     } catch (const LockBusy& e) {
-        std::cerr << "talksearch-index: " << e.what() << "\n";
-        return kExitLocked;
-    } catch (const Error& e) {
-        std::cerr << "talksearch-index: build failed, the index is unchanged: " << e.what() << "\n";
-        return kExitFailed;
-    } catch (const std::exception& e) {  // a filesystem or allocation failure
-        std::cerr << "talksearch-index: build failed, the index is unchanged: " << e.what() << "\n";
-        return kExitFailed;
+        error = e.what();
+        code = kExitLocked;
+    } catch (const std::exception& e) {  // Error, or a filesystem or allocation failure
+        error = std::string(update ? "update" : "build") +
+                " failed, the index is unchanged: " + e.what();
+        code = kExitFailed;
+    }
+    if (!report_path.empty()) {
+        if (code == kExitOk) code = report.skipped() > 0 ? kExitSkipped : kExitOk;
+        std::ofstream out(report_path, std::ios::trunc);
+        out << report_json(report, error, code);
+        if (!out) std::cerr << "talksearch-index: cannot write the report " << report_path << "\n";
+    }
+    if (!error.empty()) {
+        std::cerr << "talksearch-index: " << error << "\n";
+        return code;
     }
     std::size_t warnings = 0;
     for (const InputProblem& p : report.problems) {
@@ -135,20 +193,36 @@ int run_build(const BuildOptions& options, bool verbose) {
         std::cerr << p.path << (p.line ? ":" + std::to_string(p.line) : "") << ": "
                   << (p.skipped ? "skipped: " : "warning: ") << p.message << "\n";
     }
+    if (verbose) {
+        for (const std::string& change : report.changes) std::cerr << change << "\n";
+    }
     std::string skipped;
     for (const auto& [reason, n] : report.skipped_by_reason()) {
         skipped += (skipped.empty() ? "" : ", ") + reason + " " + std::to_string(n);
     }
     char secs[32];
     std::snprintf(secs, sizeof secs, "%.1f", report.seconds);
-    std::cout << "indexed " << report.talks << " talks (" << report.talks_with_captions
-              << " with captions, " << report.caption_only_talks << " from captions alone, "
-              << report.repeated_talks << " given at more than one event), "
-              << report.caption_files_used << "/" << report.caption_files
-              << " caption files, skipped " << report.skipped()
-              << (skipped.empty() ? "" : " (" + skipped + ")") << ", " << warnings << " warnings"
-              << (verbose || warnings == 0 ? "" : " (--verbose lists them)") << ", " << secs
-              << " s\n";
+    const std::string tail = ", skipped " + std::to_string(report.skipped()) +
+                             (skipped.empty() ? "" : " (" + skipped + ")") + ", " +
+                             std::to_string(warnings) + " warnings" +
+                             (verbose || warnings == 0 ? "" : " (--verbose lists them)") + ", " +
+                             secs + " s\n";
+    if (update) {
+        if (report.added + report.replaced + report.deleted == 0) {
+            std::cout << "no change: unchanged " << report.unchanged << " talks, nothing written"
+                      << tail;
+        } else {
+            std::cout << "updated: added " << report.added << ", replaced " << report.replaced
+                      << ", deleted " << report.deleted << ", unchanged " << report.unchanged
+                      << "; " << report.talks << " talks" << tail;
+        }
+    } else {
+        std::cout << "indexed " << report.talks << " talks (" << report.talks_with_captions
+                  << " with captions, " << report.caption_only_talks << " from captions alone, "
+                  << report.repeated_talks << " given at more than one event), "
+                  << report.caption_files_used << "/" << report.caption_files << " caption files"
+                  << tail;
+    }
     return report.skipped() > 0 ? kExitSkipped : kExitOk;
 }
 
@@ -170,6 +244,7 @@ int main(int argc, char** argv) {
     app.footer(
         "Examples:\n"
         "  talksearch-index build --talks pyvideo-data --captions captions/ --index ./index\n"
+        "  talksearch-index update --config /etc/talksearch/sources.json\n"
         "  talksearch-index captions talk.en.vtt --format json\n"
         "  talksearch-index stats --index ./index --format json\n\n"
         "Exit codes: 0 success; 1 some inputs were skipped (the rest indexed); 2 the run failed\n"
@@ -181,24 +256,49 @@ int main(int argc, char** argv) {
 
     BuildOptions build;
     std::vector<std::string> talk_roots, caption_roots, manifests;
-    std::string build_index_dir = default_index;
+    std::string build_index_dir, config_path, report_path;
     bool verbose = false;
+    double grace_s = 600;
+    auto add_source_options = [&](CLI::App* cmd) {
+        cmd->add_option("--config", config_path,
+                        "A sources file (JSON: docs/OPERATIONS.md); flags add to it");
+        cmd->add_option("--talks", talk_roots,
+                        "Catalogue folder(s) in pyvideo.org's layout (<event>/videos/<slug>.json)");
+        cmd->add_option("--captions", caption_roots,
+                        "Folder(s) of caption files, searched recursively");
+        cmd->add_option("--manifest", manifests,
+                        "Manifest(s) pairing caption files with talk files");
+        cmd->add_option("--index", build_index_dir,
+                        "Index folder (default: the config's, else $TALKSEARCH_INDEX, else " +
+                            default_index + ")");
+        cmd->add_option("--default-language", build.default_language,
+                        "Language of captions whose name and talk tell none")
+            ->capture_default_str();
+        cmd->add_flag("--allow-shrink", build.allow_shrink,
+                      "Publish even when the result holds under half the live index's talks");
+        cmd->add_option("--grace", grace_s,
+                        "Seconds an earlier generation is kept after it stopped being live")
+            ->capture_default_str()
+            ->check(CLI::Range(0.0, 1e7));
+        cmd->add_option("--report", report_path, "Write what the run did as JSON to this file");
+        cmd->add_flag("--verbose,-v", verbose,
+                      "List every warning and every added, replaced and deleted talk");
+    };
     auto* b =
         app.add_subcommand("build", "Build a fresh index from talk metadata and caption files");
-    b->add_option("--talks", talk_roots,
-                  "Catalogue folder(s) in pyvideo.org's layout (<event>/videos/<slug>.json)");
-    b->add_option("--captions", caption_roots,
-                  "Folder(s) of caption files (.vtt, .srt), searched recursively");
-    b->add_option("--manifest", manifests, "Manifest(s) pairing caption files with talk files");
-    b->add_option("--index", build_index_dir, "Index folder")->capture_default_str();
-    b->add_option("--default-language", build.default_language,
-                  "Language of captions whose name and talk tell none")
-        ->capture_default_str();
-    b->add_flag("--verbose,-v", verbose, "List every warning, not only skipped inputs");
+    add_source_options(b);
     b->footer(
+        "Writes a new generation, checks it, and makes it live atomically.\n"
         "Example:\n  talksearch-index build --talks ../shared/corpus/pyvideo-data \\\n"
         "      --captions ../shared/corpus/pycon-captions \\\n"
         "      --manifest ../shared/corpus/pycon-captions/manifest.json --index ./index");
+    auto* u = app.add_subcommand(
+        "update", "Bring the index up to date with the sources: only changed talks are rewritten");
+    add_source_options(u);
+    u->footer(
+        "Re-reads the sources, replaces the talks whose content changed, adds new ones and\n"
+        "deletes vanished ones in one atomic commit. For cron:\n"
+        "  */30 * * * * talksearch-index update --config /etc/talksearch/sources.json");
 
     std::string caption_file, caption_format = "text";
     bool raw = false;
@@ -224,16 +324,40 @@ int main(int argc, char** argv) {
         return app.exit(e) == 0 ? kExitOk : kExitFailed;
     }
 
-    if (*b) {
-        if (talk_roots.empty() && caption_roots.empty()) {
-            std::cerr << "talksearch-index build: give --talks and/or --captions\n";
-            return kExitFailed;
+    if (*b || *u) {
+        const bool update = u->parsed();
+        if (!config_path.empty()) {
+            try {
+                const Config config = load_config(config_path);
+                if (config.index && build_index_dir.empty())
+                    build_index_dir = config.index->string();
+                if (config.default_language) build.default_language = *config.default_language;
+                if (config.allow_shrink && *config.allow_shrink) build.allow_shrink = true;
+                if (config.grace_seconds) grace_s = static_cast<double>(*config.grace_seconds);
+                build.talk_roots = config.talk_roots;
+                build.caption_roots = config.caption_roots;
+                build.manifests = config.manifests;
+                build.ytdlp_roots = config.ytdlp_roots;
+                build.urls = config.urls;
+                build.fetch = config.fetch;
+            } catch (const Error& e) {
+                std::cerr << "talksearch-index: " << e.what() << "\n";
+                return kExitFailed;
+            }
         }
         for (const auto& r : talk_roots) build.talk_roots.emplace_back(r);
         for (const auto& r : caption_roots) build.caption_roots.emplace_back(r);
         for (const auto& m : manifests) build.manifests.emplace_back(m);
-        build.index_dir = build_index_dir;
-        return run_build(build, verbose);
+        if (build.talk_roots.empty() && build.caption_roots.empty() && build.ytdlp_roots.empty() &&
+            build.urls.empty()) {
+            std::cerr << "talksearch-index " << (update ? "update" : "build")
+                      << ": no sources: give --config, --talks and/or --captions\n";
+            return kExitFailed;
+        }
+        build.index_dir = build_index_dir.empty() ? default_index : build_index_dir;
+        build.grace = std::chrono::seconds(static_cast<std::int64_t>(grace_s));
+        build.list_changes = verbose || !report_path.empty();
+        return run_indexing(build, update, verbose, report_path);
     }
     if (*c) return run_captions(caption_file, caption_format, raw);
     return run_stats(stats_index, stats_format);

@@ -166,7 +166,7 @@ TEST_CASE("a rebuild publishes a new generation and removes all but the previous
     std::vector<std::string> generations;
     for (int i = 0; i < 3; ++i) {
         REQUIRE(index_tool({"build", "--talks", (kSource / "data/talks").string(), "--index",
-                            index.string()})
+                            index.string(), "--grace", "0"})
                     .exit_code == 0);
         generations.push_back(stats_of(index).generation);
     }
@@ -175,6 +175,21 @@ TEST_CASE("a rebuild publishes a new generation and removes all but the previous
     CHECK_FALSE(fs::exists(index / generations[0]));
     CHECK(fs::exists(index / generations[1]));
     CHECK(fs::exists(index / generations[2]));
+}
+
+TEST_CASE("an earlier generation stays for the grace period after it stopped being live",
+          "[e2e][build]") {
+    TempDir tmp;
+    const fs::path index = tmp.path() / "index";
+    std::vector<std::string> generations;
+    for (int i = 0; i < 3; ++i) {
+        REQUIRE(index_tool({"build", "--talks", (kSource / "data/talks").string(), "--index",
+                            index.string()})
+                    .exit_code == 0);
+        generations.push_back(stats_of(index).generation);
+    }
+    // The default grace is 10 minutes: a reader may still have any of them open.
+    for (const std::string& g : generations) CHECK(fs::exists(index / g));
 }
 
 TEST_CASE("talksearch-index captions prints cleaned cues as JSON lines", "[e2e][captions]") {
