@@ -55,16 +55,25 @@ void select_tracks(Talk& talk) {
                           [](const Track& t) { return t.indexed; });
 }
 
+// The generation a build is writing, for remove_partial_generation().
+std::string g_partial_generation;
+
 class GenerationGuard {
   public:
-    explicit GenerationGuard(fs::path dir) : dir_(std::move(dir)) {}
+    explicit GenerationGuard(fs::path dir) : dir_(std::move(dir)) {
+        g_partial_generation = dir_.string();
+    }
     ~GenerationGuard() {
+        g_partial_generation.clear();
         if (!released_) {
             std::error_code ec;
             fs::remove_all(dir_, ec);
         }
     }
-    void release() { released_ = true; }
+    void release() {
+        released_ = true;
+        g_partial_generation.clear();
+    }
 
   private:
     fs::path dir_;
@@ -289,13 +298,16 @@ std::uint64_t bytes_written_so_far() {
 
 }  // namespace
 
-BuildReport build_index(const BuildOptions& options,
-                        const std::function<void(const BuildProgress&)>& progress) {
+namespace {
+
+BuildReport build_impl(const BuildOptions& options,
+                       const std::function<void(const BuildProgress&)>& progress) {
     const auto started = std::chrono::steady_clock::now();
     const std::uint64_t written_before = bytes_written_so_far();
     BuildReport report;
     report.mode = "build";
     IndexLock lock(options.index_dir);
+    remove_old_generations(options.index_dir, 1, options.grace);  // leftovers of dead runs first
 
     Inputs in = gather_inputs(options, report);
 
@@ -347,8 +359,8 @@ BuildReport build_index(const BuildOptions& options,
     return report;
 }
 
-BuildReport update_index(const BuildOptions& options,
-                         const std::function<void(const BuildProgress&)>& progress) {
+BuildReport update_impl(const BuildOptions& options,
+                        const std::function<void(const BuildProgress&)>& progress) {
     const auto started = std::chrono::steady_clock::now();
     const std::uint64_t written_before = bytes_written_so_far();
     BuildReport report;
@@ -442,6 +454,36 @@ BuildReport update_index(const BuildOptions& options,
     report.seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     return report;
+}
+
+}  // namespace
+
+void remove_partial_generation() noexcept {
+    if (g_partial_generation.empty()) return;
+    std::error_code ec;
+    fs::remove_all(g_partial_generation, ec);
+    g_partial_generation.clear();
+}
+
+// Xapian's exceptions are not std::exceptions: every one that escapes a run
+// (a full disk, an I/O error) becomes an Error here, after the run's guards
+// have removed what it wrote.
+BuildReport build_index(const BuildOptions& options,
+                        const std::function<void(const BuildProgress&)>& progress) {
+    try {
+        return build_impl(options, progress);
+    } catch (const Xapian::Error& e) {
+        throw Error(e.get_description());
+    }
+}
+
+BuildReport update_index(const BuildOptions& options,
+                         const std::function<void(const BuildProgress&)>& progress) {
+    try {
+        return update_impl(options, progress);
+    } catch (const Xapian::Error& e) {
+        throw Error(e.get_description());
+    }
 }
 
 }  // namespace talksearch

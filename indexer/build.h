@@ -90,6 +90,11 @@ struct BuildReport {
 BuildReport build_index(const BuildOptions& options,
                         const std::function<void(const BuildProgress&)>& progress = {});
 
+/// Removes the generation a build in this process was writing, if any. For a
+/// process about to die without unwinding (a std::terminate handler):
+/// Xapian 1.4 can abort inside commit() when the disk fills up.
+void remove_partial_generation() noexcept;
+
 /// Brings the live generation up to date with the sources in place: a talk
 /// whose source hash (metadata, caption file bytes, recording group) is
 /// unchanged is not touched, a changed one is replaced, a new one added, one

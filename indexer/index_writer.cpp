@@ -84,6 +84,7 @@ Xapian::Document IndexWriter::Impl::build(const Talk& talk, std::size_t& text_by
         sc::TimedTrack timed;
         timed.language = track.language;
         timed.kind = track.kind;
+        timed.timed = caption_format_is_timed(track.format);
         std::unordered_map<std::string, std::uint32_t> speaker_index;
         timed.cues.reserve(track.captions.cues.size());
         for (const Cue& cue : track.captions.cues) {
@@ -97,6 +98,7 @@ Xapian::Document IndexWriter::Impl::build(const Talk& talk, std::size_t& text_by
             tc.word_count = after - before;
             tc.text_offset = static_cast<std::uint32_t>(cue_text.size());
             tc.text_length = static_cast<std::uint32_t>(cue.text.size());
+            for (const WordTime& w : cue.words) tc.words.push_back({w.offset, w.start_ms});
             cue_text += cue.text;
             if (!cue.speaker.empty()) {
                 auto [it, inserted] = speaker_index.emplace(
@@ -104,7 +106,7 @@ Xapian::Document IndexWriter::Impl::build(const Talk& talk, std::size_t& text_by
                 if (inserted) timed.speakers.push_back(cue.speaker);
                 tc.speaker = it->second;
             }
-            timed.cues.push_back(tc);
+            timed.cues.push_back(std::move(tc));
         }
         map.tracks.push_back(std::move(timed));
     }
@@ -224,7 +226,15 @@ IndexWriter::IndexWriter(const std::filesystem::path& dir, WriterOptions options
     }
 }
 
-IndexWriter::~IndexWriter() = default;
+IndexWriter::~IndexWriter() {
+    // Xapian's destructor commits (or cancels a transaction) and would end the
+    // process if that threw (a full disk): close here, where a failure can be
+    // swallowed. A caller that did not commit is on its error path anyway.
+    try {
+        impl_->db.close();
+    } catch (const Xapian::Error&) {
+    }
+}
 
 void IndexWriter::add(const Talk& talk) {
     std::size_t text_bytes = 0;

@@ -1,9 +1,11 @@
 // talksearch-index: options -> library calls -> exit code.
 #include <unistd.h>
+#include <xapian.h>
 
 #include <CLI/CLI.hpp>
 #include <cstdio>
 #include <cstdlib>
+#include <exception>
 #include <fstream>
 #include <iostream>
 
@@ -226,6 +228,30 @@ int run_indexing(const BuildOptions& options, bool update, bool verbose,
     return report.skipped() > 0 ? kExitSkipped : kExitOk;
 }
 
+// Xapian 1.4 can throw from a destructor while unwinding from a failed
+// write inside commit() (seen with a full disk), which ends the process
+// through std::terminate. Say what happened, remove the half-written
+// generation, and exit like any failed run: the live index is untouched (a
+// generation is published only after its commit; an in-place commit that
+// does not finish leaves the previous revision).
+[[noreturn]] void on_terminate() {
+    std::string what = "an unexpected error";
+    if (const std::exception_ptr e = std::current_exception()) {
+        try {
+            std::rethrow_exception(e);
+        } catch (const Xapian::Error& x) {
+            what = x.get_description();
+        } catch (const std::exception& x) {
+            what = x.what();
+        } catch (...) {
+        }
+    }
+    remove_partial_generation();
+    const std::string line = "talksearch-index: failed, the index is unchanged: " + what + "\n";
+    [[maybe_unused]] const auto n = ::write(STDERR_FILENO, line.data(), line.size());
+    std::_Exit(kExitFailed);
+}
+
 int run_stats(const std::string& index, const std::string& format) {
     try {
         const IndexStats s = read_index_stats(index);
@@ -240,6 +266,7 @@ int run_stats(const std::string& index, const std::string& format) {
 }  // namespace
 
 int main(int argc, char** argv) {
+    std::set_terminate(on_terminate);
     CLI::App app{"talksearch-index: index conference talks and their captions into a Xapian index"};
     app.footer(
         "Examples:\n"

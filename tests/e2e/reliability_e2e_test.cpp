@@ -1,0 +1,318 @@
+// Cron-safety of the indexer, with real processes on a synthetic corpus:
+// kill -9 at random moments, overlapping runs, queries during rebuilds, a
+// full disk. Every loop is bounded in count and time.
+#include <fcntl.h>
+#include <signal.h>
+#include <simdjson.h>
+#include <spawn.h>
+#include <sys/mount.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <xapian.h>
+
+#include <atomic>
+#include <catch2/catch.hpp>
+#include <chrono>
+#include <filesystem>
+#include <iostream>
+#include <random>
+#include <set>
+#include <thread>
+
+#include "tests/support/process.h"
+#include "tests/support/synthetic_corpus.h"
+
+namespace fs = std::filesystem;
+using namespace std::chrono_literals;
+using talksearch::test::ProcessResult;
+using talksearch::test::run_process;
+using talksearch::test::SyntheticCorpus;
+using talksearch::test::TempDir;
+
+extern char** environ;
+
+namespace {
+
+/// A process started in the background; killed (SIGKILL) by the destructor if still running.
+class Background {
+  public:
+    explicit Background(const std::vector<std::string>& argv) {
+        posix_spawn_file_actions_t actions;
+        posix_spawn_file_actions_init(&actions);
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
+        posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
+        posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0);
+        std::vector<char*> args;
+        for (const std::string& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+        args.push_back(nullptr);
+        const int rc = posix_spawn(&pid_, args[0], &actions, nullptr, args.data(), environ);
+        posix_spawn_file_actions_destroy(&actions);
+        if (rc != 0) throw std::runtime_error("cannot start " + argv[0]);
+    }
+    ~Background() {
+        if (pid_ > 0) {
+            ::kill(pid_, SIGKILL);
+            wait();
+        }
+    }
+    void kill9() { ::kill(pid_, SIGKILL); }
+    /// Waits; returns the exit code, or 128 + signal.
+    int wait() {
+        int status = 0;
+        while (waitpid(pid_, &status, 0) < 0 && errno == EINTR) {
+        }
+        pid_ = -1;
+        return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    }
+
+  private:
+    pid_t pid_ = -1;
+};
+
+struct Corpus {
+    TempDir dir;
+    fs::path src0, src1;  // variant 0 and 1 of the same talks
+    Corpus() {
+        SyntheticCorpus c;
+        src0 = dir.path() / "v0";
+        src1 = dir.path() / "v1";
+        talksearch::test::write_synthetic_corpus(src0, c);
+        c.variant = 1;
+        talksearch::test::write_synthetic_corpus(src1, c);
+    }
+};
+
+const Corpus& corpus() {
+    static const Corpus c;
+    return c;
+}
+
+std::vector<std::string> index_args(const std::string& command, const fs::path& src,
+                                    const fs::path& index) {
+    return {TALKSEARCH_INDEX_BIN,
+            command,
+            "--talks",
+            (src / "talks").string(),
+            "--captions",
+            (src / "captions").string(),
+            "--index",
+            index.string(),
+            "--grace",
+            "0"};
+}
+
+/// The ids the marker query returns, sorted; throws when the query fails.
+std::set<std::string> marker_results(const fs::path& index) {
+    const ProcessResult r =
+        run_process({TALKSEARCH_QUERY_BIN, "--index", index.string(), talksearch::test::kMarkerWord,
+                     "--limit", "100", "--moments", "0", "--format", "json"});
+    if (r.exit_code != 0)
+        throw std::runtime_error("query exited " + std::to_string(r.exit_code) + ": " + r.err);
+    simdjson::dom::parser parser;
+    simdjson::dom::element doc = parser.parse(simdjson::padded_string(r.out));
+    std::set<std::string> ids;
+    for (simdjson::dom::element hit : doc["results"].get_array())
+        ids.insert(std::string(hit["id"].get_string().value()));
+    return ids;
+}
+
+/// Xapian's own consistency check of the live generation: its error count.
+std::size_t check_live(const fs::path& index) {
+    return Xapian::Database::check((index / "XAPIANDB").string(), 0, nullptr);
+}
+
+std::set<std::string> expected_marker(unsigned variant) {
+    std::set<std::string> ids;
+    for (std::size_t k = 0; k < SyntheticCorpus{}.talks; ++k) {
+        if (k % 13 == variant % 13) ids.insert(talksearch::test::synthetic_talk_id(k));
+    }
+    return ids;
+}
+
+double seconds_of(const std::function<void()>& f) {
+    const auto t0 = std::chrono::steady_clock::now();
+    f();
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+}
+
+std::size_t unpublished_generations(const fs::path& index) {
+    std::size_t n = 0;
+    for (const auto& e : fs::directory_iterator(index)) {
+        const std::string name = e.path().filename().string();
+        if (name.starts_with("gen-") && !fs::exists(e.path() / ".published")) ++n;
+    }
+    return n;
+}
+
+// Kills `command` (build or update from variant 1 over an index of variant 0)
+// at 20 random moments within its running time.
+void kill_at_random_moments(const std::string& command) {
+    const Corpus& c = corpus();
+    TempDir tmp;
+    const fs::path index = tmp.path() / "index";
+    REQUIRE(run_process(index_args("build", c.src0, index)).exit_code == 0);
+    const auto old_results = marker_results(index);
+    REQUIRE(old_results.size() == expected_marker(0).size());
+    const auto new_results = expected_marker(1);
+    const std::int64_t talks = Xapian::Database((index / "XAPIANDB").string()).get_doccount();
+
+    // How long one run takes, on a copy.
+    const fs::path probe = tmp.path() / "probe";
+    REQUIRE(run_process(index_args("build", c.src0, probe)).exit_code == 0);
+    const double full = seconds_of(
+        [&] { REQUIRE(run_process(index_args(command, c.src1, probe)).exit_code == 0); });
+    INFO(command << " takes " << full << " s");
+
+    std::mt19937 rng(4242);
+    std::uniform_real_distribution<double> when(0.0, full);
+    int old_state = 0, new_state = 0;
+    for (int i = 0; i < 20; ++i) {
+        Background run(index_args(command, c.src1, index));
+        std::this_thread::sleep_for(std::chrono::duration<double>(when(rng)));
+        run.kill9();
+        run.wait();
+        const auto now = marker_results(index);
+        // The live index answers with one whole state: the old one, or the new
+        // one when the kill came after the run had published it.
+        CHECK((now == old_results || now == new_results));
+        (now == old_results ? old_state : new_state) += 1;
+        CHECK(check_live(index) == 0);
+        CHECK(Xapian::Database((index / "XAPIANDB").string()).get_doccount() == talks);
+    }
+    WARN(command << " killed 20 times: " << old_state << " left the old state, " << new_state
+                 << " the new one (a run takes " << full << " s)");
+    CHECK(old_state > 0);
+
+    // The next run finishes and cleans up after the dead ones.
+    REQUIRE(run_process(index_args(command, c.src1, index)).exit_code == 0);
+    CHECK(marker_results(index) == new_results);
+    CHECK(unpublished_generations(index) == 0);
+    CHECK_FALSE(fs::exists(index / "XAPIANDB.tmp"));
+}
+
+}  // namespace
+
+TEST_CASE("kill -9 of a build at 20 random moments leaves the index answering with one state",
+          "[e2e][reliability]") {
+    kill_at_random_moments("build");
+}
+
+TEST_CASE("kill -9 of an update at 20 random moments leaves the index answering with one state",
+          "[e2e][reliability]") {
+    kill_at_random_moments("update");
+}
+
+TEST_CASE("of two overlapping runs the second exits 75 naming the first", "[e2e][reliability]") {
+    const Corpus& c = corpus();
+    TempDir tmp;
+    const fs::path index = tmp.path() / "index";
+    REQUIRE(run_process(index_args("build", c.src0, index)).exit_code == 0);
+    Background first(index_args("build", c.src1, index));
+    std::this_thread::sleep_for(300ms);
+    const ProcessResult second = run_process(index_args("update", c.src1, index));
+    CHECK(second.exit_code == 75);
+    CHECK_THAT(second.err, Catch::Contains("another") && Catch::Contains("pid"));
+    CHECK(first.wait() == 0);
+    CHECK(marker_results(index) == expected_marker(1));
+}
+
+TEST_CASE("queries in a loop during 5 rebuilds see no error and no mixed results",
+          "[e2e][reliability]") {
+    const Corpus& c = corpus();
+    TempDir tmp;
+    const fs::path index = tmp.path() / "index";
+    REQUIRE(run_process(index_args("build", c.src0, index)).exit_code == 0);
+    const auto a = expected_marker(0), b = expected_marker(1);
+
+    std::atomic<bool> done{false};
+    std::atomic<int> queries{0}, errors{0}, mixed{0};
+    std::thread reader([&] {
+        const auto deadline = std::chrono::steady_clock::now() + 120s;
+        while (!done && std::chrono::steady_clock::now() < deadline) {
+            try {
+                const auto ids = marker_results(index);
+                if (ids != a && ids != b) ++mixed;
+            } catch (const std::exception&) {
+                ++errors;
+            }
+            ++queries;
+        }
+    });
+    int failed_builds = 0;
+    for (int i = 0; i < 5; ++i) {
+        const fs::path& src = i % 2 == 0 ? c.src1 : c.src0;
+        if (run_process(index_args("build", src, index)).exit_code != 0) ++failed_builds;
+        // And an in-place update back, also while queries run.
+        if (run_process(index_args("update", i % 2 == 0 ? c.src0 : c.src1, index)).exit_code != 0)
+            ++failed_builds;
+    }
+    done = true;
+    reader.join();
+    CHECK(failed_builds == 0);
+    CHECK(queries > 20);
+    CHECK(errors == 0);
+    CHECK(mixed == 0);
+    WARN(queries << " queries during 5 rebuilds and 5 updates");
+}
+
+namespace {
+
+/// A small tmpfs, unmounted by the destructor; mounted() is false where
+/// mounting is not permitted (not root).
+class SmallDisk {
+  public:
+    SmallDisk(const fs::path& where, const char* size) : path_(where) {
+        fs::create_directories(where);
+        const std::string options = std::string("size=") + size;
+        mounted_ = ::mount("tmpfs", where.c_str(), "tmpfs", 0, options.c_str()) == 0;
+    }
+    ~SmallDisk() {
+        if (mounted_) ::umount2(path_.c_str(), MNT_DETACH);
+    }
+    bool mounted() const { return mounted_; }
+
+  private:
+    fs::path path_;
+    bool mounted_ = false;
+};
+
+}  // namespace
+
+TEST_CASE("a full disk fails a build and an update cleanly and leaves the index as it was",
+          "[e2e][reliability]") {
+    const Corpus& c = corpus();
+    TempDir tmp;
+    SmallDisk disk(tmp.path() / "disk", "6m");
+    if (!disk.mounted()) {
+        std::cout << "SKIPPED: cannot mount a tmpfs here (needs root)\n";
+        return;
+    }
+    const fs::path index = tmp.path() / "disk" / "index";
+    const fs::path sample = fs::path(TALKSEARCH_SOURCE_DIR) / "data";
+    REQUIRE(run_process({TALKSEARCH_INDEX_BIN, "build", "--talks", (sample / "talks").string(),
+                         "--captions", (sample / "captions").string(), "--index", index.string(),
+                         "--grace", "0"})
+                .exit_code == 0);
+    const std::string stub = talksearch::test::slurp(index / "XAPIANDB");
+    const ProcessResult before = run_process(
+        {TALKSEARCH_QUERY_BIN, "--index", index.string(), "decorators", "--format", "json"});
+    REQUIRE(before.exit_code == 0);
+
+    for (const char* command : {"build", "update"}) {
+        INFO(command);
+        // The sample's talks and a thousand more: too big for the disk.
+        std::vector<std::string> args = index_args(command, c.src0, index);
+        args.insert(args.end(), {"--talks", (sample / "talks").string(), "--captions",
+                                 (sample / "captions").string()});
+        const ProcessResult r = run_process(args);
+        CHECK(r.exit_code == 2);
+        CHECK_THAT(r.err, Catch::Contains("the index is unchanged"));
+        CHECK_THAT(r.err, Catch::Contains("space") || Catch::Contains("writing"));
+        CHECK(talksearch::test::slurp(index / "XAPIANDB") == stub);
+        CHECK(check_live(index) == 0);
+        const ProcessResult after = run_process(
+            {TALKSEARCH_QUERY_BIN, "--index", index.string(), "decorators", "--format", "json"});
+        CHECK(after.out == before.out);
+        CHECK(unpublished_generations(index) == 0);
+    }
+}
