@@ -4,6 +4,8 @@
 
 #include <algorithm>
 #include <charconv>
+#include <fstream>
+#include <iterator>
 #include <set>
 #include <unordered_map>
 #include <unordered_set>
@@ -203,6 +205,13 @@ void parse_year_range(const std::string& text, std::optional<int>& from, std::op
 struct Searcher::Impl {
     Xapian::Database db;
     std::string dir;
+    std::string stub;  ///< the XAPIANDB stub's text when `db` was opened
+
+    std::string read_stub() const {
+        std::ifstream in(std::filesystem::path(dir) / "XAPIANDB", std::ios::binary);
+        std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+        return text;
+    }
 
     Xapian::Query parse(const SearchRequest& req, const std::string& text,
                         const Xapian::Stem& stemmer, SearchResult& result);
@@ -403,9 +412,27 @@ Searcher::Searcher(const std::filesystem::path& index_dir) : impl_(std::make_uni
                     ": no index here (no XAPIANDB stub); run talksearch-index build");
     }
     try {
+        impl_->stub = impl_->read_stub();
         impl_->db = Xapian::Database(index_dir.string());
     } catch (const Xapian::Error& e) {
         throw Error(index_dir.string() + ": cannot open the index: " + e.get_description());
+    }
+}
+
+bool Searcher::refresh() {
+    try {
+        const std::string stub = impl_->read_stub();
+        if (stub != impl_->stub) {
+            // A new generation: a fresh handle. reopen() must not be used across
+            // a swap (it can keep the old tables when revisions coincide).
+            Xapian::Database fresh(impl_->dir);
+            impl_->db = fresh;
+            impl_->stub = stub;
+            return true;
+        }
+        return impl_->db.reopen();  // commits made in place to the same generation
+    } catch (const Xapian::Error& e) {
+        throw Error(impl_->dir + ": cannot reopen the index: " + e.get_description());
     }
 }
 
@@ -414,6 +441,17 @@ Searcher::~Searcher() = default;
 std::uint64_t Searcher::talk_count() const { return impl_->db.get_doccount(); }
 
 SearchResult Searcher::search(const SearchRequest& req) {
+    try {
+        return search_once(req);
+    } catch (const Xapian::DatabaseModifiedError&) {
+        // An in-place update overwrote blocks this handle was reading: take
+        // the newest revision and run the query again.
+        refresh();
+        return search_once(req);
+    }
+}
+
+SearchResult Searcher::search_once(const SearchRequest& req) {
     SearchResult result;
     const std::string text = sanitize_utf8(req.query);
     result.query = text;  // what is shown and echoed must be valid UTF-8 too
@@ -657,6 +695,8 @@ SearchResult Searcher::search(const SearchRequest& req) {
             result.hits.push_back(std::move(hit));
         }
         if (has_words) result.suggestion = impl_->suggest(text);
+    } catch (const Xapian::DatabaseModifiedError&) {
+        throw;  // search() reopens and retries
     } catch (const Xapian::Error& e) {
         throw Error(impl_->dir + ": search failed: " + e.get_description());
     }

@@ -71,7 +71,18 @@ class Searcher {
     /// Talks in the index.
     std::uint64_t talk_count() const;
 
+    /// Picks up what writers did since the index was opened: a new
+    /// generation (the stub changed) is opened afresh, commits made in place
+    /// to the live one are picked up with Xapian's reopen(). Returns true when
+    /// the index changed. Cheap when nothing did (one small file read). A
+    /// long-running reader (the server) calls it before a search; search()
+    /// itself reopens and retries once when an in-place update overwrote
+    /// what it was reading (Xapian's DatabaseModifiedError).
+    bool refresh();
+
   private:
+    SearchResult search_once(const SearchRequest& request);
+
     struct Impl;
     std::unique_ptr<Impl> impl_;
 };

@@ -14,11 +14,13 @@
 #include <catch2/catch.hpp>
 #include <chrono>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
 #include <random>
 #include <set>
 #include <thread>
 
+#include "query/searcher.h"
 #include "tests/support/process.h"
 #include "tests/support/synthetic_corpus.h"
 
@@ -315,4 +317,45 @@ TEST_CASE("a full disk fails a build and an update cleanly and leaves the index 
         CHECK(after.out == before.out);
         CHECK(unpublished_generations(index) == 0);
     }
+}
+
+TEST_CASE("a long-running reader picks up an update and a rebuild with refresh()",
+          "[e2e][reliability]") {
+    TempDir tmp;
+    const fs::path src = tmp.path() / "data";
+    fs::copy(fs::path(TALKSEARCH_SOURCE_DIR) / "data", src, fs::copy_options::recursive);
+    const fs::path index = tmp.path() / "index";
+    auto run = [&](const std::string& command) {
+        return run_process({TALKSEARCH_INDEX_BIN, command, "--talks", (src / "talks").string(),
+                            "--captions", (src / "captions").string(), "--index", index.string(),
+                            "--grace", "0"})
+            .exit_code;
+    };
+    REQUIRE(run("build") == 0);
+    talksearch::Searcher searcher(index);
+    talksearch::SearchRequest req;
+    req.query = "flamingos";
+    CHECK(searcher.search(req).hits.empty());
+    CHECK_FALSE(searcher.refresh());  // nothing changed
+
+    // An in-place update: a new cue in the decorators talk's captions.
+    std::ofstream(src / "captions" / "dCr8Gr0unD1.en.vtt", std::ios::app)
+        << "\n00:04:00.000 --> 00:04:03.000\nA closing word about flamingos.\n";
+    REQUIRE(run("update") == 0);
+    CHECK(searcher.refresh());
+    auto hits = searcher.search(req).hits;
+    REQUIRE(hits.size() == 1);
+    CHECK(hits[0].talk.id == "lakeshore-pyconf-2017/decorators-from-the-ground-up");
+    REQUIRE(hits[0].moments.size() == 1);
+    CHECK(hits[0].moments[0].start_ms >= 240000);
+
+    // A rebuild: a new generation, opened afresh; the old one is removed
+    // (grace 0) and the reader never touches it again.
+    fs::remove(src / "talks" / "lakeshore-pyconf-2017" / "videos" /
+               "plugin-systems-that-dont-bite.json");
+    REQUIRE(run("build") == 0);
+    REQUIRE(run("build") == 0);
+    CHECK(searcher.refresh());
+    CHECK(searcher.talk_count() == 8);
+    CHECK(searcher.search(req).hits.size() == 1);
 }
