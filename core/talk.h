@@ -44,6 +44,27 @@ struct Track {
 enum class TalkOrigin {
     kPyvideo,   ///< a `<event>/videos/<slug>.json` file in pyvideo.org's layout
     kCaptions,  ///< a caption file that matched no talk: a talk of its own
+    kYtdlp,     ///< a yt-dlp `<name>.info.json` file
+};
+
+/// "pyvideo", "captions" or "yt-dlp": the name used in the index and in output.
+inline const char* origin_name(TalkOrigin origin) {
+    switch (origin) {
+        case TalkOrigin::kPyvideo:
+            return "pyvideo";
+        case TalkOrigin::kCaptions:
+            return "captions";
+        case TalkOrigin::kYtdlp:
+            return "yt-dlp";
+    }
+    return "pyvideo";
+}
+
+/// A named part of a recording (YouTube chapters): a moment with a title.
+struct Chapter {
+    std::int64_t start_ms = 0;
+    std::int64_t end_ms = 0;
+    std::string title;
 };
 
 /// One talk. Its identity is `event` + "/" + `slug` (see talk_id()).
@@ -70,7 +91,8 @@ struct Talk {
     std::string quality_notes;
     std::optional<std::int64_t> pyvideo_id;  ///< the catalogue's numeric `id`
 
-    std::vector<Track> tracks;  ///< caption tracks; the primary one first
+    std::vector<Track> tracks;      ///< caption tracks; the primary one first
+    std::vector<Chapter> chapters;  ///< in time order; empty for most talks
 
     /// Recordings of the same talk at other events share this key (the
     /// smallest talk_id() among them); empty for a talk recorded once.

@@ -19,6 +19,7 @@
 #include "indexer/matching.h"
 #include "indexer/pyvideo.h"
 #include "indexer/talk_groups.h"
+#include "indexer/ytdlp.h"
 
 namespace fs = std::filesystem;
 
@@ -124,9 +125,33 @@ Inputs gather_inputs(const BuildOptions& options, BuildReport& report) {
         }
     }
 
+    // yt-dlp output: talks with their own caption files beside them.
+    YtdlpLoad ytdlp = load_ytdlp(options.ytdlp_roots);
+    report.talk_files += ytdlp.files_seen;
+    for (const auto& [path, message] : ytdlp.problems) {
+        report.problems.push_back({path, 0, message, "yt-dlp info", true});
+    }
+    const std::size_t first_ytdlp = in.talks.size();
+    for (YtdlpVideo& v : ytdlp.videos) in.talks.push_back(std::move(v.talk));
+
     in.files = find_caption_files(options.caption_roots);
-    report.caption_files = in.files.size();
+    // A folder given both as yt-dlp output and as captions: its files are the videos'.
+    std::erase_if(in.files, [&](const CaptionFile& f) {
+        return std::any_of(options.ytdlp_roots.begin(), options.ytdlp_roots.end(),
+                           [&](const fs::path& root) {
+                               const auto rel = f.path.lexically_relative(root);
+                               return !rel.empty() && *rel.begin() != "..";
+                           });
+    });
     in.match = match_captions(in.talks, in.files, manifest, options.default_language);
+    for (std::size_t v = 0; v < ytdlp.videos.size(); ++v) {
+        for (const YtdlpCaption& c : ytdlp.videos[v].captions) {
+            in.files.push_back({c.path, c.path.parent_path(), parse_caption_file_name(c.path)});
+            in.match.assignments.push_back(
+                {in.files.size() - 1, first_ytdlp + v, c.language, c.kind, "yt-dlp"});
+        }
+    }
+    report.caption_files = in.files.size();
     for (const std::string& w : in.match.warnings) {
         report.problems.push_back(
             {w.substr(0, w.find(": ")), 0, w.substr(w.find(": ") + 2), "manifest", false});

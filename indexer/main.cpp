@@ -282,7 +282,7 @@ int main(int argc, char** argv) {
         default_index_path(std::getenv("TALKSEARCH_INDEX"), std::getenv("HOME"));
 
     BuildOptions build;
-    std::vector<std::string> talk_roots, caption_roots, manifests;
+    std::vector<std::string> talk_roots, caption_roots, manifests, ytdlp_roots;
     std::string build_index_dir, config_path, report_path;
     bool verbose = false;
     double grace_s = 600;
@@ -295,6 +295,9 @@ int main(int argc, char** argv) {
                         "Folder(s) of caption files, searched recursively");
         cmd->add_option("--manifest", manifests,
                         "Manifest(s) pairing caption files with talk files");
+        cmd->add_option(
+            "--ytdlp", ytdlp_roots,
+            "Folder(s) of yt-dlp output: <name>.info.json with <name>.<lang>.vtt beside");
         cmd->add_option("--index", build_index_dir,
                         "Index folder (default: the config's, else $TALKSEARCH_INDEX, else " +
                             default_index + ")");
@@ -375,10 +378,11 @@ int main(int argc, char** argv) {
         for (const auto& r : talk_roots) build.talk_roots.emplace_back(r);
         for (const auto& r : caption_roots) build.caption_roots.emplace_back(r);
         for (const auto& m : manifests) build.manifests.emplace_back(m);
+        for (const auto& y : ytdlp_roots) build.ytdlp_roots.emplace_back(y);
         if (build.talk_roots.empty() && build.caption_roots.empty() && build.ytdlp_roots.empty() &&
             build.urls.empty()) {
             std::cerr << "talksearch-index " << (update ? "update" : "build")
-                      << ": no sources: give --config, --talks and/or --captions\n";
+                      << ": no sources: give --config, --talks, --captions or --ytdlp\n";
             return kExitFailed;
         }
         build.index_dir = build_index_dir.empty() ? default_index : build_index_dir;

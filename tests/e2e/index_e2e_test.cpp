@@ -278,3 +278,22 @@ TEST_CASE("the leftover of a build that died is removed and the previous generat
     CHECK_FALSE(fs::exists(index / "gen-99999999T999999.999-1"));
     CHECK(fs::exists(index / first));  // the previous published generation stays for readers
 }
+
+TEST_CASE("yt-dlp output is indexed with its captions and the bad file is reported",
+          "[e2e][build]") {
+    TempDir tmp;
+    const fs::path index = tmp.path() / "index";
+    const ProcessResult r =
+        index_tool({"build", "--ytdlp", (kTestData / "ytdlp").string(), "--index", index.string()});
+    CHECK(r.exit_code == 1);
+    CHECK_THAT(r.err, Catch::Contains("Broken [brokenVideo1].info.json"));
+    const Stats s = stats_of(index);
+    CHECK(s.talks == 2);
+    CHECK(s.with_captions == 2);
+    const ProcessResult q = run_process(
+        {TALKSEARCH_QUERY_BIN, "--index", index.string(), "wrappers", "--format", "json"});
+    REQUIRE(q.exit_code == 0);
+    CHECK_THAT(q.out, Catch::Contains("\"id\":\"pyfictional-channel/dEc0rAt0r5X\""));
+    CHECK_THAT(q.out, Catch::Contains("https://www.youtube.com/watch?v=dEc0rAt0r5X&t=0s"));
+    CHECK_THAT(q.out, Catch::Contains("\"catalogue_url\":null"));
+}

@@ -1,0 +1,208 @@
+#include "indexer/ytdlp.h"
+
+#include <simdjson.h>
+
+#include <algorithm>
+#include <map>
+#include <set>
+
+#include "core/error.h"
+#include "core/text.h"
+#include "indexer/caption_file.h"
+
+namespace fs = std::filesystem;
+namespace dom = simdjson::dom;
+
+namespace talksearch {
+
+namespace {
+
+constexpr std::string_view kInfoSuffix = ".info.json";
+
+std::string str(dom::object obj, const char* key) {
+    std::string_view v;
+    if (obj[key].get_string().get(v)) return {};
+    return sanitize_utf8(v);
+}
+
+std::string slug_of(std::string_view text) {
+    std::string out;
+    bool dash = false;
+    for (char c : text) {
+        const auto u = static_cast<unsigned char>(c);
+        if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || u >= 0x80) {
+            if (dash && !out.empty()) out += '-';
+            dash = false;
+            out += c;
+        } else if (c >= 'A' && c <= 'Z') {
+            if (dash && !out.empty()) out += '-';
+            dash = false;
+            out += static_cast<char>(c - 'A' + 'a');
+        } else {
+            dash = true;
+        }
+    }
+    return out;
+}
+
+std::int64_t ms_of(double seconds) { return static_cast<std::int64_t>(seconds * 1000.0 + 0.5); }
+
+bool is_video_id(std::string_view id) {
+    return !id.empty() && id.size() <= 64 && std::all_of(id.begin(), id.end(), [](char c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+               c == '-' || c == '_';
+    });
+}
+
+}  // namespace
+
+Talk parse_ytdlp_info(std::string_view json, const fs::path& path) {
+    dom::parser parser;
+    const simdjson::padded_string padded(json);
+    dom::element root;
+    if (auto err = parser.parse(padded).get(root)) {
+        throw ParseError(0, std::string("invalid JSON: ") + simdjson::error_message(err));
+    }
+    dom::object obj;
+    if (root.get_object().get(obj)) throw ParseError(0, "expected a JSON object");
+    const std::string type = str(obj, "_type");
+    if (!type.empty() && type != "video") {
+        throw ParseError(0, "_type: \"" + type + "\" is not a video (a playlist's info.json?)");
+    }
+    const std::string id = str(obj, "id");
+    if (!is_video_id(id)) throw ParseError(0, "id: expected a video id");
+    Talk t;
+    t.origin = TalkOrigin::kYtdlp;
+    t.source_path = path.string();
+    t.title = to_nfc(str(obj, "title"));
+    if (t.title.empty()) throw ParseError(0, "title: expected a string");
+    std::string collection = str(obj, "playlist_title");
+    if (collection.empty()) collection = str(obj, "channel");
+    if (collection.empty()) collection = str(obj, "uploader");
+    t.event = slug_of(collection);
+    if (t.event.empty()) t.event = "yt-dlp";
+    t.event_title = collection.empty() ? "yt-dlp" : to_nfc(collection);
+    t.slug = id;
+    t.description = str(obj, "description");
+    std::string date = str(obj, "upload_date");
+    if (date.empty()) date = str(obj, "release_date");
+    if (date.size() == 8 &&
+        std::all_of(date.begin(), date.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+        t.recorded = date.substr(0, 4) + "-" + date.substr(4, 2) + "-" + date.substr(6, 2);
+    }
+    double duration = 0;
+    if (!obj["duration"].get_double().get(duration) && duration > 0 && duration < 1e7) {
+        t.duration_s = static_cast<std::int64_t>(duration + 0.5);
+    }
+    dom::array tags;
+    if (!obj["tags"].get_array().get(tags)) {
+        for (dom::element e : tags) {
+            std::string_view v;
+            if (!e.get_string().get(v) && !v.empty()) t.tags.push_back(sanitize_utf8(v));
+        }
+    }
+    std::string language = str(obj, "language");
+    t.language = language.substr(0, language.find_first_of("-_"));
+    std::string url = str(obj, "webpage_url");
+    if (url.empty() && str(obj, "extractor_key") == "Youtube") {
+        url = "https://www.youtube.com/watch?v=" + id;
+    }
+    if (!url.empty()) {
+        const std::string extractor = ascii_lower(str(obj, "extractor_key"));
+        t.videos.push_back({extractor.empty() ? "video" : extractor, url, std::nullopt});
+    }
+    t.thumbnail_url = str(obj, "thumbnail");
+    dom::array chapters;
+    if (!obj["chapters"].get_array().get(chapters)) {
+        for (dom::element e : chapters) {
+            double start = 0, end = 0;
+            dom::object c;
+            if (e.get_object().get(c) || c["start_time"].get_double().get(start) || start < 0) {
+                continue;
+            }
+            Chapter ch;
+            ch.start_ms = ms_of(start);
+            ch.end_ms =
+                !c["end_time"].get_double().get(end) && end >= start ? ms_of(end) : ch.start_ms;
+            ch.title = to_nfc(str(c, "title"));
+            if (!ch.title.empty()) t.chapters.push_back(std::move(ch));
+        }
+    }
+    return t;
+}
+
+YtdlpLoad load_ytdlp(const std::vector<fs::path>& roots) {
+    YtdlpLoad out;
+    for (const fs::path& root : roots) {
+        std::error_code ec;
+        if (!fs::is_directory(root, ec)) throw Error(root.string() + ": not a folder");
+        // Every file of the tree, by folder, so the captions beside an
+        // info.json are found without another walk.
+        std::map<fs::path, std::vector<fs::path>> by_folder;
+        for (auto it = fs::recursive_directory_iterator(
+                 root, fs::directory_options::skip_permission_denied, ec);
+             it != fs::recursive_directory_iterator(); it.increment(ec)) {
+            if (ec) break;
+            if (it->is_regular_file(ec)) by_folder[it->path().parent_path()].push_back(it->path());
+        }
+        for (auto& [folder, files] : by_folder) {
+            std::sort(files.begin(), files.end());
+            for (const fs::path& info : files) {
+                const std::string name = info.filename().string();
+                if (!name.ends_with(kInfoSuffix)) continue;
+                ++out.files_seen;
+                YtdlpVideo video;
+                try {
+                    const std::string text = read_file(info, 64u << 20);
+                    {
+                        // A playlist's or channel's own info.json is not a video: not a problem.
+                        dom::parser probe;
+                        std::string_view type;
+                        if (!probe.parse(text)["_type"].get_string().get(type) &&
+                            (type == "playlist" || type == "multi_video")) {
+                            continue;
+                        }
+                    }
+                    video.talk = parse_ytdlp_info(text, info);
+                    // Languages yt-dlp lists as uploaded subtitles (not automatic ones).
+                    std::set<std::string> human;
+                    dom::parser parser;
+                    dom::object subs;
+                    if (!parser.parse(text)["subtitles"].get_object().get(subs)) {
+                        for (auto [lang, v] : subs) human.insert(std::string(lang));
+                    }
+                    const std::string stem = name.substr(0, name.size() - kInfoSuffix.size());
+                    for (const fs::path& f : files) {
+                        const std::string fname = f.filename().string();
+                        if (f == info || !fname.starts_with(stem + ".")) continue;
+                        // <stem>.<lang>.<ext>: exactly one dot-separated part between.
+                        const std::string rest = fname.substr(stem.size() + 1);
+                        const auto dot = rest.find('.');
+                        if (dot == std::string::npos || dot == 0 ||
+                            rest.find('.', dot + 1) != std::string::npos) {
+                            continue;
+                        }
+                        const std::string lang = rest.substr(0, dot);
+                        const std::string ext = ascii_lower(rest.substr(dot + 1));
+                        static const std::set<std::string> kExts = {
+                            "vtt", "srt", "sbv", "json3", "srv1", "srv2", "srv3", "ttml", "xml"};
+                        if (!kExts.contains(ext) || lang == "live_chat") continue;
+                        YtdlpCaption c;
+                        c.path = f;
+                        c.language = lang.substr(0, lang.find("-orig"));
+                        c.kind = human.contains(lang) ? CaptionKind::kHuman : CaptionKind::kMachine;
+                        video.captions.push_back(std::move(c));
+                    }
+                    out.videos.push_back(std::move(video));
+                } catch (const ParseError& e) {
+                    out.problems.emplace_back(info.string(), e.what());
+                } catch (const Error& e) {
+                    out.problems.emplace_back(info.string(), e.what());
+                }
+            }
+        }
+    }
+    return out;
+}
+
+}  // namespace talksearch
