@@ -7,6 +7,8 @@
 #include <catch2/catch.hpp>
 #include <chrono>
 #include <filesystem>
+#include <fstream>
+#include <map>
 #include <regex>
 
 #include "tests/support/process.h"
@@ -296,4 +298,74 @@ TEST_CASE("yt-dlp output is indexed with its captions and the bad file is report
     CHECK_THAT(q.out, Catch::Contains("\"id\":\"pyfictional-channel/dEc0rAt0r5X\""));
     CHECK_THAT(q.out, Catch::Contains("https://www.youtube.com/watch?v=dEc0rAt0r5X&t=0s"));
     CHECK_THAT(q.out, Catch::Contains("\"catalogue_url\":null"));
+}
+
+TEST_CASE("an update replaces exactly the talks whose metadata or captions changed",
+          "[e2e][update]") {
+    TempDir tmp;
+    const fs::path src = tmp.path() / "data";
+    fs::copy(kSource / "data", src, fs::copy_options::recursive);
+    const fs::path index = tmp.path() / "index";
+    talksearch::test::write_file(tmp.path() / "sources.json",
+                                 R"({"index": "index", "sources": [
+                                       {"type": "pyvideo", "path": "data/talks"},
+                                       {"type": "captions", "path": "data/captions"}]})");
+    const std::string config = (tmp.path() / "sources.json").string();
+    const std::string report = (tmp.path() / "report.json").string();
+    auto update = [&] {
+        return index_tool({"update", "--config", config, "--report", report, "--verbose"});
+    };
+    auto report_of = [&] {
+        simdjson::dom::parser parser;
+        simdjson::dom::element doc = parser.load(report);
+        std::map<std::string, std::int64_t> counts;
+        for (const char* k : {"added", "replaced", "deleted", "unchanged", "talks"})
+            counts[k] = doc[k].get_int64();
+        return counts;
+    };
+
+    // No index yet: update says so and writes nothing.
+    const ProcessResult first = update();
+    CHECK(first.exit_code == 2);
+    CHECK_THAT(first.err, Catch::Contains("run talksearch-index build first"));
+    REQUIRE(index_tool({"build", "--config", config}).exit_code == 0);
+    const std::string generation = stats_of(index).generation;
+
+    SECTION("an unchanged re-run changes nothing") {
+        const ProcessResult r = update();
+        REQUIRE(r.exit_code == 0);
+        CHECK_THAT(r.out, Catch::StartsWith("no change: unchanged 9 talks"));
+        CHECK(report_of() ==
+              std::map<std::string, std::int64_t>{
+                  {"added", 0}, {"replaced", 0}, {"deleted", 0}, {"unchanged", 9}, {"talks", 9}});
+    }
+    SECTION("one talk's metadata, another's caption file and a deleted talk") {
+        const fs::path pytest = src / "talks/pycon-valdoria-2019/videos/pytest-beyond-assert.json";
+        std::string json = talksearch::test::slurp(pytest);
+        json.replace(json.find("pytest Beyond assert"), 20, "pytest Beyond assert, revisited");
+        talksearch::test::write_file(pytest, json);
+        std::ofstream(src / "captions" / "aW4t_sYnc9Q.en.vtt", std::ios::app)
+            << "\n00:09:00.000 --> 00:09:03.000\nOne more thing about quokkas.\n";
+        fs::remove(src / "talks/lakeshore-pyconf-2017/videos/plugin-systems-that-dont-bite.json");
+
+        const ProcessResult r = update();
+        REQUIRE(r.exit_code == 0);
+        CHECK(report_of() ==
+              std::map<std::string, std::int64_t>{
+                  {"added", 0}, {"replaced", 2}, {"deleted", 1}, {"unchanged", 6}, {"talks", 8}});
+        CHECK_THAT(r.err, Catch::Contains("replaced pycon-valdoria-2019/pytest-beyond-assert"));
+        CHECK_THAT(r.err,
+                   Catch::Contains("deleted lakeshore-pyconf-2017/plugin-systems-that-dont-bite"));
+        CHECK(stats_of(index).generation == generation);  // in place
+
+        auto query = [&](const std::string& q) {
+            return run_process({TALKSEARCH_QUERY_BIN, "--index", index.string(), q});
+        };
+        CHECK_THAT(query("revisited").out, Catch::Contains("pytest Beyond assert, revisited"));
+        CHECK_THAT(query("quokkas").out, Catch::Contains("9:0"));
+        CHECK(query("\"plugin systems\"").exit_code == 1);  // gone
+        // And the next run finds nothing to do.
+        REQUIRE(update().exit_code == 0);
+        CHECK(report_of()["unchanged"] == 8);
+    }
 }
