@@ -73,7 +73,26 @@ class Reader {
     std::size_t pos_ = 0;
 };
 
-constexpr unsigned char kTimeMapVersion = 1;
+// Version 1 had no word times and no untimed tracks; version 2 adds them in
+// bits that cost nothing for cues and tracks without them (docs/DESIGN.md).
+constexpr unsigned char kTimeMapVersion = 2;
+constexpr unsigned char kTimeMapVersion1 = 1;
+
+// The track's kind byte: bit 0 machine, bit 1 untimed (version 2).
+constexpr std::uint64_t kTrackMachine = 1;
+constexpr std::uint64_t kTrackUntimed = 2;
+
+// The word times that can be encoded: offsets increasing within the text.
+std::size_t encodable_words(const TimedCue& cue) {
+    std::size_t n = 0;
+    std::uint32_t next = 0;
+    for (const TimedWord& w : cue.words) {
+        if (w.offset < next || w.offset >= cue.text_length) continue;
+        next = w.offset + 1;
+        ++n;
+    }
+    return n;
+}
 
 }  // namespace
 
@@ -101,7 +120,8 @@ std::string encode_time_map(const TimeMap& map) {
     put_varint(out, map.tracks.size());
     for (const TimedTrack& track : map.tracks) {
         put_string(out, track.language);
-        out += static_cast<char>(track.kind == CaptionKind::kHuman ? 0 : 1);
+        out += static_cast<char>((track.kind == CaptionKind::kHuman ? 0 : kTrackMachine) |
+                                 (track.timed ? 0 : kTrackUntimed));
         put_varint(out, track.speakers.size());
         for (const std::string& s : track.speakers) put_string(out, s);
         put_varint(out, track.cues.size());
@@ -115,7 +135,24 @@ std::string encode_time_map(const TimeMap& map) {
             put_varint(out, cue.first_position - next_position);
             put_varint(out, cue.word_count);
             put_varint(out, cue.text_length);
-            put_varint(out, cue.speaker);
+            // The speaker's low bit says whether word times follow: a cue
+            // without them costs nothing more than in version 1.
+            const std::size_t words = encodable_words(cue);
+            put_varint(out, (static_cast<std::uint64_t>(cue.speaker) << 1) | (words > 0 ? 1 : 0));
+            if (words > 0) {
+                put_varint(out, words);
+                std::uint32_t prev_offset = 0;
+                std::uint32_t next = 0;
+                std::int64_t prev_time = cue.start_ms;
+                for (const TimedWord& w : cue.words) {
+                    if (w.offset < next || w.offset >= cue.text_length) continue;
+                    put_varint(out, w.offset - prev_offset);
+                    put_svarint(out, w.start_ms - prev_time);
+                    prev_offset = w.offset;
+                    prev_time = w.start_ms;
+                    next = w.offset + 1;
+                }
+            }
             prev_start = cue.start_ms;
             next_position = cue.first_position + cue.word_count;
         }
@@ -126,9 +163,11 @@ std::string encode_time_map(const TimeMap& map) {
 TimeMap decode_time_map(std::string_view bytes) {
     TimeMap map;
     if (bytes.empty()) return map;
-    if (static_cast<unsigned char>(bytes[0]) != kTimeMapVersion) {
+    const auto version = static_cast<unsigned char>(bytes[0]);
+    if (version != kTimeMapVersion && version != kTimeMapVersion1) {
         throw Error("time map: unknown version " + std::to_string(static_cast<int>(bytes[0])));
     }
+    const bool v2 = version == kTimeMapVersion;
     Reader r(bytes.substr(1));
     const std::uint64_t ntracks = r.varint();
     if (ntracks > 1000) throw Error("time map: too many tracks");
@@ -137,7 +176,8 @@ TimeMap decode_time_map(std::string_view bytes) {
         TimedTrack track;
         track.language = r.string();
         const std::uint64_t kind = r.varint();
-        track.kind = kind == 0 ? CaptionKind::kHuman : CaptionKind::kMachine;
+        track.kind = (kind & kTrackMachine) == 0 ? CaptionKind::kHuman : CaptionKind::kMachine;
+        track.timed = !v2 || (kind & kTrackUntimed) == 0;
         const std::uint64_t nspeakers = r.varint();
         if (nspeakers > bytes.size()) throw Error("time map: bad speaker count");
         for (std::uint64_t i = 0; i < nspeakers; ++i) track.speakers.push_back(r.string());
@@ -153,12 +193,37 @@ TimeMap decode_time_map(std::string_view bytes) {
             cue.first_position = next_position + r.u32();
             cue.word_count = r.u32();
             cue.text_length = r.u32();
-            cue.speaker = r.u32();
+            const std::uint64_t speaker = r.varint();
+            if (v2) {
+                if ((speaker >> 1) > 0xFFFFFFFFu) throw Error("time map: value out of range");
+                cue.speaker = static_cast<std::uint32_t>(speaker >> 1);
+                if ((speaker & 1) != 0) {
+                    const std::uint64_t nwords = r.varint();
+                    if (nwords == 0 || nwords > cue.text_length) {
+                        throw Error("time map: bad word count");
+                    }
+                    cue.words.reserve(nwords);
+                    std::uint64_t offset = 0;
+                    std::int64_t time = cue.start_ms;
+                    for (std::uint64_t k = 0; k < nwords; ++k) {
+                        const std::uint64_t delta = r.varint();
+                        if (k > 0 && delta == 0) throw Error("time map: word offsets out of order");
+                        if (delta >= cue.text_length) throw Error("time map: word out of its cue");
+                        offset += delta;
+                        if (offset >= cue.text_length) throw Error("time map: word out of its cue");
+                        time += r.svarint();
+                        cue.words.push_back({static_cast<std::uint32_t>(offset), time});
+                    }
+                }
+            } else {
+                if (speaker > 0xFFFFFFFFu) throw Error("time map: value out of range");
+                cue.speaker = static_cast<std::uint32_t>(speaker);
+            }
             cue.text_offset = text_offset;
             text_offset += cue.text_length;
             prev_start = cue.start_ms;
             next_position = cue.first_position + cue.word_count;
-            track.cues.push_back(cue);
+            track.cues.push_back(std::move(cue));
         }
         map.tracks.push_back(std::move(track));
     }
@@ -188,7 +253,7 @@ std::string encode_document_data(const Talk& talk) {
     JsonWriter w;
     w.begin_object();
     w.key("id").value(talk_id(talk));
-    w.key("origin").value(talk.origin == TalkOrigin::kPyvideo ? "pyvideo" : "captions");
+    w.key("origin").value(origin_name(talk.origin));
     w.key("event").value(talk.event);
     w.key("event_title").value(talk.event_title);
     w.key("slug").value(talk.slug);
@@ -211,6 +276,15 @@ std::string encode_document_data(const Talk& talk) {
     }
     w.end_array();
     w.key("thumbnail_url").value(talk.thumbnail_url);
+    w.key("chapters").begin_array();
+    for (const Chapter& c : talk.chapters) {
+        w.begin_object();
+        w.key("start_ms").value(static_cast<std::int64_t>(c.start_ms));
+        w.key("end_ms").value(static_cast<std::int64_t>(c.end_ms));
+        w.key("title").value(c.title);
+        w.end_object();
+    }
+    w.end_array();
     w.key("copyright_text").value(talk.copyright_text);
     w.key("pyvideo_id").value(talk.pyvideo_id);
     w.key("source_path").value(talk.source_path);
@@ -219,7 +293,7 @@ std::string encode_document_data(const Talk& talk) {
         w.begin_object();
         w.key("language").value(t.language);
         w.key("kind").value(caption_kind_name(t.kind));
-        w.key("format").value(t.format == CaptionFormat::kWebVtt ? "vtt" : "srt");
+        w.key("format").value(caption_format_name(t.format));
         w.key("path").value(t.path);
         w.key("cues").value(static_cast<std::uint64_t>(t.captions.cues.size()));
         w.key("indexed").value(t.indexed);

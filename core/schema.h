@@ -69,6 +69,12 @@ inline constexpr std::size_t kMaxTermBytes = 245;
 std::string make_term(std::string_view prefix, std::string_view value);
 
 // ---- The position-to-time table ---------------------------------------------
+/// When a word of a cue is said, from a format with per-word timing.
+struct TimedWord {
+    std::uint32_t offset = 0;   ///< byte offset of the word in the cue's text
+    std::int64_t start_ms = 0;  ///< from the start of the media
+};
+
 /// One cue as the time map stores it.
 struct TimedCue {
     std::int64_t start_ms = 0;
@@ -78,12 +84,18 @@ struct TimedCue {
     std::uint32_t text_offset = 0;     ///< byte offset of the cue's text in the cue-text slot
     std::uint32_t text_length = 0;
     std::uint32_t speaker = 0;  ///< index into TimedTrack::speakers + 1; 0 = none
+    /// Per-word start times, offsets increasing and within the cue's text;
+    /// empty when the captions gave none (the time is then estimated).
+    std::vector<TimedWord> words;
 };
 
 /// One indexed caption track.
 struct TimedTrack {
     std::string language;
     CaptionKind kind = CaptionKind::kHuman;
+    /// False for a transcript without times (plain text): its cues' times are
+    /// 0 and mean nothing, so its matches are not moments in the recording.
+    bool timed = true;
     std::vector<std::string> speakers;
     std::vector<TimedCue> cues;
 };
@@ -93,10 +105,14 @@ struct TimeMap {
     std::vector<TimedTrack> tracks;
 };
 
-/// Serialises a time map (varint deltas; about 4 bytes a cue).
+/// Serialises a time map (version 2; varint deltas, about 5 bytes a cue, plus
+/// about 2 bytes a word for cues with word times; docs/DESIGN.md has the
+/// layout). Word times that are out of order or outside their cue's text are
+/// left out.
 std::string encode_time_map(const TimeMap& map);
 
-/// Parses encode_time_map's output. Throws Error on a malformed value.
+/// Parses encode_time_map's output (versions 1 and 2). Throws Error on a
+/// malformed value.
 TimeMap decode_time_map(std::string_view bytes);
 
 /// The cue holding `position`, as (track index, cue index); nullopt for a

@@ -4,6 +4,9 @@
 #include <algorithm>
 #include <string>
 
+#include "core/text.h"
+#include "indexer/caption_sniff.h"
+
 namespace talksearch {
 
 namespace {
@@ -40,16 +43,21 @@ bool is_srt_timing_line(std::string_view line) {
     return line.substr(i, 3) == "-->";
 }
 
-bool has_srt_timing_line(std::string_view text) {
+// True when one of the first kSniffLines lines of `text` passes `is_timing`.
+bool has_timing_line(std::string_view text, bool (*is_timing)(std::string_view)) {
     std::size_t pos = 0;
     for (std::size_t n = 0; n < kSniffLines && pos < text.size(); ++n) {
         std::size_t end = text.find_first_of("\r\n", pos);
         if (end == std::string_view::npos) end = text.size();
-        if (is_srt_timing_line(text.substr(pos, end - pos))) return true;
+        if (is_timing(text.substr(pos, end - pos))) return true;
         // CRLF counts as one line break.
         pos = end + ((end + 1 < text.size() && text[end] == '\r' && text[end + 1] == '\n') ? 2 : 1);
     }
     return false;
+}
+
+bool has_srt_timing_line(std::string_view text) {
+    return has_timing_line(text, is_srt_timing_line);
 }
 
 // The ASCII characters of the start of a UTF-16 text (BOM already removed),
@@ -77,55 +85,95 @@ bool ends_with_ignoring_case(std::string_view s, std::string_view suffix) {
     return true;
 }
 
-}  // namespace
+// The first byte of `text` that is not whitespace, or 0.
+char first_visible(std::string_view text) {
+    const std::string_view t = trim(text);
+    return t.empty() ? '\0' : t.front();
+}
 
-std::optional<CaptionFormat> detect_caption_format(std::string_view text,
-                                                   std::string_view file_name) {
+/// A format, or why there is none.
+struct Detection {
+    std::optional<CaptionFormat> format;
+    std::string why_not;  ///< for the error message when there is no format
+};
+
+Detection detect(std::string_view text, std::string_view file_name) {
+    const auto is = [&](std::string_view ext) { return ends_with_ignoring_case(file_name, ext); };
     std::string_view body = text;
     if (body.substr(0, kUtf8Bom.size()) == kUtf8Bom) body.remove_prefix(kUtf8Bom.size());
     if (body.substr(0, 6) == "WEBVTT" && (body.size() == 6 || body[6] == ' ' || body[6] == '\t' ||
                                           body[6] == '\n' || body[6] == '\r')) {
-        return CaptionFormat::kWebVtt;
+        return {CaptionFormat::kWebVtt, {}};
     }
     if (text.size() >= 2 && (text.substr(0, 2) == "\xFF\xFE" || text.substr(0, 2) == "\xFE\xFF")) {
         const bool little_endian = text[0] == '\xFF';
         if (has_srt_timing_line(project_utf16(text.substr(2), little_endian))) {
-            return CaptionFormat::kSrt;
+            return {CaptionFormat::kSrt, {}};
         }
-    } else if (has_srt_timing_line(body)) {
-        return CaptionFormat::kSrt;
+    } else {
+        // JSON and XML say what they are: JSON or XML that is not captions
+        // (yt-dlp's .info.json, a manifest, TTML) is refused whatever its name.
+        const char first = first_visible(body.substr(0, 4096));
+        if (first == '{') {
+            Sniffed sniffed = sniff_json_captions(body);
+            if (sniffed.format) return {sniffed.format, {}};
+            if (sniffed.structured) return {std::nullopt, std::move(sniffed.what)};
+        } else if (first == '<') {
+            Sniffed sniffed = sniff_xml_captions(body);
+            if (sniffed.format) return {sniffed.format, {}};
+            // A transcript may start with "<laughs>": a .txt file is XML only
+            // when it says so.
+            if (sniffed.structured && (!is(".txt") || trim(body).starts_with("<?xml"))) {
+                return {std::nullopt, std::move(sniffed.what)};
+            }
+        }
+        if (has_srt_timing_line(body)) return {CaptionFormat::kSrt, {}};
+        if (has_timing_line(body, is_sbv_timing_line)) return {CaptionFormat::kSbv, {}};
     }
-    if (ends_with_ignoring_case(file_name, ".vtt")) return CaptionFormat::kWebVtt;
-    if (ends_with_ignoring_case(file_name, ".srt")) return CaptionFormat::kSrt;
-    return std::nullopt;
+    if (is(".vtt")) return {CaptionFormat::kWebVtt, {}};
+    if (is(".srt")) return {CaptionFormat::kSrt, {}};
+    if (is(".sbv")) return {CaptionFormat::kSbv, {}};
+    if (is(".json3")) return {CaptionFormat::kJson3, {}};
+    if (is(".srv3")) return {CaptionFormat::kSrv3, {}};
+    if (is(".txt")) return {CaptionFormat::kPlainText, {}};
+    return {std::nullopt,
+            "no WEBVTT signature, no caption JSON or XML, no SRT or SBV timing line in "
+            "the first " +
+                std::to_string(kSniffLines) +
+                " lines and no caption file extension (.vtt .srt .sbv .json3 .srv3 "
+                ".txt)"};
+}
+
+}  // namespace
+
+std::optional<CaptionFormat> detect_caption_format(std::string_view text,
+                                                   std::string_view file_name) {
+    return detect(text, file_name).format;
 }
 
 Captions parse_captions(std::string_view text, std::string_view file_name,
                         const CaptionLimits& limits) {
-    const std::optional<CaptionFormat> format = detect_caption_format(text, file_name);
-    if (!format) {
-        throw ParseError(0,
-                         "not a caption file: no WEBVTT signature, no SRT timing line in the "
-                         "first " +
-                             std::to_string(kSniffLines) + " lines and no .vtt or .srt extension");
-    }
-    switch (*format) {
+    const Detection detection = detect(text, file_name);
+    if (!detection.format) throw ParseError(0, "not a caption file: " + detection.why_not);
+    switch (*detection.format) {
         case CaptionFormat::kWebVtt:
             return parse_webvtt(text, limits);
         case CaptionFormat::kSrt:
             return parse_srt(text, limits);
+        case CaptionFormat::kJson3:
+            return parse_json3(text, limits);
+        case CaptionFormat::kSrv3:
+            return parse_srv3(text, limits);
+        case CaptionFormat::kTimedText:
+            return parse_timedtext(text, limits);
+        case CaptionFormat::kSbv:
+            return parse_sbv(text, limits);
+        case CaptionFormat::kWhisperJson:
+            return parse_whisper_json(text, limits);
+        case CaptionFormat::kPlainText:
+            return parse_plain_text(text, limits);
     }
     return parse_webvtt(text, limits);  // unreachable: every format is handled above
-}
-
-std::string_view caption_format_name(CaptionFormat format) {
-    switch (format) {
-        case CaptionFormat::kWebVtt:
-            return "vtt";
-        case CaptionFormat::kSrt:
-            return "srt";
-    }
-    return "vtt";
 }
 
 }  // namespace talksearch

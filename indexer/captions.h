@@ -32,18 +32,62 @@ Captions parse_webvtt(std::string_view text, const CaptionLimits& limits = {});
 /// Throws ParseError when the file holds no timing line at all.
 Captions parse_srt(std::string_view text, const CaptionLimits& limits = {});
 
-/// Guesses the format from the content (a `WEBVTT` signature, else an SRT
-/// timing line in the first lines); falls back to the file name's extension
-/// (`.vtt`, `.srt`) when given. Returns nullopt when neither tells.
+/// Parses YouTube's json3 captions (`{"events":[{"tStartMs":0,"dDurationMs":
+/// 2000,"segs":[{"utf8":"hello"},{"utf8":" world","tOffsetMs":400}]}]}`).
+/// An event becomes a cue when its segments hold text (window events and
+/// "\n" appends are not cues); segments with `tOffsetMs` give word times.
+/// Text is taken as written (json3 is plain text, not markup). Throws
+/// ParseError when the input is not JSON or has no `events` array.
+Captions parse_json3(std::string_view text, const CaptionLimits& limits = {});
+
+/// Parses YouTube's srv3 captions (`<timedtext format="3"><body><p t="160"
+/// d="4080"><s>hello</s><s t="400"> world</s></p>...`): times in ms, `<s t>`
+/// offsets give word times, `<br/>` is a line break, entities decoded. Also
+/// reads srv2's `<timedtext><text t d>`. Throws ParseError when the root
+/// element is not `<timedtext>`.
+Captions parse_srv3(std::string_view text, const CaptionLimits& limits = {});
+
+/// Parses YouTube's legacy timedtext XML (`<transcript><text start="1.54"
+/// dur="4.16">this is &amp;lt;i&gt;not...</text>`): times in seconds; the
+/// text is escaped HTML, sometimes escaped twice (`&amp;#39;`), so entities
+/// are decoded twice and tags removed. Empty `<text>` elements are not cues.
+/// Throws ParseError when the root element is not `<transcript>`.
+Captions parse_timedtext(std::string_view text, const CaptionLimits& limits = {});
+
+/// Parses YouTube's SubViewer format (.sbv): a timing line
+/// `0:00:01.000,0:00:04.000`, the text lines, a blank line between cues.
+/// A cue with a bad timing line is dropped (warning). Throws ParseError when
+/// no line is a timing line.
+Captions parse_sbv(std::string_view text, const CaptionLimits& limits = {});
+
+/// Parses OpenAI Whisper's JSON output (`{"text":..,"segments":[{"start":0.0,
+/// "end":2.5,"text":" Hello there.","words":[{"word":" Hello","start":0.0,
+/// "end":0.4},...]}]}`): times in seconds; `words`, when present, give word
+/// times. A segment without valid times is dropped (warning). Throws
+/// ParseError when the input is not JSON or has no `segments` array.
+Captions parse_whisper_json(std::string_view text, const CaptionLimits& limits = {});
+
+/// Reads a plain-text transcript without times: each non-blank line is a
+/// cue (a line over 240 bytes is cut at sentence ends, else between words,
+/// so that a snippet stays short); every time is 0. Throws ParseError when
+/// the text holds a NUL byte (binary data).
+Captions parse_plain_text(std::string_view text, const CaptionLimits& limits = {});
+
+/// Guesses the format from the content: a `WEBVTT` signature; a JSON object
+/// with an `events` array (json3) or a `segments` array (Whisper); an XML
+/// root `<timedtext>` (srv3) or `<transcript>` (legacy timedtext); an SRT or
+/// SBV timing line in the first lines. Otherwise falls back to the file
+/// name's extension (`.vtt`, `.srt`, `.sbv`, `.json3`, `.srv3`, and `.txt`
+/// for text that is not JSON or XML). Returns nullopt when neither tells:
+/// a yt-dlp `.info.json`, a manifest or any other JSON or XML that is not
+/// captions.
 std::optional<CaptionFormat> detect_caption_format(std::string_view text,
                                                    std::string_view file_name = {});
 
 /// Detects the format and parses. Throws ParseError when the format is not
-/// recognised or the parser rejects the file.
+/// recognised (naming what the content is when it can: JSON or XML that is
+/// not captions, yt-dlp metadata) or the parser rejects the file.
 Captions parse_captions(std::string_view text, std::string_view file_name = {},
                         const CaptionLimits& limits = {});
-
-/// The name of a format as used in output and in the index ("vtt", "srt").
-std::string_view caption_format_name(CaptionFormat format);
 
 }  // namespace talksearch

@@ -38,6 +38,10 @@
 //    So each spoken line is kept once, in the cue that first showed it, with
 //    that cue's time. `raw` keeps the payload as written.
 //
+// Word times (Cue::words) follow the text: when rules 1 and 3 cut text from a
+// cue, the word times of the cut text go and the others move with the text,
+// so every WordTime still names its word in `text`.
+//
 //    Loops are collapsed before rolling lines are removed: otherwise a
 //    Whisper loop of one-line cues would be read as rolling lines (each cue
 //    "repeats the previous cue's last line") and vanish without a trace in
@@ -73,6 +77,26 @@ constexpr std::string_view kEllipsis = "\xE2\x80\xA6";  // U+2026
 
 bool is_space(char c) {
     return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
+}
+
+/// Makes `cue.text` its bytes [begin, begin + size) and keeps its word times
+/// in step: the words outside that range go, the others move with the text.
+void keep_text_range(Cue& cue, std::size_t begin, std::size_t size) {
+    if (begin == 0 && size == cue.text.size()) return;
+    cue.text = cue.text.substr(begin, size);
+    std::erase_if(cue.words,
+                  [&](const WordTime& w) { return w.offset < begin || w.offset >= begin + size; });
+    for (WordTime& w : cue.words) {
+        w.offset -= static_cast<std::uint32_t>(begin);
+        w.length = std::min<std::uint32_t>(w.length, static_cast<std::uint32_t>(size - w.offset));
+    }
+}
+
+/// Trims whitespace from both ends of `cue.text`, keeping word times in step.
+void trim_cue(Cue& cue) {
+    const std::string_view text = trim(cue.text);
+    if (text.size() == cue.text.size()) return;
+    keep_text_range(cue, static_cast<std::size_t>(text.data() - cue.text.data()), text.size());
 }
 
 /// Writes the key under which `text` counts as a repeat (see rule 2) at
@@ -217,8 +241,9 @@ std::uint32_t remove_rolling_lines(std::vector<Cue>& cues, std::vector<std::size
                     : cue.text.size();
             std::string& original = originals[holder];
             holder ^= 1;  // `previous` may point into the other holder
-            original = std::move(cue.text);
-            cue.text = std::string(trim(std::string_view(original).substr(rest)));
+            original = cue.text;
+            keep_text_range(cue, rest, cue.text.size() - rest);
+            trim_cue(cue);
             split_lines(original, current);
         }
         if (!cue.text.empty()) kept[out++] = index;
@@ -234,10 +259,7 @@ CleanCaptions clean_cues(std::vector<Cue> cues) {
     CleanCaptions out;
 
     // Rule 1: whitespace and empty cues.
-    for (Cue& cue : cues) {
-        std::string_view text = trim(cue.text);
-        if (text.size() != cue.text.size()) cue.text = std::string(text);
-    }
+    for (Cue& cue : cues) trim_cue(cue);
     const std::size_t before = cues.size();
     std::erase_if(cues, [](const Cue& cue) { return cue.text.empty(); });
     out.empty_cues_removed = static_cast<std::uint32_t>(before - cues.size());

@@ -15,7 +15,8 @@ namespace talksearch {
 ///  3. YouTube auto-caption rolling lines (a cue's leading lines repeating the
 ///     previous cue's trailing lines) are removed, so each spoken line is
 ///     kept once, at the time it was first shown.
-/// Cues keep their order; times are not changed.
+/// Cues keep their order; times are not changed. Word times follow the text:
+/// those of removed text go, the others are moved with it.
 CleanCaptions clean_cues(std::vector<Cue> cues);
 
 }  // namespace talksearch

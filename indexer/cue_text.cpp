@@ -10,8 +10,10 @@
 // the cue as an annotation.
 #include "indexer/cue_text.h"
 
+#include <algorithm>
 #include <cstdint>
 #include <cstring>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -75,6 +77,64 @@ std::size_t skip_ass_override(std::string_view text, std::size_t i) {
 
 bool is_special(char c) { return c == '<' || c == '&' || c == '{'; }
 
+// Reads the digits at s[i] into `value` (at most 9 of them, so it cannot
+// overflow); returns how many there were.
+std::size_t read_digits(std::string_view s, std::size_t& i, std::int64_t& value) {
+    const std::size_t begin = i;
+    value = 0;
+    while (i < s.size() && is_ascii_digit(s[i])) {
+        if (i - begin < 9) value = value * 10 + (s[i] - '0');
+        ++i;
+    }
+    return i - begin;
+}
+
+// A WebVTT timestamp, `[h+:]mm:ss.ttt`, as the whole of `s`; nullopt when
+// `s` is not one (the spec ignores such a tag).
+std::optional<std::int64_t> parse_timestamp(std::string_view s) {
+    std::size_t i = 0;
+    std::int64_t first = 0;
+    std::int64_t second = 0;
+    std::int64_t third = 0;
+    std::int64_t millis = 0;
+    const std::size_t first_digits = read_digits(s, i, first);
+    if (first_digits == 0 || first_digits > 9 || i >= s.size() || s[i++] != ':') {
+        return std::nullopt;
+    }
+    if (read_digits(s, i, second) != 2) return std::nullopt;
+    std::int64_t hours = 0;
+    std::int64_t minutes = first;
+    std::int64_t seconds = second;
+    if (i < s.size() && s[i] == ':') {
+        ++i;
+        if (read_digits(s, i, third) != 2) return std::nullopt;
+        hours = first;
+        minutes = second;
+        seconds = third;
+    } else if (first_digits != 2) {
+        return std::nullopt;
+    }
+    if (i >= s.size() || s[i++] != '.') return std::nullopt;
+    if (read_digits(s, i, millis) != 3 || i != s.size()) return std::nullopt;
+    if (minutes > 59 || seconds > 59) return std::nullopt;
+    return ((hours * 60 + minutes) * 60 + seconds) * 1000 + millis;
+}
+
+bool is_text_space(char c) {
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
+}
+
+// Records `text[begin, end)`, less its whitespace, as a word said at `ms`.
+void add_word(std::vector<WordTime>& words, std::string_view text, std::size_t begin,
+              std::size_t end, std::int64_t ms) {
+    end = std::min(end, text.size());
+    while (begin < end && is_text_space(text[begin])) ++begin;
+    while (end > begin && is_text_space(text[end - 1])) --end;
+    if (begin >= end) return;
+    words.push_back(
+        {ms, static_cast<std::uint32_t>(begin), static_cast<std::uint32_t>(end - begin)});
+}
+
 // True when one of the eight bytes of `word` is zero.
 constexpr bool has_zero_byte(std::uint64_t word) {
     return ((word - 0x0101010101010101ULL) & ~word & 0x8080808080808080ULL) != 0;
@@ -119,7 +179,14 @@ CueText parse_cue_text(std::string_view payload) {
         if (c == '<') {
             std::string_view name;
             std::string_view annotation;
-            i = scan_tag(payload, i + 1, name, annotation);
+            const std::size_t tag = i + 1;
+            i = scan_tag(payload, tag, name, annotation);
+            if (tag < n && is_ascii_digit(payload[tag])) {
+                const std::size_t close = payload[i - 1] == '>' ? i - 1 : i;
+                if (auto ms = parse_timestamp(payload.substr(tag, close - tag))) {
+                    result.times.push_back({result.text.size(), *ms});
+                }
+            }
             if (!have_speaker && name == "v" && !annotation.empty()) {
                 result.speaker = collapse_whitespace(decode_html_entities(annotation));
                 have_speaker = !result.speaker.empty();
@@ -152,6 +219,55 @@ CueText parse_cue_text(std::string_view payload) {
         i = stop;
     }
     return result;
+}
+
+std::vector<WordTime> inline_word_times(std::string_view text, std::int64_t cue_start_ms,
+                                        const std::vector<InlineTime>& times) {
+    std::vector<WordTime> words;
+    if (times.empty()) return words;
+    words.reserve(times.size() + 1);
+    add_word(words, text, 0, times.front().offset, cue_start_ms);
+    for (std::size_t k = 0; k < times.size(); ++k) {
+        const std::size_t end = k + 1 < times.size() ? times[k + 1].offset : text.size();
+        add_word(words, text, times[k].offset, end, times[k].ms);
+    }
+    return words;
+}
+
+std::string_view normalize_caption_input(std::string_view text, std::string& storage) {
+    constexpr std::string_view kBom = "\xEF\xBB\xBF";
+    if (text.substr(0, kBom.size()) == kBom) text.remove_prefix(kBom.size());
+    const bool has_cr = text.find('\r') != std::string_view::npos;
+    if (!has_cr && is_valid_utf8(text)) return text;
+    storage = sanitize_utf8(text);
+    std::size_t out = 0;
+    for (std::size_t i = 0; i < storage.size(); ++i) {
+        if (storage[i] == '\r') {
+            storage[out++] = '\n';
+            if (i + 1 < storage.size() && storage[i + 1] == '\n') ++i;
+        } else {
+            storage[out++] = storage[i];
+        }
+    }
+    storage.resize(out);
+    return storage;
+}
+
+std::string_view truncate_utf8(std::string_view text, std::size_t max_bytes) {
+    if (text.size() <= max_bytes) return text;
+    std::size_t cut = max_bytes;
+    while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;
+    return text.substr(0, cut);
+}
+
+bool append_timed_text(Cue& cue, std::string_view piece, std::optional<std::int64_t> start_ms,
+                       std::size_t max_bytes) {
+    const std::size_t room = max_bytes > cue.text.size() ? max_bytes - cue.text.size() : 0;
+    const std::string_view kept = truncate_utf8(piece, room);
+    const std::size_t begin = cue.text.size();
+    cue.text.append(kept);
+    if (start_ms) add_word(cue.words, cue.text, begin, cue.text.size(), *start_ms);
+    return kept.size() == piece.size();
 }
 
 }  // namespace talksearch

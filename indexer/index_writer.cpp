@@ -128,6 +128,12 @@ Xapian::Document IndexWriter::Impl::build(const Talk& talk, std::size_t& text_by
     field(talk.title, options.weights.title, sc::kTitle);
     for (const std::string& s : talk.speakers) field(s, options.weights.speakers, sc::kSpeaker);
     for (const std::string& t : talk.tags) field(t, options.weights.tags, sc::kTag);
+    // Chapter titles (yt-dlp): weighted like tags; the searcher turns a
+    // matching chapter into a named moment at its start.
+    for (const Chapter& c : talk.chapters) {
+        termgen.index_text(c.title, options.weights.tags);
+        termgen.increase_termpos(sc::kTrackGap);
+    }
     // Descriptions are three quarters of the catalogue's text: they are indexed
     // once, unprefixed and without positions (every posting costs about 1.4 us
     // in Xapian's inverter; phrases are for what was said and for titles).
@@ -139,8 +145,7 @@ Xapian::Document IndexWriter::Impl::build(const Talk& talk, std::size_t& text_by
     // ---- Boolean filter terms: every one validated by make_term ----
     doc.add_boolean_term(sc::make_term(sc::kId, talk_id(talk)));
     doc.add_boolean_term(sc::make_term(sc::kEvent, talk.event));
-    doc.add_boolean_term(
-        sc::make_term(sc::kOrigin, talk.origin == TalkOrigin::kPyvideo ? "pyvideo" : "captions"));
+    doc.add_boolean_term(sc::make_term(sc::kOrigin, origin_name(talk.origin)));
     if (auto year = talk_year(talk)) {
         doc.add_boolean_term(sc::make_term(sc::kYear, std::to_string(*year)));
         doc.add_value(sc::kSlotYear, Xapian::sortable_serialise(*year));

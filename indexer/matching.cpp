@@ -209,6 +209,30 @@ std::vector<ManifestEntry> parse_manifest(std::string_view json, const fs::path&
     return out;
 }
 
+bool is_caption_file_name(const fs::path& path) {
+    const std::string name = ascii_lower(path.filename().string());
+    const std::string ext = ascii_lower(path.extension().string());
+    for (std::string_view always : {".vtt", ".srt", ".sbv", ".json3", ".srv1", ".srv2", ".srv3"}) {
+        if (ext == always) return true;
+    }
+    if (ext != ".json" && ext != ".xml" && ext != ".txt") return false;
+    // These extensions hold much besides captions: the name must not say
+    // what else the file is.
+    if (name.starts_with('.') || name.starts_with('_')) return false;
+    if (name.ends_with(".info.json") || name.ends_with(".live_chat.json")) return false;
+    const std::string stem = ascii_lower(path.stem().string());
+    static constexpr std::string_view kNotCaptions[] = {
+        "manifest",     "readme", "license",      "licence",      "copying",   "notice",
+        "authors",      "source", "sources",      "notes",        "changelog", "changes",
+        "history",      "todo",   "contributing", "requirements", "index",     "package",
+        "package-lock", "robots", "metadata",     "info",
+    };
+    for (std::string_view word : kNotCaptions) {
+        if (stem == word) return false;
+    }
+    return true;
+}
+
 std::vector<CaptionFile> find_caption_files(const std::vector<fs::path>& roots) {
     std::vector<CaptionFile> files;
     for (const fs::path& root : roots) {
@@ -224,8 +248,7 @@ std::vector<CaptionFile> find_caption_files(const std::vector<fs::path>& roots) 
         for (; it != fs::recursive_directory_iterator(); it.increment(ec)) {
             if (ec) break;
             if (!it->is_regular_file(ec)) continue;
-            const std::string ext = ascii_lower(it->path().extension().string());
-            if (ext != ".vtt" && ext != ".srt") continue;
+            if (!is_caption_file_name(it->path())) continue;
             files.push_back({it->path(), root, parse_caption_file_name(it->path())});
         }
     }

@@ -21,8 +21,9 @@ struct CaptionFileName {
     std::optional<CaptionKind> kind;  ///< machine when the path says so (whisper/, .auto.)
 };
 
-/// Parses a caption file's path. Recognises the forms yt-dlp and people
-/// produce: `<id>.<lang>.<ext>`, `Title [<id>].<lang>.<ext>`,
+/// Parses a caption file's path (any caption extension: `.vtt`, `.json3`,
+/// `.sbv`, ...). Recognises the forms yt-dlp and people produce:
+/// `<id>.<lang>.<ext>`, `Title [<id>].<lang>.<ext>`,
 /// `Title - <id>.<ext>`, `Title <id>.srt` (in the last form the id must look
 /// generated: a digit, `-`, `_` or an inner capital), and a parent folder
 /// named after a language (`es/Title - <id>.srt`).
@@ -52,7 +53,15 @@ struct CaptionFile {
     CaptionFileName name;
 };
 
-/// Lists the caption files (.vtt, .srt) under each root, sorted.
+/// True when a file found in a caption folder is to be read as captions, by
+/// its name: `.vtt .srt .sbv .json3 .srv1 .srv2 .srv3` always; `.json .xml
+/// .txt` unless the name says the file is something else: yt-dlp's
+/// `*.info.json` and `*.live_chat.json`, a `manifest.json`, a hidden or
+/// `_`-prefixed file (`_index.json`), or a project file (`README`,
+/// `LICENSE`, `SOURCE`, `NOTES`, `CHANGELOG`, `requirements`, ...).
+bool is_caption_file_name(const std::filesystem::path& path);
+
+/// Lists the caption files (is_caption_file_name) under each root, sorted.
 /// Throws Error when a root does not exist.
 std::vector<CaptionFile> find_caption_files(const std::vector<std::filesystem::path>& roots);
 

@@ -344,6 +344,7 @@ class WebVttParser {
             text.text.resize(utf8_prefix(text.text, limits_.max_cue_text_bytes).size());
             truncated = true;
         }
+        cue.words = inline_word_times(text.text, start_ms, text.times);
         cue.text = std::move(text.text);
         cue.speaker = std::move(text.speaker);
         if (truncated) {

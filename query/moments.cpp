@@ -37,12 +37,34 @@ void append_text(std::vector<SnippetPart>& parts, std::string_view text, bool ma
 
 namespace {
 
+// The time of the word at byte `offset` of a cue that has word times.
+std::int64_t timed_word_time(const sc::TimedCue& cue, std::size_t text_size, std::size_t offset) {
+    const auto next = std::upper_bound(cue.words.begin(), cue.words.end(), offset,
+                                       [](std::size_t o, const sc::TimedWord& w) {
+                                           return o < static_cast<std::size_t>(w.offset);
+                                       });
+    if (next == cue.words.begin()) return cue.start_ms;
+    const sc::TimedWord& word = *(next - 1);
+    if (word.offset == offset) return word.start_ms;
+    // Inside a timed piece of several words ("hello world" as one json3
+    // segment): between the piece's time and the next piece's (or the cue's
+    // end), by offset.
+    const std::size_t piece_end = next != cue.words.end() ? next->offset : text_size;
+    const std::int64_t end_ms = next != cue.words.end() ? next->start_ms : cue.end_ms;
+    if (piece_end <= word.offset || end_ms <= word.start_ms) return word.start_ms;
+    return word.start_ms + (end_ms - word.start_ms) *
+                               static_cast<std::int64_t>(offset - word.offset) /
+                               static_cast<std::int64_t>(piece_end - word.offset);
+}
+
 // The time of word `k` of a cue whose words are `words`.
 std::int64_t time_of_word(const sc::TimedCue& cue, std::size_t text_size,
                           const std::vector<WordSpan>& words, std::uint32_t k) {
-    const std::int64_t duration = std::max<std::int64_t>(0, cue.end_ms - cue.start_ms);
-    if (duration == 0 || text_size == 0 || words.empty()) return cue.start_ms;
+    if (words.empty()) return cue.start_ms;
     const std::size_t offset = words[std::min<std::size_t>(k, words.size() - 1)].offset;
+    if (!cue.words.empty()) return timed_word_time(cue, text_size, offset);
+    const std::int64_t duration = std::max<std::int64_t>(0, cue.end_ms - cue.start_ms);
+    if (duration == 0 || text_size == 0) return cue.start_ms;
     return cue.start_ms +
            duration * static_cast<std::int64_t>(offset) / static_cast<std::int64_t>(text_size);
 }
@@ -113,6 +135,12 @@ std::vector<Moment> find_moments(const sc::TimeMap& map, std::string_view cue_te
         if (!ref) continue;
         const sc::TimedCue& cue = map.tracks[ref->track].cues[ref->cue];
         const std::string_view text = cue_text_of(cue, cue_text);
+        if (!map.tracks[ref->track].timed) {
+            // No times: words apart in the text are apart in time.
+            located.push_back(
+                {occ, *ref, static_cast<std::int64_t>(occ.position) * kUntimedMsPerWord});
+            continue;
+        }
         auto [it, inserted] = cue_words.try_emplace({ref->track, ref->cue});
         if (inserted) it->second = split_words(text);
         located.push_back(
@@ -218,6 +246,11 @@ std::vector<Moment> find_moments(const sc::TimeMap& map, std::string_view cue_te
         }
         m.snippet = mark_words(text, is_match);
         m.end_ms = std::max(track.cues[to].end_ms, m.start_ms);
+        if (!track.timed) {
+            // A transcript without times: no time to show or to link to.
+            m.timed = false;
+            m.start_ms = m.end_ms = m.jump_ms = 0;
+        }
         moments.push_back(std::move(m));
     }
     return moments;

@@ -18,6 +18,10 @@ struct Occurrence {
     std::uint32_t words = 1;     ///< how many words it spans (a phrase's length)
 };
 
+/// In an untimed track, how far apart two words are taken to be when
+/// grouping matches into moments (150 words a minute).
+inline constexpr std::int64_t kUntimedMsPerWord = 400;
+
 /// How moments are formed and shown.
 struct MomentOptions {
     std::size_t max_moments = 3;
@@ -31,15 +35,21 @@ struct MomentOptions {
     std::size_t min_snippet_bytes = 80;  ///< a shorter snippet takes the next cue as context
 };
 
-/// The estimated time (ms) of the word at `position`, which lies in `cue`:
-/// the cue's start plus its duration times the word's character offset over
-/// the cue text's length.
+/// The time (ms) of the word at `position`, which lies in `cue`. When the
+/// cue has word times: the time of the timed word at the word's offset (a
+/// word inside a timed piece of several words is placed between that piece's
+/// time and the next one's by its offset); a word before the first timed one
+/// takes the cue's start. Otherwise estimated: the cue's start plus its
+/// duration times the word's character offset over the cue text's length.
 std::int64_t word_time_ms(const schema::TimedCue& cue, std::string_view cue_text,
                           std::uint32_t position);
 
 /// Groups occurrences into moments (matches close in time form one), ranks
 /// them by distinct query words, then matched words, keeps the best
-/// `max_moments` and returns them in time order. `cue_text` is the talk's
+/// `max_moments` and returns them in time order. In an untimed track
+/// (TimedTrack::timed false) matches are grouped by their distance in words
+/// (as if said at kUntimedMsPerWord each) and the moments are marked
+/// `timed = false` with every time 0. `cue_text` is the talk's
 /// cue-text value; `is_match` says whether a (case-folded) word of a snippet
 /// should be marked. Occurrences at metadata positions are ignored. Links
 /// are left empty (the caller knows the video).

@@ -132,11 +132,16 @@ std::string render_text(const SearchResult& r, const TextStyle& style) {
                 snippet += p.marked ? std::string(bold) + terminal_safe(p.text) + reset
                                     : terminal_safe(p.text);
             }
-            out += "   " + std::string(bold) + format_clock(m.start_ms) + reset + "  " + snippet +
-                   "\n";
-            if (!m.link.url.empty()) {
-                out += "          " + terminal_safe(m.link.url);
-                if (!m.link.time_text.empty()) out += " (" + terminal_safe(m.link.time_text) + ")";
+            // A moment of a transcript without times shows no time and
+            // links to the talk's start.
+            const JumpLink& link = m.timed ? m.link : h.link;
+            out += "   " + std::string(bold) + (m.timed ? format_clock(m.start_ms) : "(no time)") +
+                   reset + "  " + snippet + "\n";
+            if (!link.url.empty()) {
+                out += "          " + terminal_safe(link.url);
+                if (m.timed && !link.time_text.empty()) {
+                    out += " (" + terminal_safe(link.time_text) + ")";
+                }
                 out += "\n";
             }
         }
@@ -193,7 +198,8 @@ std::string render_json(const SearchResult& r) {
             w.key("start_ms").value(static_cast<std::int64_t>(m.start_ms));
             w.key("end_ms").value(static_cast<std::int64_t>(m.end_ms));
             w.key("jump_ms").value(static_cast<std::int64_t>(m.jump_ms));
-            w.key("time").value(format_clock(m.start_ms));
+            w.key("time").string_or_null(m.timed ? format_clock(m.start_ms) : std::string());
+            w.key("timed").value(m.timed);
             w.key("speaker").string_or_null(m.speaker);
             w.key("language").value(m.language);
             w.key("terms").value(m.distinct_terms);
@@ -201,7 +207,7 @@ std::string render_json(const SearchResult& r) {
             w.key("text").value(snippet_text(m.snippet));
             w.key("html").value(snippet_html(m.snippet));
             w.key("link");
-            json_link(w, m.link);
+            json_link(w, m.timed ? m.link : h.link);
             w.end_object();
         }
         w.end_array();
@@ -275,13 +281,18 @@ std::string render_html(const SearchResult& r) {
         } else {
             out += "      <ul class=\"talksearch-moments\">\n";
             for (const Moment& m : h.moments) {
-                const std::string time = html_escape(format_clock(m.start_ms));
+                // A moment of a transcript without times: no time, the talk's start.
+                const std::string time =
+                    m.timed ? html_escape(format_clock(m.start_ms)) : "no time";
+                const std::string cls =
+                    m.timed ? "talksearch-time" : "talksearch-time talksearch-untimed";
+                const JumpLink& link = m.timed ? m.link : h.link;
                 out += "        <li>";
-                if (m.link.url.empty()) {  // a host we cannot link to: the time alone
-                    out += "<span class=\"talksearch-time\">" + time + "</span>";
+                if (link.url.empty()) {  // a host we cannot link to: the time alone
+                    out += "<span class=\"" + cls + "\">" + time + "</span>";
                 } else {
-                    out += "<a class=\"talksearch-time\" href=\"" + html_escape(m.link.url) +
-                           "\">" + time + "</a>";
+                    out += "<a class=\"" + cls + "\" href=\"" + html_escape(link.url) + "\">" +
+                           time + "</a>";
                 }
                 out += " <span class=\"talksearch-snippet\">" + snippet_html(m.snippet) +
                        "</span></li>\n";

@@ -28,11 +28,16 @@ struct JumpLink {
 
 /// One moment of a talk: matches close in time, with the cue text around them.
 struct Moment {
-    std::int64_t start_ms = 0;  ///< when the first matched word is said (estimated within its cue)
+    std::int64_t start_ms = 0;  ///< when the first matched word is said: its own time where the
+                                ///< captions give word times, else estimated within its cue
     std::int64_t end_ms = 0;    ///< end of the last cue of the moment
     std::int64_t jump_ms = 0;   ///< where the link starts: start_ms less the pre-roll, not below 0
-    std::string speaker;        ///< from `<v Name>`, when the captions name one
-    std::string language;       ///< the caption track's language
+    /// False for a moment of a transcript without times (plain text): the
+    /// times above are 0 and mean nothing; show no time and link to the
+    /// talk's start.
+    bool timed = true;
+    std::string speaker;   ///< from `<v Name>`, when the captions name one
+    std::string language;  ///< the caption track's language
     std::vector<SnippetPart> snippet;
     std::uint32_t distinct_terms = 0;  ///< how many different query terms the moment holds
     std::uint32_t occurrences = 0;     ///< how many matched words it holds

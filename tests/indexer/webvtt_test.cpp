@@ -492,7 +492,7 @@ TEST_CASE("detect_caption_format falls back to the file extension", "[captions][
     CHECK(detect_caption_format("", "talk.vtt") == CaptionFormat::kWebVtt);
     CHECK(detect_caption_format("garbage", "TALK.VTT") == CaptionFormat::kWebVtt);
     CHECK(detect_caption_format("garbage", "dir/talk.en.srt") == CaptionFormat::kSrt);
-    CHECK_FALSE(detect_caption_format("garbage", "talk.txt").has_value());
+    CHECK_FALSE(detect_caption_format("garbage", "talk.doc").has_value());
     CHECK_FALSE(detect_caption_format("garbage").has_value());
     CHECK_FALSE(detect_caption_format("00:01.000 --> 00:02.000\nshort vtt times").has_value());
 }
@@ -503,7 +503,7 @@ TEST_CASE("parse_captions parses WebVTT and rejects what it cannot recognise", "
     CHECK(c.format == CaptionFormat::kWebVtt);
     REQUIRE(c.cues.size() == 1);
     CHECK(c.cues[0].text == "hello");
-    CHECK_THROWS_AS(parse_captions("just some text", "notes.txt"), ParseError);
+    CHECK_THROWS_AS(parse_captions("just some text", "notes.doc"), ParseError);
     CHECK_THROWS_WITH(parse_captions("just some text"),
                       Catch::Matchers::StartsWith("not a caption file: "));
     // A .vtt file without its signature is detected by name, then rejected.
@@ -514,4 +514,10 @@ TEST_CASE("parse_captions parses WebVTT and rejects what it cannot recognise", "
 TEST_CASE("caption_format_name names each format", "[captions]") {
     CHECK(talksearch::caption_format_name(CaptionFormat::kWebVtt) == "vtt");
     CHECK(talksearch::caption_format_name(CaptionFormat::kSrt) == "srt");
+    CHECK(talksearch::caption_format_name(CaptionFormat::kJson3) == "json3");
+    CHECK(talksearch::caption_format_name(CaptionFormat::kSrv3) == "srv3");
+    CHECK(talksearch::caption_format_name(CaptionFormat::kTimedText) == "timedtext");
+    CHECK(talksearch::caption_format_name(CaptionFormat::kSbv) == "sbv");
+    CHECK(talksearch::caption_format_name(CaptionFormat::kWhisperJson) == "whisper");
+    CHECK(talksearch::caption_format_name(CaptionFormat::kPlainText) == "txt");
 }

@@ -51,11 +51,11 @@ TEST_CASE("split_words counts words as the indexer does", "[moments][words]") {
 }
 
 TEST_CASE("word_time_ms places a word by its character offset in the cue", "[moments]") {
-    sc::TimedCue cue{10000, 14000, 5, 4, 0, 20, 0};
+    sc::TimedCue cue{10000, 14000, 5, 4, 0, 20, 0, {}};
     const std::string text = "aaaa bbbb cccc dddd ";
     CHECK(word_time_ms(cue, text, 5) == 10000);
     CHECK(word_time_ms(cue, text, 7) == 12000);  // "cccc" starts at byte 10 of 20
-    sc::TimedCue reversed{10000, 9000, 5, 4, 0, 20, 0};
+    sc::TimedCue reversed{10000, 9000, 5, 4, 0, 20, 0, {}};
     CHECK(word_time_ms(reversed, text, 7) == 10000);  // end before start: the cue's start
 }
 
@@ -127,11 +127,23 @@ TEST_CASE("find_moments keeps the snippet when overlapping cues put a later cue'
     const std::string a = "one two three four five six seven eight nine kappa";
     const std::string b = "middle words here";
     const std::string c = "lambda appears now";
-    t.cues = {{0, 12000, 1, 10, 0, static_cast<std::uint32_t>(a.size()), 0},
-              {2000, 4000, 11, 3, static_cast<std::uint32_t>(a.size()),
-               static_cast<std::uint32_t>(b.size()), 0},
-              {4000, 6000, 14, 3, static_cast<std::uint32_t>(a.size() + b.size()),
-               static_cast<std::uint32_t>(c.size()), 0}};
+    t.cues = {{0, 12000, 1, 10, 0, static_cast<std::uint32_t>(a.size()), 0, {}},
+              {2000,
+               4000,
+               11,
+               3,
+               static_cast<std::uint32_t>(a.size()),
+               static_cast<std::uint32_t>(b.size()),
+               0,
+               {}},
+              {4000,
+               6000,
+               14,
+               3,
+               static_cast<std::uint32_t>(a.size() + b.size()),
+               static_cast<std::uint32_t>(c.size()),
+               0,
+               {}}};
     map.tracks = {t};
     const std::string text = a + b + c;
     const auto moments = find_moments(map, text, {{10, 0, 1}, {14, 1, 1}}, [](std::string_view w) {
@@ -141,4 +153,81 @@ TEST_CASE("find_moments keeps the snippet when overlapping cues put a later cue'
     const std::string snippet = snippet_text(moments[0].snippet);
     CHECK(snippet.find("kappa") != std::string::npos);
     CHECK(snippet.find("lambda") != std::string::npos);
+}
+
+TEST_CASE("word_time_ms takes a word's own time where the cue has word times", "[moments][words]") {
+    // A Whisper segment " Meet the friendly capybara today." after cleaning.
+    const std::string text = "Meet the friendly capybara today.";
+    sc::TimedCue cue{30000, 36000, 1, 5, 0, static_cast<std::uint32_t>(text.size()), 0, {}};
+    cue.words = {{0, 30000}, {5, 30400}, {9, 30700}, {18, 34600}, {27, 35300}};
+    CHECK(word_time_ms(cue, text, 4) == 34600);  // "capybara", not 30000 + 6000 * 18 / 33
+    CHECK(word_time_ms(cue, text, 1) == 30000);
+    CHECK(word_time_ms(cue, text, 5) == 35300);
+    // A timed piece of several words: between its time and the next piece's, by offset.
+    const std::string line = "hello big world";
+    sc::TimedCue pieces{1000, 5000, 1, 3, 0, static_cast<std::uint32_t>(line.size()), 0, {}};
+    pieces.words = {{0, 1000}, {10, 3000}};  // "hello big " at 1 s, "world" at 3 s
+    CHECK(word_time_ms(pieces, line, 2) == 1000 + 2000 * 6 / 10);  // "big"
+    CHECK(word_time_ms(pieces, line, 3) == 3000);
+    // A word before the first timed one takes the cue's start.
+    sc::TimedCue late{1000, 5000, 1, 3, 0, static_cast<std::uint32_t>(line.size()), 0, {}};
+    late.words = {{10, 3000}};
+    CHECK(word_time_ms(late, line, 1) == 1000);
+}
+
+TEST_CASE("find_moments links a Whisper-words track to the exact second the word is said",
+          "[moments][words]") {
+    Fixture f({"Hello, rodent fans.", "Meet the friendly capybara today."}, 26000, 4000);
+    sc::TimedCue& meet = f.map.tracks[0].cues[1];
+    meet.start_ms = 30000;
+    meet.end_ms = 36000;
+    meet.words = {{0, 30000}, {5, 30400}, {9, 30700}, {18, 34600}, {27, 35300}};
+    // "capybara" is the 4th word of the second cue: position 3 + 4.
+    const std::uint32_t capybara = meet.first_position + 3;
+    const auto moments = find_moments(f.map, f.text, {{capybara, 0, 1}},
+                                      [](std::string_view w) { return w == "capybara"; });
+    REQUIRE(moments.size() == 1);
+    CHECK(moments[0].timed);
+    CHECK(moments[0].start_ms == 34600);
+    // The estimate from the character offset would have been 30000 + 6000 * 18 / 33 = 33272.
+    MomentOptions options;
+    CHECK(moments[0].jump_ms == 34600 - options.preroll_ms);
+    // Without word times the same match is placed by its offset.
+    meet.words.clear();
+    const auto estimated = find_moments(f.map, f.text, {{capybara, 0, 1}},
+                                        [](std::string_view w) { return w == "capybara"; });
+    REQUIRE(estimated.size() == 1);
+    CHECK(estimated[0].start_ms == 30000 + 6000 * 18 / 33);
+}
+
+TEST_CASE("find_moments marks the moments of an untimed track and gives them no time",
+          "[moments][untimed]") {
+    Fixture f({"the wombat digs", "filler words", "more wombat facts"}, 0, 0);
+    f.map.tracks[0].timed = false;
+    // Words 2 and 7 of the transcript: 5 words apart, one moment.
+    auto moments = find_moments(f.map, f.text, {{2, 0, 1}, {7, 0, 1}},
+                                [](std::string_view w) { return w == "wombat"; });
+    REQUIRE(moments.size() == 1);
+    CHECK_FALSE(moments[0].timed);
+    CHECK(moments[0].start_ms == 0);
+    CHECK(moments[0].end_ms == 0);
+    CHECK(moments[0].jump_ms == 0);
+    CHECK(moments[0].occurrences == 2);
+    CHECK(snippet_html(moments[0].snippet).find("<mark>wombat</mark>") != std::string::npos);
+}
+
+TEST_CASE("find_moments keeps matches far apart in an untimed track as separate moments",
+          "[moments][untimed]") {
+    std::vector<std::string> cues{"the wombat digs"};
+    for (int i = 0; i < 20; ++i)
+        cues.push_back("ten filler words in a row that say nothing at all");
+    cues.push_back("the wombat again");
+    Fixture f(cues, 0, 0);
+    f.map.tracks[0].timed = false;
+    const std::uint32_t last = f.map.tracks[0].cues.back().first_position + 1;
+    const auto moments = find_moments(f.map, f.text, {{2, 0, 1}, {last, 0, 1}},
+                                      [](std::string_view w) { return w == "wombat"; });
+    // 223 words apart: at 150 words a minute, further than the 15 s gap.
+    CHECK(moments.size() == 2);
+    for (const Moment& m : moments) CHECK_FALSE(m.timed);
 }

@@ -90,3 +90,67 @@ TEST_CASE("render_text blanks C1 controls and bidirectional overrides", "[render
     CHECK(text.find("\xE2\x80\xAE") == std::string::npos);
     CHECK(text.find("Evil") != std::string::npos);
 }
+
+namespace {
+
+// One hit with a timed moment and one from a transcript without times.
+SearchResult untimed_result() {
+    SearchResult r;
+    r.query = "wombat";
+    r.total = 1;
+    r.total_exact = true;
+    r.limit = 10;
+    Hit h;
+    h.rank = 1;
+    h.talk.id = "ev/wombats";
+    h.talk.title = "Wombats";
+    h.link = {"https://www.youtube.com/watch?v=Tx4Pl9BnM8a&t=0s", "", "youtube", ""};
+    Moment timed;
+    timed.start_ms = 65000;
+    timed.end_ms = 70000;
+    timed.jump_ms = 63000;
+    timed.snippet = {{"a ", false}, {"wombat", true}};
+    timed.link = {"https://www.youtube.com/watch?v=Tx4Pl9BnM8a&t=63s",
+                  "https://www.youtube.com/embed/Tx4Pl9BnM8a?start=63&end=70", "youtube", ""};
+    Moment untimed;
+    untimed.timed = false;
+    untimed.snippet = {{"the common ", false}, {"wombat", true}};
+    // What the searcher builds from the zero times: it must not be shown.
+    untimed.link = {"https://www.youtube.com/watch?v=Tx4Pl9BnM8a&t=0s",
+                    "https://www.youtube.com/embed/Tx4Pl9BnM8a?start=0&end=1", "youtube", ""};
+    h.moments = {timed, untimed};
+    r.hits.push_back(h);
+    return r;
+}
+
+}  // namespace
+
+TEST_CASE("render_json marks an untimed moment, gives it no time and the talk's link",
+          "[render][untimed]") {
+    const std::string json = render_json(untimed_result());
+    simdjson::dom::parser parser;
+    simdjson::dom::element doc;
+    REQUIRE_FALSE(parser.parse(simdjson::padded_string(json)).get(doc));
+    const auto moments = doc["results"].at(0)["moments"];
+    CHECK(moments.at(0)["timed"].get_bool().value());
+    CHECK(std::string_view(moments.at(0)["time"].get_string().value()) == "1:05");
+    const auto untimed = moments.at(1);
+    CHECK_FALSE(untimed["timed"].get_bool().value());
+    CHECK(untimed["time"].is_null());
+    CHECK(std::string_view(untimed["link"]["url"].get_string().value()) ==
+          "https://www.youtube.com/watch?v=Tx4Pl9BnM8a&t=0s");
+    CHECK(untimed["link"]["clip_url"].is_null());
+}
+
+TEST_CASE("render_text and render_html show an untimed moment without a clock time",
+          "[render][untimed]") {
+    const std::string text = render_text(untimed_result());
+    CHECK_THAT(text, Catch::Contains("   1:05  a wombat\n"));
+    CHECK_THAT(text, Catch::Contains("   (no time)  the common wombat\n"));
+    CHECK(text.find("0:00") == std::string::npos);
+    const std::string html = render_html(untimed_result());
+    CHECK_THAT(html, Catch::Contains("class=\"talksearch-time talksearch-untimed\""));
+    CHECK_THAT(html, Catch::Contains(">no time</a>"));
+    CHECK(html.find("start=0&amp;end=1") == std::string::npos);
+    CHECK(html.find(">0:00<") == std::string::npos);
+}

@@ -2,6 +2,9 @@
 // stderr out. Test-only code.
 #pragma once
 
+#include <sys/types.h>
+
+#include <chrono>
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -19,6 +22,30 @@ struct ProcessResult {
 /// ("NAME=value"), waits for it, and returns what it printed.
 ProcessResult run_process(const std::vector<std::string>& argv,
                           const std::vector<std::string>& extra_env = {});
+
+/// A process started in the background (a test server): the first line it prints on stdout is
+/// read at start; the destructor stops it (SIGTERM, then SIGKILL after 5 s) and reaps it.
+/// stdin is /dev/null, stderr is the test's.
+class BackgroundProcess {
+  public:
+    /// Starts `argv` (argv[0] is a path) and waits up to `first_line_timeout` for its first
+    /// line. Throws std::runtime_error when it cannot start or prints no line in time.
+    explicit BackgroundProcess(
+        const std::vector<std::string>& argv,
+        std::chrono::milliseconds first_line_timeout = std::chrono::seconds(10));
+    ~BackgroundProcess();
+    BackgroundProcess(const BackgroundProcess&) = delete;
+    BackgroundProcess& operator=(const BackgroundProcess&) = delete;
+    /// The first line printed, without its newline.
+    const std::string& first_line() const { return first_line_; }
+    pid_t pid() const { return pid_; }
+
+  private:
+    void stop();
+    pid_t pid_ = -1;
+    int out_fd_ = -1;
+    std::string first_line_;
+};
 
 /// A temporary folder removed (recursively) by the destructor.
 class TempDir {

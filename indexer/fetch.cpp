@@ -1,0 +1,897 @@
+#include "indexer/fetch.h"
+
+#include <arpa/inet.h>
+#include <curl/curl.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cctype>
+#include <cerrno>
+#include <chrono>
+#include <cstdint>
+#include <cstdio>
+#include <cstring>
+#include <ctime>
+#include <deque>
+#include <fstream>
+#include <limits>
+#include <memory>
+#include <sstream>
+
+#include "core/error.h"
+
+namespace fs = std::filesystem;
+
+namespace talksearch {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// ---------------------------------------------------------------------------------------------
+// libcurl handles
+
+// The only global state: libcurl's own, initialised once (thread-safe since C++11 statics).
+void ensure_curl() {
+    static const CURLcode rc = curl_global_init(CURL_GLOBAL_DEFAULT);
+    if (rc != CURLE_OK) {
+        throw Error(std::string("cannot initialise libcurl: ") + curl_easy_strerror(rc));
+    }
+}
+
+struct EasyDeleter {
+    void operator()(CURL* h) const { curl_easy_cleanup(h); }
+};
+struct MultiDeleter {
+    void operator()(CURLM* m) const { curl_multi_cleanup(m); }
+};
+struct SlistDeleter {
+    void operator()(curl_slist* l) const { curl_slist_free_all(l); }
+};
+struct UrlDeleter {
+    void operator()(CURLU* u) const { curl_url_cleanup(u); }
+};
+struct CurlFree {
+    void operator()(char* p) const { curl_free(p); }
+};
+using EasyHandle = std::unique_ptr<CURL, EasyDeleter>;
+using MultiHandle = std::unique_ptr<CURLM, MultiDeleter>;
+using HeaderList = std::unique_ptr<curl_slist, SlistDeleter>;
+using UrlHandle = std::unique_ptr<CURLU, UrlDeleter>;
+using CurlString = std::unique_ptr<char, CurlFree>;
+
+// Sets one option; an option libcurl refuses (too old, not built in) is misuse: a fetcher
+// without its protocol or size limits must not run.
+template <typename T>
+void set(CURL* h, CURLoption option, T value) {
+    const CURLcode rc = curl_easy_setopt(h, option, value);
+    if (rc != CURLE_OK) {
+        throw Error(std::string("libcurl refused an option: ") + curl_easy_strerror(rc));
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Small text helpers
+
+bool has_control(std::string_view s) {
+    return std::any_of(s.begin(), s.end(), [](char c) {
+        const auto u = static_cast<unsigned char>(c);
+        return u < 0x20 || u == 0x7f;
+    });
+}
+
+std::string_view trim_view(std::string_view s) {
+    while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+    while (!s.empty() &&
+           (s.back() == ' ' || s.back() == '\t' || s.back() == '\r' || s.back() == '\n')) {
+        s.remove_suffix(1);
+    }
+    return s;
+}
+
+bool iequals(std::string_view a, std::string_view b) {
+    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+               return std::tolower(static_cast<unsigned char>(x)) ==
+                      std::tolower(static_cast<unsigned char>(y));
+           });
+}
+
+// The first line of `s`, without trailing blanks: error messages are one line.
+std::string one_line(std::string_view s) {
+    const std::size_t end = s.find_first_of("\r\n");
+    return std::string(trim_view(s.substr(0, end)));
+}
+
+// "10 s", "1.5 s", "0.25 s".
+std::string format_seconds(long ms) {
+    std::string s = std::to_string(ms / 1000);
+    if (long frac = ms % 1000; frac != 0) {
+        char buf[8];
+        std::snprintf(buf, sizeof buf, ".%03ld", frac);
+        std::string f = buf;
+        while (f.back() == '0') f.pop_back();
+        s += f;
+    }
+    return s + " s";
+}
+
+std::uint64_t fnv1a(std::string_view data) {
+    std::uint64_t h = 14695981039346656037ull;
+    for (char c : data) {
+        h ^= static_cast<unsigned char>(c);
+        h *= 1099511628211ull;
+    }
+    return h;
+}
+
+std::string hex64(std::uint64_t v) {
+    char buf[17];
+    std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(v));
+    return buf;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Addresses
+
+bool blocked_v4(std::uint32_t a) {
+    struct Net {
+        std::uint32_t net;
+        int bits;
+    };
+    static constexpr Net kBlocked[] = {
+        {0x00000000, 8},   // 0/8: "this network", 0.0.0.0 unspecified
+        {0x0a000000, 8},   // 10/8 private
+        {0x64400000, 10},  // 100.64/10 CGNAT
+        {0x7f000000, 8},   // 127/8 loopback
+        {0xa9fe0000, 16},  // 169.254/16 link-local (cloud metadata)
+        {0xac100000, 12},  // 172.16/12 private
+        {0xc0000000, 24},  // 192.0.0/24 IETF protocol assignments
+        {0xc0000200, 24},  // 192.0.2/24 documentation
+        {0xc0a80000, 16},  // 192.168/16 private
+        {0xc6120000, 15},  // 198.18/15 benchmarking
+        {0xc6336400, 24},  // 198.51.100/24 documentation
+        {0xcb007100, 24},  // 203.0.113/24 documentation
+        {0xe0000000, 4},   // 224/4 multicast
+        {0xf0000000, 4},   // 240/4 reserved, 255.255.255.255 broadcast
+    };
+    return std::any_of(std::begin(kBlocked), std::end(kBlocked), [a](const Net& n) {
+        return (a >> (32 - n.bits)) == (n.net >> (32 - n.bits));
+    });
+}
+
+std::uint32_t v4_at(const unsigned char* b) {
+    return (std::uint32_t{b[0]} << 24) | (std::uint32_t{b[1]} << 16) | (std::uint32_t{b[2]} << 8) |
+           std::uint32_t{b[3]};
+}
+
+bool blocked_v6(const in6_addr& addr) {
+    const unsigned char* b = addr.s6_addr;
+    auto zeros = [b](int from, int to) {
+        return std::all_of(b + from, b + to, [](unsigned char c) { return c == 0; });
+    };
+    // ::/96: unspecified, loopback and the deprecated IPv4-compatible forms.
+    if (zeros(0, 12)) return true;
+    // ::ffff:a.b.c.d (IPv4-mapped) and ::ffff:0:a.b.c.d (IPv4-translated): the IPv4 address.
+    if (zeros(0, 10) && b[10] == 0xff && b[11] == 0xff) return blocked_v4(v4_at(b + 12));
+    if (zeros(0, 8) && b[8] == 0xff && b[9] == 0xff && b[10] == 0 && b[11] == 0) {
+        return blocked_v4(v4_at(b + 12));
+    }
+    // 64:ff9b::/96 (NAT64): the IPv4 address; 64:ff9b:1::/48 (local NAT64): blocked.
+    if (b[0] == 0x00 && b[1] == 0x64 && b[2] == 0xff && b[3] == 0x9b) {
+        if (zeros(4, 12)) return blocked_v4(v4_at(b + 12));
+        if (b[4] == 0 && b[5] == 1) return true;
+    }
+    if (b[0] == 0x01 && b[1] == 0x00 && zeros(2, 8)) return true;  // 100::/64 discard
+    if (b[0] == 0x20 && b[1] == 0x01 && b[2] == 0x0d && b[3] == 0xb8) return true;  // 2001:db8::/32
+    if (b[0] == 0x20 && b[1] == 0x02) return blocked_v4(v4_at(b + 2));  // 2002::/16 6to4
+    if ((b[0] & 0xfe) == 0xfc) return true;                             // fc00::/7 unique local
+    if (b[0] == 0xfe && (b[1] & 0xc0) == 0x80) return true;             // fe80::/10 link-local
+    if (b[0] == 0xfe && (b[1] & 0xc0) == 0xc0) return true;             // fec0::/10 site-local
+    if (b[0] == 0xff) return true;                                      // ff00::/8 multicast
+    return false;
+}
+
+// The canonical text of a numeric address (inet_ntop), or nullopt.
+std::optional<std::string> canonical_address(std::string_view text) {
+    const std::string s(text);
+    char buf[INET6_ADDRSTRLEN] = {};
+    in6_addr a6{};
+    if (inet_pton(AF_INET6, s.c_str(), &a6) == 1) {
+        if (inet_ntop(AF_INET6, &a6, buf, sizeof buf) != nullptr) return std::string(buf);
+    }
+    in_addr a4{};
+    if (inet_pton(AF_INET, s.c_str(), &a4) == 1) {
+        if (inet_ntop(AF_INET, &a4, buf, sizeof buf) != nullptr) return std::string(buf);
+    }
+    return std::nullopt;
+}
+
+// An exception to the SSRF guard: an address, and a port or -1 for any.
+struct AllowedAddress {
+    std::string ip;
+    long port = -1;
+};
+
+std::vector<AllowedAddress> parse_allowed(const std::vector<std::string>& entries) {
+    std::vector<AllowedAddress> out;
+    for (const std::string& e : entries) {
+        std::string_view addr = e;
+        std::string_view port;
+        if (addr.starts_with('[')) {
+            const std::size_t close = addr.find(']');
+            if (close != std::string_view::npos && addr.substr(close + 1).starts_with(':')) {
+                port = addr.substr(close + 2);
+            } else if (close == std::string_view::npos || close + 1 != addr.size()) {
+                throw Error("allowed_private: not an address: " + e);
+            }
+            addr = addr.substr(1, close - 1);
+        } else if (std::count(addr.begin(), addr.end(), ':') == 1) {
+            port = addr.substr(addr.find(':') + 1);
+            addr = addr.substr(0, addr.find(':'));
+        }
+        AllowedAddress a;
+        const std::optional<std::string> ip = canonical_address(addr);
+        if (!ip) throw Error("allowed_private: not a numeric address: " + e);
+        a.ip = *ip;
+        if (!port.empty() || e.ends_with(':')) {
+            if (port.empty() || port.size() > 5 ||
+                !std::all_of(port.begin(), port.end(),
+                             [](char c) { return c >= '0' && c <= '9'; })) {
+                throw Error("allowed_private: bad port: " + e);
+            }
+            a.port = std::stol(std::string(port));
+        }
+        out.push_back(std::move(a));
+    }
+    return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The conditional-GET cache: <hash of URL>.body and <hash of URL>.meta, each written atomically.
+// The meta file names the URL and the body's size and hash, so a body that does not belong to
+// it (a hash collision, a crash between the two renames, a damaged file) is never used.
+
+constexpr std::string_view kMetaMagic = "talksearch fetch cache 1";
+
+struct CacheEntry {
+    fs::path body_path;
+    std::string etag, last_modified;
+    std::uint64_t size = 0;
+    std::string hash;
+};
+
+fs::path cache_base(const fs::path& dir, std::string_view url) { return dir / hex64(fnv1a(url)); }
+
+// The meta data of the cached copy of `url`, or nullopt when there is none that fits.
+std::optional<CacheEntry> load_cache_entry(const fs::path& dir, const std::string& url) {
+    const fs::path base = cache_base(dir, url);
+    std::ifstream in(fs::path(base.string() + ".meta"), std::ios::binary);
+    if (!in) return std::nullopt;
+    std::string line;
+    if (!std::getline(in, line) || line != kMetaMagic) return std::nullopt;
+    CacheEntry e;
+    e.body_path = base.string() + ".body";
+    bool url_matches = false;
+    bool have_size = false;
+    while (std::getline(in, line)) {
+        const std::size_t sp = line.find(' ');
+        const std::string_view key = std::string_view(line).substr(0, sp);
+        const std::string_view value =
+            sp == std::string::npos ? std::string_view() : std::string_view(line).substr(sp + 1);
+        if (has_control(value)) return std::nullopt;
+        if (key == "url") url_matches = value == url;
+        if (key == "etag") e.etag = value;
+        if (key == "last-modified") e.last_modified = value;
+        if (key == "hash") e.hash = value;
+        if (key == "size") {
+            try {
+                e.size = std::stoull(std::string(value));
+                have_size = true;
+            } catch (const std::exception&) {
+                return std::nullopt;
+            }
+        }
+    }
+    if (!url_matches || !have_size || e.hash.empty()) return std::nullopt;
+    std::error_code ec;
+    if (fs::file_size(e.body_path, ec) != e.size || ec) return std::nullopt;
+    return e;
+}
+
+// The cached body, verified against its meta data; nullopt when it does not match.
+std::optional<std::string> read_cached_body(const CacheEntry& e) {
+    std::ifstream in(e.body_path, std::ios::binary);
+    if (!in) return std::nullopt;
+    std::ostringstream s;
+    s << in.rdbuf();
+    std::string body = std::move(s).str();
+    if (body.size() != e.size || hex64(fnv1a(body)) != e.hash) return std::nullopt;
+    return body;
+}
+
+// Writes `data` to `path` through a temporary file in the same folder, fsync and rename.
+// Returns an error message, or an empty string.
+std::string write_atomically(const fs::path& path, std::string_view data) {
+    std::string tmp = path.string() + ".tmp-XXXXXX";
+    const int fd = ::mkostemp(tmp.data(), O_CLOEXEC);
+    if (fd < 0) return path.string() + ": cannot create a temporary file: " + std::strerror(errno);
+    std::size_t done = 0;
+    while (done < data.size()) {
+        const ssize_t n = ::write(fd, data.data() + done, data.size() - done);
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) break;
+        done += static_cast<std::size_t>(n);
+    }
+    const bool ok = done == data.size() && ::fsync(fd) == 0;
+    const int saved = errno;
+    ::close(fd);
+    if (!ok || ::rename(tmp.c_str(), path.c_str()) != 0) {
+        const std::string why = std::strerror(ok ? errno : saved);
+        ::unlink(tmp.c_str());
+        return path.string() + ": cannot write: " + why;
+    }
+    return {};
+}
+
+// Stores a fresh body and its validators. Returns an error message, or an empty string.
+std::string store_cache_entry(const fs::path& dir, const std::string& url, std::string_view body,
+                              const std::string& etag, const std::string& last_modified) {
+    std::error_code ec;
+    fs::create_directories(dir, ec);
+    if (ec) return dir.string() + ": cannot create the cache folder: " + ec.message();
+    const fs::path base = cache_base(dir, url);
+    // Body first: until the new meta file is in place, the old one no longer matches the body
+    // (size, hash), so no reader can pair old validators with the new body.
+    std::string err = write_atomically(base.string() + ".body", body);
+    if (!err.empty()) return err;
+    std::string meta = std::string(kMetaMagic) + "\n";
+    meta += "url " + url + "\n";
+    if (!etag.empty()) meta += "etag " + etag + "\n";
+    if (!last_modified.empty()) meta += "last-modified " + last_modified + "\n";
+    meta += "size " + std::to_string(body.size()) + "\n";
+    meta += "hash " + hex64(fnv1a(body)) + "\n";
+    return write_atomically(base.string() + ".meta", meta);
+}
+
+void remove_cache_entry(const fs::path& dir, const std::string& url) {
+    const fs::path base = cache_base(dir, url);
+    std::error_code ec;
+    fs::remove(base.string() + ".meta", ec);
+    fs::remove(base.string() + ".body", ec);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Transfers
+
+// "123" seconds or an HTTP date, as milliseconds from now (never negative).
+std::optional<long> parse_retry_after(std::string_view value) {
+    value = trim_view(value);
+    if (value.empty()) return std::nullopt;
+    if (std::all_of(value.begin(), value.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+        if (value.size() > 9) return std::numeric_limits<long>::max();
+        return std::stol(std::string(value)) * 1000;
+    }
+    const std::time_t when = curl_getdate(std::string(value).c_str(), nullptr);
+    if (when == -1) return std::nullopt;
+    const std::time_t now = std::time(nullptr);
+    return when <= now ? 0L : static_cast<long>(when - now) * 1000;
+}
+
+// How one attempt ended.
+struct Outcome {
+    enum class Kind { kFresh, kNotModified, kFailed } kind = Kind::kFailed;
+    std::string error;
+    bool retry = false;
+};
+
+struct Fetcher;
+
+// One URL: its result, its cached copy, and the state of the attempt in flight.
+struct Transfer {
+    Fetcher* fetcher = nullptr;
+    FetchResult result;
+    std::optional<CacheEntry> cached;  // its validators are sent with every attempt
+    bool extra_attempt = false;        // one unconditional retry after an unusable cached copy
+    Clock::time_point ready_at{};
+
+    // Per attempt.
+    EasyHandle easy;
+    HeaderList headers;
+    std::string body;
+    bool over_cap = false;
+    bool out_of_memory = false;
+    std::string blocked;
+    std::optional<long> retry_after_ms;
+    std::string etag, last_modified;
+    char errbuf[CURL_ERROR_SIZE] = {};
+};
+
+struct Fetcher {
+    const FetchOptions& options;
+    std::vector<AllowedAddress> allowed;
+    MultiHandle multi;                // destroyed after the transfers' easy handles
+    std::vector<Transfer> transfers;  // never resized once pointers to them are handed out
+
+    Fetcher(const FetchOptions& o, std::size_t n)
+        : options(o), allowed(parse_allowed(o.allowed_private)), transfers(n) {
+        multi.reset(curl_multi_init());
+        if (!multi) throw Error("curl_multi_init failed");
+    }
+    ~Fetcher() {
+        for (Transfer& t : transfers) {
+            if (t.easy) curl_multi_remove_handle(multi.get(), t.easy.get());
+            t.easy.reset();
+        }
+    }
+    Fetcher(const Fetcher&) = delete;
+    Fetcher& operator=(const Fetcher&) = delete;
+
+    // The SSRF guard: true when a connection to ip:port may be made.
+    bool may_connect(Transfer& t, const std::string& ip, long port) const {
+        if (options.allow_private_addresses) return true;
+        if (!is_blocked_address(ip)) return true;
+        const std::optional<std::string> canon = canonical_address(ip);
+        for (const AllowedAddress& a : allowed) {
+            if (canon && a.ip == *canon && (a.port < 0 || a.port == port)) return true;
+        }
+        if (t.blocked.empty()) t.blocked = ip.empty() ? std::string("(unknown)") : ip;
+        return false;
+    }
+
+    void start(Transfer& t);
+    Outcome finish(Transfer& t, CURLcode rc);
+    Outcome classify(Transfer& t, CURLcode rc, long status) const;
+    void conclude(Transfer& t, Outcome outcome, std::optional<std::string> cached_body = {});
+    void run(std::deque<std::size_t> queue);
+};
+
+// --- callbacks (never throw: libcurl is C) ---------------------------------------------------
+
+std::size_t on_body(char* data, std::size_t size, std::size_t count, void* user) {
+    auto* t = static_cast<Transfer*>(user);
+    const std::size_t n = size * count;
+    const std::size_t cap = t->fetcher->options.max_bytes;
+    if (n > cap - std::min(cap, t->body.size())) {
+        t->over_cap = true;
+        return 0;  // CURLE_WRITE_ERROR: the cap counts decoded bytes, whatever the framing
+    }
+    try {
+        t->body.append(data, n);
+    } catch (const std::bad_alloc&) {
+        t->out_of_memory = true;
+        return 0;
+    }
+    return n;
+}
+
+std::size_t on_header(char* data, std::size_t size, std::size_t count, void* user) {
+    auto* t = static_cast<Transfer*>(user);
+    const std::size_t n = size * count;
+    const std::string_view line = trim_view(std::string_view(data, n));
+    try {
+        if (line.starts_with("HTTP/")) {  // a new response (a redirect, 100 Continue): start over
+            t->etag.clear();
+            t->last_modified.clear();
+            t->retry_after_ms.reset();
+            return n;
+        }
+        const std::size_t colon = line.find(':');
+        if (colon == std::string_view::npos) return n;
+        const std::string_view name = trim_view(line.substr(0, colon));
+        const std::string_view value = trim_view(line.substr(colon + 1));
+        // Validators are sent back in request headers: keep only short, clean ones.
+        const bool clean = !value.empty() && value.size() <= 1024 && !has_control(value);
+        if (iequals(name, "ETag") && clean) t->etag = value;
+        if (iequals(name, "Last-Modified") && clean) t->last_modified = value;
+        if (iequals(name, "Retry-After")) t->retry_after_ms = parse_retry_after(value);
+    } catch (const std::exception&) {
+        return 0;
+    }
+    return n;
+}
+
+// Before a socket is opened for a connection: the guard sees the address actually about to be
+// connected to (after DNS, for every redirect hop, for each address tried).
+curl_socket_t on_open_socket(void* user, curlsocktype, curl_sockaddr* address) {
+    auto* t = static_cast<Transfer*>(user);
+    char buf[INET6_ADDRSTRLEN] = {};
+    long port = 0;
+    bool known = false;
+    if (address->family == AF_INET) {
+        sockaddr_in sin{};
+        std::memcpy(&sin, &address->addr, sizeof sin);
+        known = inet_ntop(AF_INET, &sin.sin_addr, buf, sizeof buf) != nullptr;
+        port = ntohs(sin.sin_port);
+    } else if (address->family == AF_INET6) {
+        sockaddr_in6 sin6{};
+        std::memcpy(&sin6, &address->addr, std::min<std::size_t>(sizeof sin6, address->addrlen));
+        known = inet_ntop(AF_INET6, &sin6.sin6_addr, buf, sizeof buf) != nullptr;
+        port = ntohs(sin6.sin6_port);
+    }
+    try {
+        if (!t->fetcher->may_connect(*t, known ? std::string(buf) : std::string(), port)) {
+            return CURL_SOCKET_BAD;
+        }
+    } catch (const std::exception&) {
+        return CURL_SOCKET_BAD;
+    }
+    return ::socket(address->family, address->socktype | SOCK_CLOEXEC, address->protocol);
+}
+
+// Before each request, also on a reused connection: the address the request goes to.
+int on_prereq(void* user, char* primary_ip, char*, int primary_port, int) {
+    auto* t = static_cast<Transfer*>(user);
+    try {
+        return t->fetcher->may_connect(*t, primary_ip != nullptr ? primary_ip : "", primary_port)
+                   ? CURL_PREREQFUNC_OK
+                   : CURL_PREREQFUNC_ABORT;
+    } catch (const std::exception&) {
+        return CURL_PREREQFUNC_ABORT;
+    }
+}
+
+// --- the transfer loop -----------------------------------------------------------------------
+
+void Fetcher::start(Transfer& t) {
+    t.body.clear();
+    t.over_cap = false;
+    t.out_of_memory = false;
+    t.blocked.clear();
+    t.retry_after_ms.reset();
+    t.etag.clear();
+    t.last_modified.clear();
+    t.errbuf[0] = '\0';
+    t.headers.reset();
+    t.easy.reset(curl_easy_init());
+    if (!t.easy) throw Error("curl_easy_init failed");
+    CURL* h = t.easy.get();
+
+    set(h, CURLOPT_URL, t.result.url.c_str());
+    set(h, CURLOPT_PRIVATE, static_cast<void*>(&t));
+    set(h, CURLOPT_ERRORBUFFER, t.errbuf);
+    set(h, CURLOPT_NOSIGNAL, 1L);
+    // http and https only, also after a redirect (7.88's default also allows ftp, ftps).
+    set(h, CURLOPT_PROTOCOLS_STR, "http,https");
+    set(h, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+    set(h, CURLOPT_FOLLOWLOCATION, 1L);
+    set(h, CURLOPT_MAXREDIRS, static_cast<long>(options.max_redirects));  // 7.88 default: none
+    set(h, CURLOPT_CONNECTTIMEOUT_MS, options.connect_timeout_ms);
+    set(h, CURLOPT_TIMEOUT_MS, options.total_timeout_ms);
+    set(h, CURLOPT_LOW_SPEED_LIMIT, options.low_speed_bytes);
+    set(h, CURLOPT_LOW_SPEED_TIME, options.low_speed_time_s);
+    set(h, CURLOPT_ACCEPT_ENCODING, "");  // every encoding libcurl decodes; the cap is on decoded
+    // Refuses a declared Content-Length over the cap before the body; chunked and compressed
+    // bodies are stopped by on_body (in 7.88 MAXFILESIZE does not stop them).
+    if (options.max_bytes <= static_cast<std::size_t>(std::numeric_limits<curl_off_t>::max())) {
+        set(h, CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(options.max_bytes));
+    }
+    // No proxy from the environment: the guard must see the address of the server itself.
+    set(h, CURLOPT_PROXY, "");
+    set(h, CURLOPT_USERAGENT, options.user_agent.c_str());
+    set(h, CURLOPT_WRITEFUNCTION, &on_body);
+    set(h, CURLOPT_WRITEDATA, static_cast<void*>(&t));
+    set(h, CURLOPT_HEADERFUNCTION, &on_header);
+    set(h, CURLOPT_HEADERDATA, static_cast<void*>(&t));
+    set(h, CURLOPT_OPENSOCKETFUNCTION, &on_open_socket);
+    set(h, CURLOPT_OPENSOCKETDATA, static_cast<void*>(&t));
+    set(h, CURLOPT_PREREQFUNCTION, &on_prereq);
+    set(h, CURLOPT_PREREQDATA, static_cast<void*>(&t));
+
+    if (t.cached) {
+        curl_slist* list = nullptr;
+        auto add = [&](const std::string& header) {
+            curl_slist* next = curl_slist_append(list, header.c_str());
+            if (next == nullptr) {
+                curl_slist_free_all(list);
+                throw Error("out of memory");
+            }
+            list = next;
+        };
+        if (!t.cached->etag.empty()) add("If-None-Match: " + t.cached->etag);
+        if (!t.cached->last_modified.empty()) add("If-Modified-Since: " + t.cached->last_modified);
+        t.headers.reset(list);
+        if (list != nullptr) set(h, CURLOPT_HTTPHEADER, list);
+    }
+
+    const CURLMcode mrc = curl_multi_add_handle(multi.get(), h);
+    if (mrc != CURLM_OK)
+        throw Error(std::string("curl_multi_add_handle: ") + curl_multi_strerror(mrc));
+    ++t.result.attempts;
+}
+
+Outcome Fetcher::classify(Transfer& t, CURLcode rc, long status) const {
+    auto fail = [](std::string error, bool retry) {
+        return Outcome{Outcome::Kind::kFailed, std::move(error), retry};
+    };
+    const std::string detail = one_line(t.errbuf[0] != '\0' ? t.errbuf : curl_easy_strerror(rc));
+    const std::string cap = "body over " + std::to_string(options.max_bytes) + " bytes";
+    if (!t.blocked.empty()) return fail("blocked address " + t.blocked, false);
+    switch (rc) {
+        case CURLE_OK:
+            if (status >= 200 && status < 300) return Outcome{Outcome::Kind::kFresh, {}, false};
+            if (status == 304) {
+                if (t.cached) return Outcome{Outcome::Kind::kNotModified, {}, false};
+                return fail("http 304 without a cached copy", false);
+            }
+            return fail("http " + std::to_string(status), status == 429 || status >= 500);
+        case CURLE_WRITE_ERROR:
+            if (t.over_cap) return fail(cap, false);
+            return fail(t.out_of_memory ? "out of memory" : detail, false);
+        case CURLE_FILESIZE_EXCEEDED:
+            return fail(cap, false);
+        case CURLE_TOO_MANY_REDIRECTS:
+            return fail("too many redirects", false);
+        case CURLE_UNSUPPORTED_PROTOCOL:
+            return fail("unsupported protocol", false);
+        case CURLE_OPERATION_TIMEDOUT:
+            if (detail.starts_with("Operation too slow")) {
+                return fail("too slow: under " + std::to_string(options.low_speed_bytes) +
+                                " bytes/s for " + format_seconds(options.low_speed_time_s * 1000),
+                            true);
+            }
+            if (detail.find("Connection timed out") != std::string::npos ||
+                detail.find("Connection time-out") != std::string::npos ||
+                detail.find("Resolving timed out") != std::string::npos) {
+                return fail("connect timed out after " + format_seconds(options.connect_timeout_ms),
+                            true);
+            }
+            return fail("timed out after " + format_seconds(options.total_timeout_ms), true);
+        case CURLE_COULDNT_RESOLVE_HOST:
+            return fail("cannot resolve host: " + detail, true);
+        case CURLE_COULDNT_CONNECT:
+            return fail("cannot connect: " + detail, true);
+        case CURLE_SEND_ERROR:
+        case CURLE_RECV_ERROR:
+        case CURLE_GOT_NOTHING:
+        case CURLE_PARTIAL_FILE:
+        case CURLE_HTTP2:
+        case CURLE_HTTP2_STREAM:
+        case CURLE_SSL_CONNECT_ERROR:
+            return fail(detail, true);
+        case CURLE_PEER_FAILED_VERIFICATION:
+            return fail("tls: " + detail, false);
+        default:
+            return fail(detail, false);
+    }
+}
+
+Outcome Fetcher::finish(Transfer& t, CURLcode rc) {
+    CURL* h = t.easy.get();
+    long status = 0;
+    curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
+    char* effective = nullptr;
+    curl_easy_getinfo(h, CURLINFO_EFFECTIVE_URL, &effective);
+    t.result.http_status = status;
+    t.result.final_url = effective != nullptr ? effective : "";
+    Outcome outcome = classify(t, rc, status);
+    curl_multi_remove_handle(multi.get(), h);
+    t.easy.reset();
+    t.headers.reset();
+    return outcome;
+}
+
+// Sets the result of a transfer that will not be retried. `cached_body`: the verified cached
+// copy, read already for a 304.
+void Fetcher::conclude(Transfer& t, Outcome outcome, std::optional<std::string> cached_body) {
+    FetchResult& r = t.result;
+    if (outcome.kind == Outcome::Kind::kFresh) {
+        r.ok = true;
+        r.body = std::move(t.body);
+        r.etag = t.etag;
+        r.last_modified = t.last_modified;
+        if (!options.cache_dir.empty() && r.http_status == 200) {
+            std::string error =
+                store_cache_entry(options.cache_dir, r.url, r.body, r.etag, r.last_modified);
+            if (!error.empty()) r.cache_error = std::move(error);  // else keep "damaged", if so
+        }
+        return;
+    }
+    if (outcome.kind == Outcome::Kind::kNotModified) {
+        r.ok = r.from_cache = r.not_modified = true;
+        r.body = std::move(*cached_body);
+        r.etag = t.etag.empty() ? t.cached->etag : t.etag;
+        r.last_modified = t.last_modified.empty() ? t.cached->last_modified : t.last_modified;
+        if (r.etag != t.cached->etag || r.last_modified != t.cached->last_modified) {
+            r.cache_error =
+                store_cache_entry(options.cache_dir, r.url, r.body, r.etag, r.last_modified);
+        }
+        return;
+    }
+    r.error = std::move(outcome.error);
+    r.body.clear();
+    if (t.cached) {
+        if (std::optional<std::string> body = read_cached_body(*t.cached)) {
+            r.ok = r.from_cache = r.stale = true;
+            r.body = std::move(*body);
+            r.etag = t.cached->etag;
+            r.last_modified = t.cached->last_modified;
+        } else {
+            r.cache_error = "the cached copy is damaged";
+        }
+    }
+}
+
+void Fetcher::run(std::deque<std::size_t> queue) {
+    const std::size_t parallel = std::max<std::size_t>(1, options.parallel);
+    const int max_attempts = std::max(1, options.max_attempts);
+    std::vector<std::size_t> waiting;  // retries, each with its ready_at
+    std::size_t active = 0;
+    while (!queue.empty() || !waiting.empty() || active > 0) {
+        // Retries that are due go first, then new URLs, up to `parallel` in flight.
+        const Clock::time_point now = Clock::now();
+        for (auto it = waiting.begin(); it != waiting.end();) {
+            if (transfers[*it].ready_at <= now) {
+                queue.push_front(*it);
+                it = waiting.erase(it);
+            } else {
+                ++it;
+            }
+        }
+        while (active < parallel && !queue.empty()) {
+            start(transfers[queue.front()]);
+            queue.pop_front();
+            ++active;
+        }
+
+        int running = 0;
+        const CURLMcode mrc = curl_multi_perform(multi.get(), &running);
+        if (mrc != CURLM_OK)
+            throw Error(std::string("curl_multi_perform: ") + curl_multi_strerror(mrc));
+
+        bool finished_any = false;
+        int left = 0;
+        while (CURLMsg* msg = curl_multi_info_read(multi.get(), &left)) {
+            if (msg->msg != CURLMSG_DONE) continue;
+            void* priv = nullptr;
+            curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, &priv);
+            Transfer& t = *static_cast<Transfer*>(priv);
+            const CURLcode rc = msg->data.result;  // read before the handle is removed
+            Outcome outcome = finish(t, rc);
+            --active;
+            finished_any = true;
+
+            std::optional<std::string> cached_body;
+            if (outcome.kind == Outcome::Kind::kNotModified) {
+                cached_body = read_cached_body(*t.cached);
+                if (!cached_body) {
+                    // The server confirmed a copy we can no longer read (damaged since it was
+                    // checked): forget it and ask once more, unconditionally, at once.
+                    remove_cache_entry(options.cache_dir, t.result.url);
+                    t.result.cache_error = "the cached copy is damaged";
+                    t.cached.reset();
+                    t.extra_attempt = true;
+                    t.ready_at = Clock::now();
+                    waiting.push_back(static_cast<std::size_t>(&t - transfers.data()));
+                    continue;
+                }
+            }
+            const int attempt_limit = max_attempts + (t.extra_attempt ? 1 : 0);
+            if (outcome.kind == Outcome::Kind::kFailed && outcome.retry &&
+                t.result.attempts < attempt_limit) {
+                long delay_ms = 0;
+                if (t.retry_after_ms) {
+                    delay_ms = std::min(*t.retry_after_ms, options.max_retry_after_ms);
+                } else {
+                    const int doublings = std::min(t.result.attempts - 1, 20);
+                    delay_ms = static_cast<long>(std::min<double>(
+                        static_cast<double>(options.backoff_initial_ms) * (1 << doublings),
+                        24.0 * 3600 * 1000));
+                }
+                t.ready_at = Clock::now() + std::chrono::milliseconds(std::max(0L, delay_ms));
+                waiting.push_back(static_cast<std::size_t>(&t - transfers.data()));
+                continue;
+            }
+            conclude(t, std::move(outcome), std::move(cached_body));
+        }
+        if (finished_any) continue;  // slots may have opened: start more before waiting
+
+        // Wait for socket activity, curl's own timers, or the next retry, whichever is first.
+        long wait_ms = 1000;
+        if (!waiting.empty()) {
+            Clock::time_point next = transfers[waiting.front()].ready_at;
+            for (std::size_t i : waiting) next = std::min(next, transfers[i].ready_at);
+            const auto until =
+                std::chrono::duration_cast<std::chrono::milliseconds>(next - Clock::now()).count();
+            wait_ms = std::clamp<long>(static_cast<long>(until) + 1, 0, wait_ms);
+        }
+        if (active == 0 && queue.empty() && wait_ms == 0) continue;
+        const CURLMcode prc =
+            curl_multi_poll(multi.get(), nullptr, 0, static_cast<int>(wait_ms), nullptr);
+        if (prc != CURLM_OK)
+            throw Error(std::string("curl_multi_poll: ") + curl_multi_strerror(prc));
+    }
+}
+
+}  // namespace
+
+std::vector<FetchResult> fetch_all(const std::vector<std::string>& urls,
+                                   const FetchOptions& options) {
+    ensure_curl();
+    if (has_control(options.user_agent)) {
+        throw Error("fetch: the user agent holds a control character");
+    }
+    Fetcher fetcher(options, urls.size());
+    std::deque<std::size_t> queue;
+    for (std::size_t i = 0; i < urls.size(); ++i) {
+        Transfer& t = fetcher.transfers[i];
+        t.fetcher = &fetcher;
+        t.result.url = urls[i];
+        if (!options.cache_dir.empty()) t.cached = load_cache_entry(options.cache_dir, urls[i]);
+        if (std::optional<std::string> bad = check_url(urls[i])) {
+            fetcher.conclude(t, Outcome{Outcome::Kind::kFailed, std::move(*bad), false});
+        } else {
+            queue.push_back(i);
+        }
+    }
+    fetcher.run(std::move(queue));
+    std::vector<FetchResult> results;
+    results.reserve(urls.size());
+    for (Transfer& t : fetcher.transfers) results.push_back(std::move(t.result));
+    return results;
+}
+
+std::optional<std::string> check_url(std::string_view url) {
+    if (url.empty()) return "empty URL";
+    if (url.size() > 8192) return "URL longer than 8192 bytes";
+    for (char c : url) {
+        if (c == '\r' || c == '\n') return "CR or LF in URL";
+        const auto u = static_cast<unsigned char>(c);
+        if (u < 0x20 || u == 0x7f) return "control character in URL";
+        if (c == ' ') return "space in URL";
+    }
+    const std::size_t sep = url.find("://");
+    const std::string_view scheme =
+        sep == std::string_view::npos ? url.substr(0, url.find(':')) : url.substr(0, sep);
+    if (sep == std::string_view::npos || !(iequals(scheme, "http") || iequals(scheme, "https"))) {
+        return "not an http or https URL";
+    }
+    const std::string_view rest = url.substr(sep + 3);
+    const std::string_view authority = rest.substr(0, rest.find_first_of("/?#\\"));
+    if (authority.find('@') != std::string_view::npos) return "credentials in URL";
+    if (authority.empty() || authority.starts_with(':')) return "no host in URL";
+
+    ensure_curl();
+    UrlHandle u(curl_url());
+    if (!u) throw Error("curl_url failed");
+    const std::string text(url);
+    if (const CURLUcode rc = curl_url_set(u.get(), CURLUPART_URL, text.c_str(), 0);
+        rc != CURLUE_OK) {
+        return std::string("malformed URL: ") + curl_url_strerror(rc);
+    }
+    char* part = nullptr;
+    if (curl_url_get(u.get(), CURLUPART_USER, &part, 0) == CURLUE_OK) {
+        curl_free(part);
+        return "credentials in URL";
+    }
+    if (curl_url_get(u.get(), CURLUPART_PASSWORD, &part, 0) == CURLUE_OK) {
+        curl_free(part);
+        return "credentials in URL";
+    }
+    if (curl_url_get(u.get(), CURLUPART_HOST, &part, 0) != CURLUE_OK) return "no host in URL";
+    const CurlString host(part);
+    if (host == nullptr || *host == '\0') return "no host in URL";
+    return std::nullopt;
+}
+
+bool is_blocked_address(std::string_view numeric_ip) {
+    std::string s(numeric_ip);
+    if (s.size() >= 2 && s.front() == '[' && s.back() == ']') s = s.substr(1, s.size() - 2);
+    if (const std::size_t zone = s.find('%'); zone != std::string::npos) s.resize(zone);
+    if (s.empty() || s.size() > 64) return true;
+    in6_addr a6{};
+    if (inet_pton(AF_INET6, s.c_str(), &a6) == 1) return blocked_v6(a6);
+    in_addr a4{};
+    if (inet_pton(AF_INET, s.c_str(), &a4) == 1) return blocked_v4(ntohl(a4.s_addr));
+    // The spellings libcurl's URL parser also accepts: 2130706433, 0x7f000001, 0177.0.0.1, 127.1.
+    const bool legacy = std::all_of(s.begin(), s.end(), [](char c) {
+        return std::isxdigit(static_cast<unsigned char>(c)) || c == '.' || c == 'x' || c == 'X';
+    });
+    if (legacy && inet_aton(s.c_str(), &a4) != 0) return blocked_v4(ntohl(a4.s_addr));
+    return true;  // not a numeric address: nothing to vouch for
+}
+
+}  // namespace talksearch
