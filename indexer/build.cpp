@@ -18,6 +18,7 @@
 #include "indexer/generation.h"
 #include "indexer/matching.h"
 #include "indexer/pyvideo.h"
+#include "indexer/remote.h"
 #include "indexer/talk_groups.h"
 #include "indexer/ytdlp.h"
 
@@ -104,10 +105,36 @@ struct Inputs {
     std::vector<CaptionFile> files;
     MatchResult match;
     std::vector<std::vector<const CaptionAssignment*>> by_talk;
+    std::map<std::string, std::string> url_of;  ///< mirrored file -> the URL it came from
 };
 
-Inputs gather_inputs(const BuildOptions& options, BuildReport& report) {
+// Problems in a mirrored remote file are reported under the URL it came from.
+void name_urls(BuildReport& report, const Inputs& in) {
+    for (InputProblem& p : report.problems) {
+        if (const auto it = in.url_of.find(p.path); it != in.url_of.end()) p.path = it->second;
+    }
+}
+
+Inputs gather_inputs(const BuildOptions& given, BuildReport& report) {
     Inputs in;
+    // Remote sources first: fetched into a local mirror, then read like any folder.
+    BuildOptions options = given;
+    if (!given.urls.empty()) {
+        RemoteSources remote = fetch_remote_sources(given.urls, given.fetch, given.index_dir);
+        options.talk_roots.insert(options.talk_roots.end(), remote.talk_roots.begin(),
+                                  remote.talk_roots.end());
+        options.caption_roots.insert(options.caption_roots.end(), remote.caption_roots.begin(),
+                                     remote.caption_roots.end());
+        options.manifests.insert(options.manifests.end(), remote.manifests.begin(),
+                                 remote.manifests.end());
+        for (const RemoteSources::Failure& f : remote.failures) {
+            report.problems.push_back(
+                {f.url, 0,
+                 f.used_cached_copy ? f.error + " (the last good copy was used)" : f.error, "fetch",
+                 !f.used_cached_copy});
+        }
+        in.url_of = std::move(remote.url_of);
+    }
     Catalogue catalogue = load_catalogue(options.talk_roots);
     report.talk_files = catalogue.files_seen;
     for (const LoadProblem& p : catalogue.problems) {
@@ -378,6 +405,7 @@ BuildReport build_impl(const BuildOptions& options,
     guard.release();
     remove_old_generations(options.index_dir, 1, options.grace);
     report.generation = generation;
+    name_urls(report, in);
     report.bytes_written = bytes_written_so_far() - written_before;
     report.seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
@@ -475,6 +503,7 @@ BuildReport update_impl(const BuildOptions& options,
     }
     report.talks = static_cast<std::size_t>(writer.document_count());
     report.generation = *live;
+    name_urls(report, in);
     report.bytes_written = bytes_written_so_far() - written_before;
     report.seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """A scripted, misbehaving HTTP server for the fetcher's tests (standard library only).
 
-    python3 http_fixture.py --port 0 [--lifetime 120] [--tls]
+    python3 http_fixture.py --port 0 [--lifetime 120] [--tls] [--root DIR]
 
 Binds 127.0.0.1 only (an ephemeral port with --port 0), prints the port on its first stdout
 line, and exits by itself after --lifetime seconds or when its parent process goes away.
@@ -32,6 +32,9 @@ Scenarios (query parameters in brackets):
   /429-retry-after[?after=1]      429 with Retry-After: <after> the first time, then 200
   /429-retry-after-date[?after=2] the same with an HTTP date <after> seconds ahead
   /404                 404 every time
+  /files/<path>        with --root DIR: the file DIR/<path> (200 with an ETag of its content,
+                       304 on a matching If-None-Match; 404 when absent; 500 while a file
+                       DIR/<path>.fail exists, to play an outage)
   /log                 {"requests": [{"path", "time", "if_none_match", "if_modified_since",
                         "accept_encoding", "user_agent"}...], "max_in_flight": n,
                         "connections": TCP connections accepted, the one asking for /log included}
@@ -208,9 +211,36 @@ class Handler(http.server.BaseHTTPRequestHandler):
             with STATE.lock:
                 STATE.in_flight -= 1
 
+    def serve_file(self, rel):
+        root = self.server.files_root
+        if not root:
+            self.send_body(404, b"no --root\n")
+            return
+        full = os.path.realpath(os.path.join(root, urllib.parse.unquote(rel)))
+        if not full.startswith(os.path.realpath(root) + os.sep) or not os.path.isfile(full):
+            self.send_body(404, b"not found\n")
+            return
+        if os.path.exists(full + ".fail"):
+            self.send_body(500, b"outage\n")
+            return
+        with open(full, "rb") as f:
+            body = f.read(16 * MIB)
+        etag = '"%08x"' % zlib.crc32(body)
+        if self.headers.get("If-None-Match") == etag:
+            self.send_response(304)
+            self.send_header("ETag", etag)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
+        self.send_body(200, body, [("ETag", etag)])
+
     def scenario(self, path, query):
         port = self.server.server_address[1]
         arg = lambda name, default: query.get(name, [default])[0]  # noqa: E731
+
+        if path.startswith("/files/"):
+            self.serve_file(path[len("/files/"):])
+            return
 
         if path == "/ok":
             self.send_body(200, b"hello\n", [("Content-Type", "text/plain")])
@@ -322,9 +352,11 @@ def main():
     parser.add_argument("--port", type=int, default=0)
     parser.add_argument("--lifetime", type=float, default=120.0)
     parser.add_argument("--tls", action="store_true")
+    parser.add_argument("--root", default="")
     args = parser.parse_args()
 
     server = Server(("127.0.0.1", args.port), Handler)
+    server.files_root = args.root
     if args.tls:
         context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
         with tempfile.TemporaryDirectory() as tmp:
