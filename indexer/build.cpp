@@ -270,7 +270,9 @@ class TalkReader {
                 Track track;
                 track.path = f.path.string();
                 track.language = a->language;
-                track.kind = a->kind;
+                // Whisper's own JSON is a machine transcript whatever folder it sits in.
+                track.kind =
+                    parsed.format == CaptionFormat::kWhisperJson ? CaptionKind::kMachine : a->kind;
                 track.format = parsed.format;
                 track.captions = clean_cues(std::move(parsed.cues));
                 talk.tracks.push_back(std::move(track));

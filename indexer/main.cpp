@@ -42,7 +42,7 @@ std::string format_time(std::int64_t ms) {
     return buf;
 }
 
-void print_cue(const Cue& c, bool json) {
+void print_cue(const Cue& c, bool json, bool timed = true) {
     std::string line;
     if (json) {
         JsonWriter w;
@@ -54,7 +54,8 @@ void print_cue(const Cue& c, bool json) {
         w.end_object();
         line = w.take() + "\n";
     } else {
-        line = format_time(c.start_ms) + " --> " + format_time(c.end_ms) + "  ";
+        line = timed ? format_time(c.start_ms) + " --> " + format_time(c.end_ms) + "  "
+                     : std::string("(untimed)  ");
         if (!c.speaker.empty()) line += "[" + c.speaker + "] ";
         std::string text = c.text;
         for (char& ch : text) {
@@ -82,11 +83,12 @@ int run_captions(const std::string& file, const std::string& format, bool raw) {
     }
     const bool json = format == "json";
     if (raw) {
-        for (const Cue& c : parsed.cues) print_cue(c, json);
+        for (const Cue& c : parsed.cues) print_cue(c, json, caption_format_is_timed(parsed.format));
         return kExitOk;
     }
     const CleanCaptions clean = clean_cues(std::move(parsed.cues));
-    for (const Cue& c : clean.cues) print_cue(c, json);
+    const bool timed = caption_format_is_timed(parsed.format);
+    for (const Cue& c : clean.cues) print_cue(c, json, timed);
     for (const SuspectStretch& s : clean.suspect) {
         std::cerr << file << ": repetition loop collapsed: a block of " << s.period
                   << " cue(s) repeated " << s.repeats << " times from " << format_time(s.start_ms)

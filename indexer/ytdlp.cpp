@@ -184,8 +184,8 @@ YtdlpLoad load_ytdlp(const std::vector<fs::path>& roots) {
                         }
                         const std::string lang = rest.substr(0, dot);
                         const std::string ext = ascii_lower(rest.substr(dot + 1));
-                        static const std::set<std::string> kExts = {
-                            "vtt", "srt", "sbv", "json3", "srv1", "srv2", "srv3", "ttml", "xml"};
+                        static const std::set<std::string> kExts = {"vtt",  "srt",  "sbv",  "json3",
+                                                                    "srv1", "srv2", "srv3", "xml"};
                         if (!kExts.contains(ext) || lang == "live_chat") continue;
                         YtdlpCaption c;
                         c.path = f;

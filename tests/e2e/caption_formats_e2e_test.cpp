@@ -143,3 +143,18 @@ TEST_CASE("talksearch-index captions refuses a yt-dlp info.json by its content",
     CHECK_THAT(r.err, Catch::Contains("not a caption file") && Catch::Contains("yt-dlp"));
     CHECK(r.out.empty());
 }
+
+TEST_CASE("a Whisper JSON transcript is indexed as machine captions", "[e2e][captions]") {
+    TempDir tmp;
+    const fs::path index = tmp.path() / "index";
+    const fs::path samples = fs::path(TALKSEARCH_TEST_DATA) / "captions-formats";
+    REQUIRE(run_process({TALKSEARCH_INDEX_BIN, "build", "--captions", samples.string(), "--index",
+                         index.string()})
+                .exit_code == 0);
+    const ProcessResult q = run_process({TALKSEARCH_QUERY_BIN, "--index", index.string(),
+                                         "captions:machine", "--format", "json", "--limit", "100"});
+    REQUIRE(q.exit_code == 0);
+    // Every other sample sits in a plain folder and counts as human.
+    CHECK_THAT(q.out, Catch::Contains("Wh5Zr1NpC6f"));
+    CHECK_THAT(q.out, Catch::Contains("\"total\":1,"));
+}
