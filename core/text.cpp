@@ -478,4 +478,24 @@ std::string json_string(std::string_view text) {
     return out;
 }
 
+std::string slugify(std::string_view text) {
+    std::string out;
+    bool dash = false;
+    for (char c : text) {
+        const auto u = static_cast<unsigned char>(c);
+        if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || u >= 0x80) {
+            if (dash && !out.empty()) out += '-';
+            dash = false;
+            out += c;
+        } else if (c >= 'A' && c <= 'Z') {
+            if (dash && !out.empty()) out += '-';
+            dash = false;
+            out += static_cast<char>(c - 'A' + 'a');
+        } else {
+            dash = true;
+        }
+    }
+    return out.empty() ? std::string("untitled") : out;
+}
+
 }  // namespace talksearch

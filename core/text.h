@@ -53,6 +53,11 @@ std::string lower_case(std::string_view text);
 /// boolean filter terms out of names and tags.
 std::string fold_case(std::string_view text);
 
+/// A URL-friendly slug: ASCII letters lower-cased, digits and non-ASCII
+/// bytes kept, every other run of characters one '-' ("Hello, World" ->
+/// "hello-world").
+std::string slugify(std::string_view text);
+
 /// Escapes `text` for HTML element content and attribute values: & < > " '.
 std::string html_escape(std::string_view text);
 

@@ -83,26 +83,6 @@ std::optional<CaptionKind> kind_from_word(std::string_view word) {
     return std::nullopt;
 }
 
-std::string slugify(std::string_view text) {
-    std::string out;
-    bool dash = false;
-    for (char c : text) {
-        const auto u = static_cast<unsigned char>(c);
-        if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || u >= 0x80) {
-            if (dash && !out.empty()) out += '-';
-            dash = false;
-            out += c;
-        } else if (c >= 'A' && c <= 'Z') {
-            if (dash && !out.empty()) out += '-';
-            dash = false;
-            out += static_cast<char>(c - 'A' + 'a');
-        } else {
-            dash = true;
-        }
-    }
-    return out.empty() ? std::string("untitled") : out;
-}
-
 // "event/videos/slug.json" from a talk's source path, for manifest lookups.
 std::string catalogue_key(const std::string& source_path) {
     const fs::path p(source_path);

@@ -25,26 +25,6 @@ std::string str(dom::object obj, const char* key) {
     return sanitize_utf8(v);
 }
 
-std::string slug_of(std::string_view text) {
-    std::string out;
-    bool dash = false;
-    for (char c : text) {
-        const auto u = static_cast<unsigned char>(c);
-        if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || u >= 0x80) {
-            if (dash && !out.empty()) out += '-';
-            dash = false;
-            out += c;
-        } else if (c >= 'A' && c <= 'Z') {
-            if (dash && !out.empty()) out += '-';
-            dash = false;
-            out += static_cast<char>(c - 'A' + 'a');
-        } else {
-            dash = true;
-        }
-    }
-    return out;
-}
-
 std::int64_t ms_of(double seconds) { return static_cast<std::int64_t>(seconds * 1000.0 + 0.5); }
 
 bool is_video_id(std::string_view id) {
@@ -79,8 +59,7 @@ Talk parse_ytdlp_info(std::string_view json, const fs::path& path) {
     std::string collection = str(obj, "playlist_title");
     if (collection.empty()) collection = str(obj, "channel");
     if (collection.empty()) collection = str(obj, "uploader");
-    t.event = slug_of(collection);
-    if (t.event.empty()) t.event = "yt-dlp";
+    t.event = collection.empty() ? std::string("yt-dlp") : slugify(collection);
     t.event_title = collection.empty() ? "yt-dlp" : to_nfc(collection);
     t.slug = id;
     t.description = str(obj, "description");

@@ -8,6 +8,7 @@
 #include <string_view>
 
 #include "indexer/captions.h"
+#include "tests/support/process.h"
 #include "tests/support/shared.h"
 
 using talksearch::CaptionFormat;
@@ -19,9 +20,8 @@ using talksearch::ParseError;
 namespace {
 
 std::string read_all(const std::filesystem::path& path) {
-    std::ifstream in(path, std::ios::binary);
-    REQUIRE(in);
-    return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+    REQUIRE(std::filesystem::exists(path));
+    return talksearch::test::slurp(path);
 }
 
 std::string fixture(std::string_view name) {
