@@ -1,8 +1,11 @@
 #include "query/moments.h"
 
 #include <algorithm>
+#include <iterator>
 #include <map>
 #include <set>
+#include <string>
+#include <tuple>
 
 #include "core/words.h"
 
@@ -253,6 +256,65 @@ std::vector<Moment> find_moments(const sc::TimeMap& map, std::string_view cue_te
         }
         moments.push_back(std::move(m));
     }
+    return moments;
+}
+
+std::vector<Moment> chapter_moments(const std::vector<ChapterInfo>& chapters,
+                                    const std::function<bool(std::string_view)>& is_match,
+                                    const MomentOptions& options) {
+    std::vector<Moment> moments;
+    for (const ChapterInfo& c : chapters) {
+        std::set<std::string> distinct;
+        std::uint32_t matched = 0;
+        for (const WordSpan& w : split_words(c.title)) {
+            const std::string term =
+                word_term(std::string_view(c.title).substr(w.offset, w.length));
+            if (!is_match(term)) continue;
+            distinct.insert(term);
+            ++matched;
+        }
+        if (matched == 0) continue;
+        Moment m;
+        m.start_ms = std::max<std::int64_t>(0, c.start_ms);
+        m.end_ms = std::max(c.end_ms, m.start_ms);
+        // A chapter starts where its author says the subject starts: a
+        // pre-roll would only replay the end of the previous one.
+        m.jump_ms = m.start_ms;
+        m.snippet = mark_words(c.title, is_match);
+        m.distinct_terms = static_cast<std::uint32_t>(distinct.size());
+        m.occurrences = matched;
+        m.chapter = c.title;
+        moments.push_back(std::move(m));
+    }
+    // Keep the best, then show them in time order.
+    std::stable_sort(moments.begin(), moments.end(), [](const Moment& a, const Moment& b) {
+        return std::tuple(b.distinct_terms, b.occurrences, a.start_ms) <
+               std::tuple(a.distinct_terms, a.occurrences, b.start_ms);
+    });
+    if (moments.size() > options.max_moments) moments.resize(options.max_moments);
+    std::stable_sort(moments.begin(), moments.end(),
+                     [](const Moment& a, const Moment& b) { return a.start_ms < b.start_ms; });
+    return moments;
+}
+
+std::vector<Moment> talk_moments(const std::vector<ChapterInfo>& chapters, const sc::TimeMap& map,
+                                 std::string_view cue_text, std::vector<Occurrence> occurrences,
+                                 const std::function<bool(std::string_view)>& is_match,
+                                 const MomentOptions& options) {
+    std::vector<Moment> moments = chapter_moments(chapters, is_match, options);
+    if (moments.size() >= options.max_moments || occurrences.empty()) return moments;
+    MomentOptions rest = options;
+    rest.max_moments = options.max_moments - moments.size();
+    std::vector<Moment> spoken =
+        find_moments(map, cue_text, std::move(occurrences), is_match, rest);
+    if (moments.empty()) return spoken;  // as find_moments orders them
+    moments.insert(moments.end(), std::make_move_iterator(spoken.begin()),
+                   std::make_move_iterator(spoken.end()));
+    // Time order; an untimed moment has no time to place it by: after the rest.
+    std::stable_sort(moments.begin(), moments.end(), [](const Moment& a, const Moment& b) {
+        return std::tuple(!a.timed, a.timed ? a.start_ms : 0) <
+               std::tuple(!b.timed, b.timed ? b.start_ms : 0);
+    });
     return moments;
 }
 

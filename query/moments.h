@@ -58,6 +58,36 @@ std::vector<Moment> find_moments(const schema::TimeMap& map, std::string_view cu
                                  const std::function<bool(std::string_view)>& is_match,
                                  const MomentOptions& options = {});
 
+/// The chapters whose title holds a word for which `is_match` (given the
+/// case-folded word) is true, as moments: start_ms and end_ms are the
+/// chapter's, jump_ms is start_ms (a chapter start is already a clean start
+/// point: no pre-roll), the snippet is the title with the matched words
+/// marked, `chapter` is the title, `terms` and `matches` count the different
+/// matched words and the matched words. When more than
+/// `options.max_moments` chapters match, the ones with the most different
+/// matched words, then the most matched words, then the earliest, are kept.
+/// Returned in time order. Language and links are left empty (the caller
+/// knows the talk).
+///
+/// Example: chapters {0-95 s "Introduction", 300.5-612.4 s "Memoization with
+/// lru_cache"} and a query for `memoization` give one moment at 300500 ms,
+/// snippet {"Memoization" marked, " with lru_cache"}.
+std::vector<Moment> chapter_moments(const std::vector<ChapterInfo>& chapters,
+                                    const std::function<bool(std::string_view)>& is_match,
+                                    const MomentOptions& options = {});
+
+/// A talk's moments, at most `options.max_moments` in all: its chapter
+/// moments first (chapter_moments: the talk's own labels), then as many of
+/// its best transcript moments (find_moments over `map`, `cue_text` and
+/// `occurrences`) as there is room for. Returned in time order, untimed
+/// transcript moments last; with no chapter moment, exactly what
+/// find_moments returns. Links are left empty.
+std::vector<Moment> talk_moments(const std::vector<ChapterInfo>& chapters,
+                                 const schema::TimeMap& map, std::string_view cue_text,
+                                 std::vector<Occurrence> occurrences,
+                                 const std::function<bool(std::string_view)>& is_match,
+                                 const MomentOptions& options = {});
+
 /// Splits `text` into snippet parts, marking the words for which `is_match`
 /// (given the case-folded word) is true.
 std::vector<SnippetPart> mark_words(std::string_view text,

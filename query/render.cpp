@@ -135,8 +135,10 @@ std::string render_text(const SearchResult& r, const TextStyle& style) {
             // A moment of a transcript without times shows no time and
             // links to the talk's start.
             const JumpLink& link = m.timed ? m.link : h.link;
+            // A chapter moment is the talk's own label for a part of it: tagged
+            // so it is not read as something said.
             out += "   " + std::string(bold) + (m.timed ? format_clock(m.start_ms) : "(no time)") +
-                   reset + "  " + snippet + "\n";
+                   reset + "  " + (m.chapter.empty() ? "" : "[chapter] ") + snippet + "\n";
             if (!link.url.empty()) {
                 out += "          " + terminal_safe(link.url);
                 if (m.timed && !link.time_text.empty()) {
@@ -208,6 +210,7 @@ std::string render_json(const SearchResult& r) {
             w.key("html").value(snippet_html(m.snippet));
             w.key("link");
             json_link(w, m.timed ? m.link : h.link);
+            w.key("chapter").string_or_null(m.chapter);
             w.end_object();
         }
         w.end_array();
@@ -287,7 +290,8 @@ std::string render_html(const SearchResult& r) {
                 const std::string cls =
                     m.timed ? "talksearch-time" : "talksearch-time talksearch-untimed";
                 const JumpLink& link = m.timed ? m.link : h.link;
-                out += "        <li>";
+                out += m.chapter.empty() ? "        <li>"
+                                         : "        <li class=\"talksearch-chapter\">";
                 if (link.url.empty()) {  // a host we cannot link to: the time alone
                     out += "<span class=\"" + cls + "\">" + time + "</span>";
                 } else {

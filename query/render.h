@@ -13,7 +13,8 @@ struct TextStyle {
     bool color = false;  ///< bold matched words and titles (a terminal); plain when piped
 };
 
-/// Human-readable results for a terminal.
+/// Human-readable results for a terminal. A chapter moment reads
+/// "   5:00  [chapter] Memoization with lru_cache".
 std::string render_text(const SearchResult& result, const TextStyle& style = {});
 
 /// The stable JSON form documented in docs/JSON.md (schema version 1).
@@ -23,6 +24,7 @@ std::string render_json(const SearchResult& result);
 
 /// An HTML fragment (no <html> or <body>) for static sites: a <section>
 /// holding an ordered list of talks. Everything is escaped, attributes too.
+/// A chapter moment's <li> has class `talksearch-chapter`.
 std::string render_html(const SearchResult& result);
 
 /// The snippet as escaped HTML with <mark> around matched words.

@@ -42,6 +42,19 @@ struct Moment {
     std::uint32_t distinct_terms = 0;  ///< how many different query terms the moment holds
     std::uint32_t occurrences = 0;     ///< how many matched words it holds
     JumpLink link;
+    /// For a chapter moment (a chapter of the recording whose title holds a
+    /// matched word): the chapter's title. The snippet is then that title,
+    /// start_ms and end_ms are the chapter's, and jump_ms is start_ms (a
+    /// chapter start is a clean start: no pre-roll). Empty for a moment of
+    /// the transcript.
+    std::string chapter;
+};
+
+/// A named part of a recording (YouTube chapters), as the document data holds it.
+struct ChapterInfo {
+    std::int64_t start_ms = 0;
+    std::int64_t end_ms = 0;  ///< not before start_ms
+    std::string title;
 };
 
 /// A talk as a result shows it (decoded from the document data).
@@ -63,6 +76,7 @@ struct TalkInfo {
     std::string catalogue_url;  ///< e.g. https://pyvideo.org/<event>/<slug>.html; empty for talks
                                 ///< from captions
     std::string captions;       ///< "human", "machine" or "none": the primary track's kind
+    std::vector<ChapterInfo> chapters;  ///< in time order; empty for most talks
 };
 
 /// Another recording of a result's talk (the same talk given at another event).
@@ -77,7 +91,8 @@ struct Hit {
     std::uint32_t rank = 0;       ///< 1-based position in the whole result list
     double weight = 0;            ///< BM25 score of the best-matching recording, with the
                                   ///< repeat prior (docs/DESIGN.md, "Ranking")
-    std::vector<Moment> moments;  ///< in time order; empty when only metadata matched
+    std::vector<Moment> moments;  ///< in time order; empty when only metadata other than
+                                  ///< chapter titles matched
     JumpLink link;                ///< the talk's start (for metadata-only matches)
     /// The talk's other recordings, newest first; empty for a talk recorded once
     /// or when the request asked for every recording.

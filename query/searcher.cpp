@@ -577,14 +577,14 @@ SearchResult Searcher::search_once(const SearchRequest& req) {
             return it->second;
         };
 
-        // The moments of one recording: its matched positions placed in time.
+        // The moments of one recording: its chapters whose titles hold a
+        // matched word, and its matched positions placed in time.
         const auto moments_of = [&](Xapian::docid did, const Xapian::Document& doc,
-                                    const std::string& video_url) {
-            std::vector<Moment> moments;
-            const std::string map_bytes = doc.get_value(sc::kSlotTimeMap);
-            if (groups.empty() || map_bytes.empty()) return moments;
+                                    const TalkInfo& talk) {
             std::vector<Occurrence> occurrences;
-            for (std::uint32_t gi = 0; gi < groups.size(); ++gi) {
+            const std::string map_bytes =
+                groups.empty() ? std::string() : doc.get_value(sc::kSlotTimeMap);
+            for (std::uint32_t gi = 0; gi < groups.size() && !map_bytes.empty(); ++gi) {
                 const TermGroup& g = groups[gi];
                 if (!g.phrase) {
                     for (const std::string& term : g.terms) {
@@ -618,11 +618,17 @@ SearchResult Searcher::search_once(const SearchRequest& req) {
                 }
                 if (occurrences.size() > kMaxOccurrencesPerTalk) break;
             }
-            if (occurrences.empty()) return moments;
-            const sc::TimeMap map = sc::decode_time_map(map_bytes);
-            const std::string cue_text = doc.get_value(sc::kSlotCueText);
-            moments = find_moments(map, cue_text, std::move(occurrences), is_match, req.moments);
-            for (Moment& m : moments) m.link = make_jump_link(video_url, m.jump_ms, m.end_ms);
+            // The time map and cue text are read only when a word was said.
+            const sc::TimeMap map =
+                occurrences.empty() ? sc::TimeMap{} : sc::decode_time_map(map_bytes);
+            const std::string cue_text =
+                occurrences.empty() ? std::string() : doc.get_value(sc::kSlotCueText);
+            std::vector<Moment> moments = talk_moments(
+                talk.chapters, map, cue_text, std::move(occurrences), is_match, req.moments);
+            for (Moment& m : moments) {
+                if (!m.chapter.empty()) m.language = talk.language;
+                m.link = make_jump_link(talk.video_url, m.jump_ms, m.end_ms);
+            }
             return moments;
         };
 
@@ -660,7 +666,7 @@ SearchResult Searcher::search_once(const SearchRequest& req) {
             hit.weight = it.get_weight();
             hit.talk = decode_talk_info(doc.get_data());
             hit.link = make_jump_link(hit.talk.video_url, 0);
-            hit.moments = moments_of(*it, doc, hit.talk.video_url);
+            hit.moments = moments_of(*it, doc, hit.talk);
             const std::string key = req.group_recordings ? doc.get_value(sc::kSlotGroup) : "";
             if (!key.empty()) {
                 // The recording to show: the one with the most moments, then the
@@ -670,7 +676,7 @@ SearchResult Searcher::search_once(const SearchRequest& req) {
                     if (did == *it || req.sort == SortOrder::kDate) continue;
                     const Xapian::Document other = db.get_document(did);
                     TalkInfo info = decode_talk_info(other.get_data());
-                    std::vector<Moment> moments = moments_of(did, other, info.video_url);
+                    std::vector<Moment> moments = moments_of(did, other, info);
                     if (std::pair(moments.size(), info.recorded) >
                         std::pair(hit.moments.size(), hit.talk.recorded)) {
                         shown = did;

@@ -71,6 +71,23 @@ TalkInfo decode_talk_info(std::string_view data) {
             }
         }
     }
+    simdjson::dom::array chapters;
+    if (!obj["chapters"].get_array().get(chapters)) {
+        for (simdjson::dom::element c : chapters) {
+            ChapterInfo ch;
+            std::string_view title;
+            if (c["start_ms"].get_int64().get(ch.start_ms) || ch.start_ms < 0 ||
+                c["title"].get_string().get(title) || title.empty()) {
+                continue;
+            }
+            ch.title = std::string(title);
+            // A chapter without an end (or one before its start) is a point.
+            if (c["end_ms"].get_int64().get(ch.end_ms) || ch.end_ms < ch.start_ms) {
+                ch.end_ms = ch.start_ms;
+            }
+            t.chapters.push_back(std::move(ch));
+        }
+    }
     if (t.origin == "pyvideo" && !t.event.empty() && !t.slug.empty()) {
         t.catalogue_url = "https://pyvideo.org/" + t.event + "/" + t.slug + ".html";
     }

@@ -231,3 +231,187 @@ TEST_CASE("find_moments keeps matches far apart in an untimed track as separate 
     CHECK(moments.size() == 2);
     for (const Moment& m : moments) CHECK_FALSE(m.timed);
 }
+
+namespace {
+
+// The chapters of tests/data/ytdlp's "Decorators in Depth".
+const std::vector<ChapterInfo> kDepthChapters{
+    {0, 95000, "Introduction"},
+    {95000, 300500, "Class-based decorators"},
+    {300500, 612400, "Memoization with lru_cache"},
+};
+
+bool is_wrapper_or_cache(std::string_view w) { return w == "wrapper" || w == "cache"; }
+
+std::vector<std::int64_t> starts_of(const std::vector<Moment>& moments) {
+    std::vector<std::int64_t> out;
+    for (const Moment& m : moments) out.push_back(m.start_ms);
+    return out;
+}
+
+}  // namespace
+
+TEST_CASE(
+    "chapter_moments turns a chapter whose title holds a matched word into a moment at its "
+    "start",
+    "[moments][chapters]") {
+    const auto moments =
+        chapter_moments(kDepthChapters, [](std::string_view w) { return w == "memoization"; });
+    REQUIRE(moments.size() == 1);
+    const Moment& m = moments[0];
+    CHECK(m.start_ms == 300500);
+    CHECK(m.end_ms == 612400);
+    CHECK(m.jump_ms == 300500);  // no pre-roll before a chapter's start
+    CHECK(m.timed);
+    CHECK(m.chapter == "Memoization with lru_cache");
+    REQUIRE(m.snippet.size() == 2);
+    CHECK(m.snippet[0].text == "Memoization");
+    CHECK(m.snippet[0].marked);
+    CHECK(m.snippet[1].text == " with lru_cache");
+    CHECK_FALSE(m.snippet[1].marked);
+    CHECK(m.distinct_terms == 1);
+    CHECK(m.occurrences == 1);
+}
+
+TEST_CASE("chapter_moments gives nothing when no chapter title holds a matched word",
+          "[moments][chapters]") {
+    CHECK(chapter_moments(kDepthChapters, [](std::string_view w) {
+              return w == "closures";
+          }).empty());
+    CHECK(chapter_moments({}, [](std::string_view) { return true; }).empty());
+}
+
+TEST_CASE("chapter_moments matches a title's words case-folded and whole, as snippets do",
+          "[moments][chapters]") {
+    // "lru_cache" is one word: a query for "cache" does not match it.
+    CHECK(chapter_moments(kDepthChapters, [](std::string_view w) { return w == "cache"; }).empty());
+    const auto moments = chapter_moments(
+        kDepthChapters, [](std::string_view w) { return w == "lru_cache" || w == "class"; });
+    CHECK(starts_of(moments) == std::vector<std::int64_t>{95000, 300500});
+}
+
+TEST_CASE("chapter_moments counts the different matched words and every matched word of a title",
+          "[moments][chapters]") {
+    const auto moments = chapter_moments(
+        {{0, 1000, "Decorators, decorators and more Decorator tricks"}}, is_decorator);
+    REQUIRE(moments.size() == 1);
+    CHECK(moments[0].distinct_terms == 2);
+    CHECK(moments[0].occurrences == 3);
+    CHECK(snippet_html(moments[0].snippet) ==
+          "<mark>Decorators</mark>, <mark>decorators</mark> and more <mark>Decorator</mark> "
+          "tricks");
+}
+
+TEST_CASE(
+    "chapter_moments keeps the chapters with the most matched words, then the earliest, "
+    "in time order",
+    "[moments][chapters]") {
+    const std::vector<ChapterInfo> chapters{
+        {10000, 20000, "The wrapper"},         // 1 word
+        {20000, 30000, "A wrapper cache"},     // 2 different words
+        {30000, 40000, "Wrapper on wrapper"},  // 1 word, twice
+        {5000, 10000, "Cache"},                // 1 word, earliest
+    };
+    MomentOptions options;
+    options.max_moments = 2;
+    CHECK(starts_of(chapter_moments(chapters, is_wrapper_or_cache, options)) ==
+          std::vector<std::int64_t>{20000, 30000});
+    options.max_moments = 3;
+    CHECK(starts_of(chapter_moments(chapters, is_wrapper_or_cache, options)) ==
+          std::vector<std::int64_t>{5000, 20000, 30000});
+    options.max_moments = 0;
+    CHECK(chapter_moments(chapters, is_wrapper_or_cache, options).empty());
+}
+
+TEST_CASE("chapter_moments ends a chapter that ends before its start at its start",
+          "[moments][chapters]") {
+    const auto moments = chapter_moments({{7000, 3000, "cache"}}, is_wrapper_or_cache);
+    REQUIRE(moments.size() == 1);
+    CHECK(moments[0].start_ms == 7000);
+    CHECK(moments[0].end_ms == 7000);
+    CHECK(moments[0].jump_ms == 7000);
+}
+
+namespace {
+
+// Four cues 20 s apart (farther than a moment's gap): "wrapper" said at 0 s,
+// "cache" and "wrapper" together at 20 s, "wrapper" again at 60 s.
+struct WrapperTalk {
+    Fixture f{{"a wrapper here",             // 0 s, positions 1-3
+               "the cache and the wrapper",  // 20 s, positions 4-8
+               "nothing",                    // 40 s, position 9
+               "a wrapper again"},           // 60 s, positions 10-12
+              0,
+              20000};
+    std::vector<Occurrence> occurrences{{2, 0, 1}, {5, 1, 1}, {8, 0, 1}, {11, 0, 1}};
+    // One chapter title holds a matched word: the one at 90 s.
+    std::vector<ChapterInfo> chapters{
+        {0, 10000, "Intro"}, {30000, 50000, "Caching"}, {90000, 100000, "The wrapper pattern"}};
+};
+
+}  // namespace
+
+TEST_CASE(
+    "talk_moments lists chapter moments first and fills the rest with the best transcript "
+    "moments, in time order",
+    "[moments][chapters]") {
+    const WrapperTalk t;
+    const auto moments = talk_moments(t.chapters, t.f.map, t.f.text, t.occurrences,
+                                      is_wrapper_or_cache, MomentOptions{});
+    REQUIRE(moments.size() == 3);
+    // The 0 s and 20 s moments of the transcript (the 20 s one holds both
+    // words, the 0 s one ties with the 60 s one and is earlier), then the chapter.
+    CHECK(moments[0].chapter.empty());
+    CHECK(moments[0].start_ms < 20000);
+    CHECK(moments[1].chapter.empty());
+    CHECK(moments[1].start_ms >= 20000);
+    CHECK(moments[1].start_ms < 40000);
+    CHECK(moments[1].distinct_terms == 2);
+    CHECK(moments[2].chapter == "The wrapper pattern");
+    CHECK(moments[2].start_ms == 90000);
+}
+
+TEST_CASE("talk_moments keeps only chapter moments when they fill every place",
+          "[moments][chapters]") {
+    const WrapperTalk t;
+    MomentOptions options;
+    options.max_moments = 1;
+    const auto moments =
+        talk_moments(t.chapters, t.f.map, t.f.text, t.occurrences, is_wrapper_or_cache, options);
+    REQUIRE(moments.size() == 1);
+    CHECK(moments[0].chapter == "The wrapper pattern");
+}
+
+TEST_CASE("talk_moments gives chapter moments for a talk where no word was said",
+          "[moments][chapters]") {
+    const WrapperTalk t;
+    const auto moments =
+        talk_moments(t.chapters, sc::TimeMap{}, "", {}, is_wrapper_or_cache, MomentOptions{});
+    REQUIRE(moments.size() == 1);
+    CHECK(moments[0].start_ms == 90000);
+}
+
+TEST_CASE("talk_moments without a matching chapter gives exactly the transcript's moments",
+          "[moments][chapters]") {
+    const WrapperTalk t;
+    const auto expected =
+        find_moments(t.f.map, t.f.text, t.occurrences, is_wrapper_or_cache, MomentOptions{});
+    const auto moments = talk_moments({{90000, 100000, "Something else"}}, t.f.map, t.f.text,
+                                      t.occurrences, is_wrapper_or_cache, MomentOptions{});
+    CHECK(starts_of(moments) == starts_of(expected));
+    CHECK(starts_of(moments).size() == 3);
+}
+
+TEST_CASE("talk_moments puts an untimed transcript moment after a chapter moment",
+          "[moments][chapters][untimed]") {
+    Fixture f({"the wombat digs"}, 0, 0);
+    f.map.tracks[0].timed = false;
+    const auto moments =
+        talk_moments({{60000, 90000, "Wombat burrows"}}, f.map, f.text, {{2, 0, 1}},
+                     [](std::string_view w) { return w == "wombat"; });
+    REQUIRE(moments.size() == 2);
+    CHECK(moments[0].chapter == "Wombat burrows");
+    CHECK(moments[0].timed);
+    CHECK(moments[1].chapter.empty());
+    CHECK_FALSE(moments[1].timed);
+}

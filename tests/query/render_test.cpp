@@ -154,3 +154,108 @@ TEST_CASE("render_text and render_html show an untimed moment without a clock ti
     CHECK(html.find("start=0&amp;end=1") == std::string::npos);
     CHECK(html.find(">0:00<") == std::string::npos);
 }
+
+namespace {
+
+// "Decorators in Depth" with a moment of its transcript, the chapter moment
+// of "Memoization with lru_cache" and a chapter moment with a hostile title.
+const std::string kHostileChapter = "\"Quotes\" & <script>alert('x')</script>";
+
+SearchResult chapter_result() {
+    SearchResult r;
+    r.query = "class memoization script";
+    r.total = 1;
+    r.total_exact = true;
+    r.limit = 10;
+    Hit h;
+    h.rank = 1;
+    h.talk.id = "pyfictional-channel/dEc0rAt0r5X";
+    h.talk.title = "Decorators in Depth";
+    h.link = {"https://www.youtube.com/watch?v=dEc0rAt0r5X&t=0s", "", "youtube", ""};
+    Moment said;
+    said.start_ms = 100200;
+    said.end_ms = 105500;
+    said.jump_ms = 98200;
+    said.language = "en";
+    said.snippet = {{"A ", false}, {"class", true}, {" can act as a wrapper", false}};
+    said.link = {"https://www.youtube.com/watch?v=dEc0rAt0r5X&t=98s", "", "youtube", ""};
+    Moment chapter;
+    chapter.start_ms = chapter.jump_ms = 300500;
+    chapter.end_ms = 612400;
+    chapter.language = "en";
+    chapter.snippet = {{"Memoization", true}, {" with lru_cache", false}};
+    chapter.chapter = "Memoization with lru_cache";
+    chapter.link = {"https://www.youtube.com/watch?v=dEc0rAt0r5X&t=300s", "", "youtube", ""};
+    Moment hostile;
+    hostile.start_ms = hostile.jump_ms = 612400;
+    hostile.end_ms = 700000;
+    hostile.language = "en";
+    hostile.snippet = {{"\"Quotes\" & <", false},
+                       {"script", true},
+                       {">alert('x')</", false},
+                       {"script", true},
+                       {">", false}};
+    hostile.chapter = kHostileChapter;
+    hostile.link = {"https://www.youtube.com/watch?v=dEc0rAt0r5X&t=612s", "", "youtube", ""};
+    h.moments = {said, chapter, hostile};
+    r.hits.push_back(h);
+    return r;
+}
+
+std::size_t count_of(const std::string& text, const std::string& what) {
+    std::size_t n = 0;
+    for (auto p = text.find(what); p != std::string::npos; p = text.find(what, p + 1)) ++n;
+    return n;
+}
+
+}  // namespace
+
+TEST_CASE("render_text tags a chapter moment and shows its title at the chapter's start",
+          "[render][chapters]") {
+    const std::string plain = render_text(chapter_result(), TextStyle{false});
+    CHECK_THAT(plain, Catch::Contains("   5:00  [chapter] Memoization with lru_cache\n"
+                                      "          https://www.youtube.com/watch?v=dEc0rAt0r5X"
+                                      "&t=300s\n"));
+    CHECK_THAT(plain, Catch::Contains("   1:40  A class can act as a wrapper\n"));
+    CHECK(count_of(plain, "[chapter]") == 2);
+    const std::string color = render_text(chapter_result(), TextStyle{true});
+    CHECK_THAT(color, Catch::Contains("[chapter] \x1b[1mMemoization\x1b[0m with lru_cache\n"));
+}
+
+TEST_CASE("render_html marks a chapter moment's item and escapes a hostile chapter title",
+          "[render][chapters]") {
+    const std::string html = render_html(chapter_result());
+    CHECK_THAT(html, Catch::Contains(
+                         "<li class=\"talksearch-chapter\"><a class=\"talksearch-time\" "
+                         "href=\"https://www.youtube.com/watch?v=dEc0rAt0r5X&amp;t=300s\">5:00</a> "
+                         "<span class=\"talksearch-snippet\"><mark>Memoization</mark> with "
+                         "lru_cache</span></li>"));
+    CHECK_THAT(html, Catch::Contains("<li><a class=\"talksearch-time\" "
+                                     "href=\"https://www.youtube.com/watch?v=dEc0rAt0r5X&amp;"
+                                     "t=98s\">1:40</a>"));
+    CHECK(count_of(html, "talksearch-chapter") == 2);
+    CHECK(html.find("<script") == std::string::npos);
+    CHECK(html.find("\"Quotes\"") == std::string::npos);
+    CHECK_THAT(html, Catch::Contains("&quot;Quotes&quot; &amp; &lt;<mark>script</mark>&gt;alert("
+                                     "&#39;x&#39;)&lt;/<mark>script</mark>&gt;"));
+}
+
+TEST_CASE("render_json gives every moment a chapter: the chapter's title or null",
+          "[render][chapters]") {
+    const std::string json = render_json(chapter_result());
+    simdjson::dom::parser parser;
+    simdjson::dom::element doc;
+    REQUIRE_FALSE(parser.parse(simdjson::padded_string(json)).get(doc));
+    const auto moments = doc["results"].at(0)["moments"];
+    CHECK(moments.at(0)["chapter"].is_null());
+    const auto chapter = moments.at(1);
+    CHECK(std::string_view(chapter["chapter"].get_string().value()) ==
+          "Memoization with lru_cache");
+    CHECK(std::string_view(chapter["time"].get_string().value()) == "5:00");
+    CHECK(chapter["jump_ms"].get_int64().value() == 300500);
+    CHECK(std::string_view(chapter["html"].get_string().value()) ==
+          "<mark>Memoization</mark> with lru_cache");
+    CHECK(std::string_view(chapter["link"]["url"].get_string().value()) ==
+          "https://www.youtube.com/watch?v=dEc0rAt0r5X&t=300s");
+    CHECK(std::string_view(moments.at(2)["chapter"].get_string().value()) == kHostileChapter);
+}
