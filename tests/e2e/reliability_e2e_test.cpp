@@ -359,3 +359,43 @@ TEST_CASE("a long-running reader picks up an update and a rebuild with refresh()
     CHECK(searcher.talk_count() == 8);
     CHECK(searcher.search(req).hits.size() == 1);
 }
+
+TEST_CASE("I/O errors injected into writes and syncs fail runs cleanly and leave the index whole",
+          "[e2e][reliability]") {
+    const fs::path fiu = "/usr/bin/fiu-run";
+    if (!fs::exists(fiu)) {
+        std::cout << "SKIPPED: fiu-run (Debian fiu-utils) is not installed\n";
+        return;
+    }
+    const Corpus& c = corpus();
+    TempDir tmp;
+    const fs::path index = tmp.path() / "index";
+    REQUIRE(run_process(index_args("build", c.src0, index)).exit_code == 0);
+    const auto old_results = marker_results(index), new_results = expected_marker(1);
+    int failed = 0;
+    for (int i = 0; i < 8; ++i) {
+        // Builds get failing pwrite()s, updates failing fdatasync()s (libfiu, as reliability-
+        // matrix.md A8 does), each run from the other variant of the corpus.
+        const bool build = i % 2 == 0;
+        std::vector<std::string> args = {
+            fiu.string(), "-x", "-c",
+            build ? "enable_random name=posix/io/rw/pwrite,probability=0.01"
+                  : "enable_random name=posix/io/sync/fdatasync,probability=0.3"};
+        for (const std::string& a : index_args(build ? "build" : "update", c.src1, index))
+            args.push_back(a);
+        const ProcessResult r = run_process(args);
+        INFO(r.err);
+        CHECK((r.exit_code == 0 || r.exit_code == 2));
+        if (r.exit_code == 2) {
+            ++failed;
+            CHECK_THAT(r.err, Catch::Contains("the index is unchanged"));
+        }
+        const auto now = marker_results(index);
+        CHECK((now == old_results || now == new_results));
+        CHECK(check_live(index) == 0);
+        CHECK(unpublished_generations(index) == 0);
+    }
+    CHECK(failed > 0);  // the injection did bite
+    REQUIRE(run_process(index_args("build", c.src1, index)).exit_code == 0);
+    CHECK(marker_results(index) == new_results);
+}
