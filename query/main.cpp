@@ -1,14 +1,20 @@
 // talksearch-query: options -> Searcher -> renderer -> exit code.
+#include <signal.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <cmath>
 #include <cstdlib>
+#include <cstring>
 #include <iostream>
+#include <thread>
 
 #include "core/index_path.h"
 #include "query/render.h"
 #include "query/searcher.h"
+#include "query/server.h"
 
 using namespace talksearch;
 
@@ -18,9 +24,103 @@ constexpr int kExitOk = 0;
 constexpr int kExitNoMatch = 1;  // the query ran and matched nothing
 constexpr int kExitError = 2;    // a bad query or option, or no readable index
 
+// Enough descriptors for the connection limit (the soft limit is often 1024).
+void raise_file_limit() {
+    rlimit lim{};
+    if (::getrlimit(RLIMIT_NOFILE, &lim) != 0) return;
+    const rlim_t want = std::min<rlim_t>(lim.rlim_max, 65536);
+    if (lim.rlim_cur < want) {
+        lim.rlim_cur = want;
+        ::setrlimit(RLIMIT_NOFILE, &lim);
+    }
+}
+
+// talksearch-query serve: options -> Server -> wait for SIGTERM or SIGINT -> graceful stop.
+int serve_main(int argc, char** argv) {
+    CLI::App app{"talksearch-query serve: the HTTP search API (docs/API.md)"};
+    app.footer(
+        "Examples:\n"
+        "  talksearch-query serve --index ./index --port 8080\n"
+        "  talksearch-query serve --host 0.0.0.0 --base-url https://talks.example.org\n\n"
+        "Prints \"listening on http://HOST:PORT\" once it accepts connections; stops on SIGTERM "
+        "or\n"
+        "SIGINT after answering the requests in flight (exit 0). Exit 2: a bad option, no "
+        "readable\n"
+        "index, or the address cannot be bound.");
+    ServerOptions opt;
+    std::string index = default_index_path(std::getenv("TALKSEARCH_INDEX"), std::getenv("HOME"));
+    unsigned timeout_s = opt.connection_timeout_s;
+    double grace_s = 4.0;
+    app.add_option("--index", index, "Index folder")->capture_default_str();
+    app.add_option("--host", opt.host, "Address to listen on")->capture_default_str();
+    app.add_option("--port", opt.port, "Port (0: any free port)")->capture_default_str();
+    app.add_option("--base-url", opt.base_url,
+                   "Public base URL for links (OpenSearch, feeds); default http://HOST:PORT");
+    app.add_option("--threads", opt.threads, "Worker threads (default: twice the cores)")
+        ->check(CLI::Range(1u, 1024u));
+    app.add_option("--connection-limit", opt.connection_limit, "Open connections at most")
+        ->check(CLI::Range(1u, 1000000u))
+        ->capture_default_str();
+    app.add_option("--per-ip-limit", opt.per_ip_connection_limit,
+                   "Open connections per client address at most (0: no limit; behind a proxy "
+                   "every client is the proxy)")
+        ->capture_default_str();
+    app.add_option("--timeout", timeout_s, "Seconds before an idle connection is closed")
+        ->check(CLI::Range(1u, 3600u))
+        ->capture_default_str();
+    app.add_option("--shutdown-grace", grace_s,
+                   "Seconds to let requests in flight finish on SIGTERM")
+        ->check(CLI::Range(0.0, 60.0))
+        ->capture_default_str();
+    app.add_flag("--test-hooks", opt.test_hooks, "")->group("");  // tests only: docs/API.md
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::ParseError& e) {
+        return app.exit(e) == 0 ? kExitOk : kExitError;
+    }
+    opt.index_dir = index;
+    opt.connection_timeout_s = timeout_s;
+    opt.shutdown_grace = std::chrono::milliseconds(static_cast<long>(grace_s * 1000));
+    opt.log = [](std::string_view line) {
+        std::string out = "talksearch-query: ";
+        out += line;
+        out += "\n";
+        std::cerr << out << std::flush;
+    };
+
+    // The signals are taken by sigwait() below: blocked here, before any
+    // thread starts, so every thread inherits the mask.
+    sigset_t stop_signals;
+    sigemptyset(&stop_signals);
+    sigaddset(&stop_signals, SIGTERM);
+    sigaddset(&stop_signals, SIGINT);
+    pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+    ::signal(SIGPIPE, SIG_IGN);
+    raise_file_limit();
+    try {
+        Server server(opt);
+        server.start();
+        std::string host =
+            opt.host.find(':') != std::string::npos ? "[" + opt.host + "]" : opt.host;
+        std::cout << "listening on http://" << host << ":" << server.port() << std::endl;
+        int sig = 0;
+        sigwait(&stop_signals, &sig);
+        std::cerr << "talksearch-query: " << (sig == SIGTERM ? "SIGTERM" : "SIGINT")
+                  << ": stopping after the requests in flight\n";
+        server.stop();
+        return kExitOk;
+    } catch (const Error& e) {
+        std::cerr << "talksearch-query: " << e.what() << "\n";
+        return kExitError;
+    }
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
+    // `talksearch-query serve ...` runs the server; anything else is a search
+    // exactly as before (search for the word "serve" alone with: -- serve).
+    if (argc >= 2 && std::strcmp(argv[1], "serve") == 0) return serve_main(argc - 1, argv + 1);
     CLI::App app{
         "talksearch-query: search conference talks and jump to the moment the words were said"};
     app.footer(
@@ -32,7 +132,8 @@ int main(int argc, char** argv) {
         "  talksearch-query --index ./index decorators\n"
         "  talksearch-query '\"context manager\" year:2019..2023' --format json\n"
         "  talksearch-query asyncio --event pycon-us-2019 --sort date --facets\n\n"
-        "A query that starts with '-' (NOT) goes after --:  talksearch-query -- -java python\n\n"
+        "A query that starts with '-' (NOT) goes after --:  talksearch-query -- -java python\n"
+        "HTTP server: talksearch-query serve --help (a search for the word serve: -- serve)\n\n"
         "Exit codes: 0 results; 1 no talk matched; 2 a bad query or option, or no readable index.\n"
         "--index defaults to $TALKSEARCH_INDEX, else ~/.local/share/talksearch/index.");
     std::vector<std::string> words;

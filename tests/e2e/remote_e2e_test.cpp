@@ -113,8 +113,8 @@ TEST_CASE("talks and captions fetched from URLs are indexed and kept in step by 
         REQUIRE(log[0].ok);
         simdjson::dom::parser parser;
         std::size_t conditional = 0;
-        for (simdjson::dom::element r : parser.parse(log[0].body)["requests"].get_array()) {
-            if (r["if_none_match"].is_string()) ++conditional;
+        for (simdjson::dom::element req : parser.parse(log[0].body)["requests"].get_array()) {
+            if (req["if_none_match"].is_string()) ++conditional;
         }
         CHECK(conditional == 8);
     }

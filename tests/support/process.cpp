@@ -94,6 +94,18 @@ BackgroundProcess::BackgroundProcess(const std::vector<std::string>& argv,
 
 BackgroundProcess::~BackgroundProcess() { stop(); }
 
+int BackgroundProcess::wait_for_exit(std::chrono::milliseconds timeout) {
+    if (pid_ <= 0) return -1;
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    int status = 0;
+    while (::waitpid(pid_, &status, WNOHANG) == 0) {
+        if (std::chrono::steady_clock::now() > deadline) return -1;
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+    pid_ = -1;
+    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
 void BackgroundProcess::stop() {
     if (pid_ > 0) {
         ::kill(pid_, SIGTERM);

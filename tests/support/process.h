@@ -36,6 +36,11 @@ class BackgroundProcess {
     ~BackgroundProcess();
     BackgroundProcess(const BackgroundProcess&) = delete;
     BackgroundProcess& operator=(const BackgroundProcess&) = delete;
+    /// Waits up to `timeout` for the process to exit (a test sends the signal
+    /// itself) and returns its exit code (128 + signal number when killed),
+    /// or -1 when it is still running. Once it has exited, the destructor has
+    /// nothing to stop.
+    int wait_for_exit(std::chrono::milliseconds timeout);
     /// The first line printed, without its newline.
     const std::string& first_line() const { return first_line_; }
     pid_t pid() const { return pid_; }

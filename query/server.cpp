@@ -1,0 +1,632 @@
+#include "query/server.h"
+
+#include <microhttpd.h>
+#include <netdb.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cerrno>
+#include <cstdarg>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <ctime>
+#include <fstream>
+#include <map>
+#include <mutex>
+#include <string_view>
+#include <thread>
+#include <utility>
+#include <vector>
+
+#include "core/error.h"
+#include "core/json_writer.h"
+#include "core/text.h"
+#include "query/http_api.h"
+#include "query/metrics.h"
+#include "query/render.h"
+#include "query/searcher.h"
+
+namespace talksearch {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+constexpr const char* kJson = "application/json";
+constexpr const char* kAllowedMethods = "GET, HEAD, OPTIONS";
+constexpr const char* kApiCache = "public, max-age=30";
+constexpr const char* kNoStore = "no-store";
+constexpr std::size_t kMaxLogLinesPerSecond = 20;
+constexpr long kMaxTestDelayMs = 10000;
+
+// One request, from its request line (libmicrohttpd's URI callback) to its
+// completion callback, which frees it.
+struct RequestState {
+    Clock::time_point start = Clock::now();
+    std::string target;            // the request target as sent, cut after max_uri_bytes + 1
+    std::size_t target_bytes = 0;  // its full length
+    const char* endpoint = "other";
+    unsigned status = 0;    // the status we queued; 0 when libmicrohttpd answered or none was
+    bool seen = false;      // the access handler has been called (the headers are in)
+    bool answered = false;  // a response is queued (the request counts as in flight)
+};
+
+// What a handler answers.
+struct Reply {
+    unsigned status = 200;
+    std::string content_type = kJson;
+    std::string body;
+    std::string cache_control = kNoStore;
+    bool cors = false;  // Access-Control-Allow-Origin: *
+    std::vector<std::pair<std::string, std::string>> headers;
+};
+
+Reply json_reply(unsigned status, std::string_view message) {
+    Reply r;
+    r.status = status;
+    r.body = json_error(message);
+    return r;
+}
+
+struct PooledSearcher {
+    std::unique_ptr<Searcher> searcher;
+    Clock::time_point refreshed;
+};
+
+// "auto gen-20261122T101500.123-4242\n" -> "gen-20261122T101500.123-4242".
+std::string live_generation(const std::filesystem::path& index_dir) {
+    std::ifstream in(index_dir / "XAPIANDB", std::ios::binary);
+    char buf[512];
+    in.read(buf, sizeof buf);
+    std::string_view stub(buf, static_cast<std::size_t>(in.gcount()));
+    stub = trim(stub);
+    if (stub.starts_with("auto ")) stub = trim(stub.substr(5));
+    return sanitize_utf8(stub);
+}
+
+// A Prometheus label value: backslash, quote and newline escaped.
+std::string label_value(std::string_view v) {
+    std::string out;
+    for (char c : v) {
+        if (c == '\\' || c == '"') out += '\\';
+        if (c == '\n') {
+            out += "\\n";
+            continue;
+        }
+        out += c;
+    }
+    return out;
+}
+
+// FNV-1a: an ETag that changes when an asset's bytes do.
+std::string etag_of(std::string_view bytes) {
+    std::uint64_t h = 1469598103934665603ULL;
+    for (char c : bytes) {
+        h ^= static_cast<unsigned char>(c);
+        h *= 1099511628211ULL;
+    }
+    char buf[24];
+    std::snprintf(buf, sizeof buf, "\"%016llx\"", static_cast<unsigned long long>(h));
+    return buf;
+}
+
+MHD_Result collect_param(void* cls, MHD_ValueKind, const char* key, size_t key_size,
+                         const char* value, size_t value_size) {
+    auto* params = static_cast<QueryParams*>(cls);
+    if (params->size() >= 256) return MHD_NO;  // enough: the rest are not ours
+    params->push_back({std::string(key, key_size),
+                       value == nullptr ? std::string() : std::string(value, value_size)});
+    return MHD_YES;
+}
+
+}  // namespace
+
+struct Server::Impl {
+    ServerOptions opt;
+    MHD_Daemon* daemon = nullptr;
+    MHD_socket listen_fd = MHD_INVALID_SOCKET;  // closed after MHD_stop_daemon
+    std::uint16_t bound_port = 0;
+    mutable std::mutex base_mutex;  // base is set once the port is known, threads running
+    std::string base;
+    std::string public_base() const {
+        const std::lock_guard lock(base_mutex);
+        return base.empty() ? opt.base_url : base;
+    }
+    std::map<std::string, std::string, std::less<>> etags;
+    std::time_t started_at = std::time(nullptr);
+
+    HttpMetrics metrics;
+    std::atomic<int> in_flight{0};
+    std::atomic<bool> stopping{false};
+    std::atomic<std::uint64_t> reloads{0};
+    std::atomic<std::uint64_t> aborted{0};
+
+    std::mutex pool_mutex;
+    std::vector<std::unique_ptr<PooledSearcher>> idle;  // LIFO: the warmest first
+    std::size_t searchers = 0;
+
+    std::mutex log_mutex;
+    Clock::time_point log_window{};
+    std::size_t log_lines = 0, log_suppressed = 0;
+
+    void log(std::string_view line);
+    std::unique_ptr<PooledSearcher> acquire();
+    void release(std::unique_ptr<PooledSearcher> p);
+    template <typename Fn>
+    Reply with_searcher(Fn&& fn);
+
+    Reply route(MHD_Connection* c, std::string_view method, RequestState& st);
+    Reply api(MHD_Connection* c, RequestState& st, ApiEndpoint endpoint);
+    Reply healthz();
+    Reply metrics_page();
+    Reply static_asset(MHD_Connection* c, std::string_view path);
+    MHD_Result queue(MHD_Connection* c, RequestState& st, const Reply& r);
+
+    static void* on_uri(void* cls, const char* uri, MHD_Connection* c);
+    static MHD_Result on_access(void* cls, MHD_Connection* c, const char* url, const char* method,
+                                const char* version, const char* upload_data,
+                                size_t* upload_data_size, void** req_cls);
+    static void on_completed(void* cls, MHD_Connection* c, void** req_cls,
+                             MHD_RequestTerminationCode toe);
+    static void on_mhd_log(void* cls, const char* fmt, va_list ap);
+};
+
+void Server::Impl::log(std::string_view line) {
+    if (!opt.log) return;
+    std::string suppressed;
+    {
+        const std::lock_guard lock(log_mutex);
+        const auto now = Clock::now();
+        if (now - log_window >= std::chrono::seconds(1)) {
+            if (log_suppressed > 0) {
+                suppressed = std::to_string(log_suppressed) + " more messages suppressed";
+            }
+            log_window = now;
+            log_lines = 0;
+            log_suppressed = 0;
+        }
+        if (++log_lines > kMaxLogLinesPerSecond) {
+            ++log_suppressed;
+            return;
+        }
+    }
+    if (!suppressed.empty()) opt.log(suppressed);
+    opt.log(line);
+}
+
+std::unique_ptr<PooledSearcher> Server::Impl::acquire() {
+    std::unique_ptr<PooledSearcher> p;
+    {
+        const std::lock_guard lock(pool_mutex);
+        if (!idle.empty()) {
+            p = std::move(idle.back());
+            idle.pop_back();
+        }
+    }
+    if (!p) {
+        p = std::make_unique<PooledSearcher>();
+        p->searcher = std::make_unique<Searcher>(opt.index_dir);  // throws Error: no index
+        p->refreshed = Clock::now();
+        const std::lock_guard lock(pool_mutex);
+        ++searchers;
+    }
+    const auto now = Clock::now();
+    if (now - p->refreshed >= opt.refresh_interval) {
+        p->refreshed = now;
+        try {
+            if (p->searcher->refresh()) ++reloads;
+        } catch (const Error& e) {
+            // The handle it has still reads the generation it opened.
+            log(std::string("index refresh failed: ") + e.what());
+        }
+    }
+    return p;
+}
+
+void Server::Impl::release(std::unique_ptr<PooledSearcher> p) {
+    const std::lock_guard lock(pool_mutex);
+    idle.push_back(std::move(p));
+}
+
+template <typename Fn>
+Reply Server::Impl::with_searcher(Fn&& fn) {
+    std::unique_ptr<PooledSearcher> p = acquire();
+    try {
+        Reply r = fn(*p->searcher);
+        release(std::move(p));
+        return r;
+    } catch (const QueryRejected&) {
+        release(std::move(p));
+        throw;
+    } catch (...) {
+        // Dropped, not pooled: the next request opens the index afresh.
+        const std::lock_guard lock(pool_mutex);
+        --searchers;
+        throw;
+    }
+}
+
+Reply Server::Impl::api(MHD_Connection* c, RequestState& st, ApiEndpoint endpoint) {
+    QueryParams params;
+    MHD_get_connection_values_n(c, MHD_GET_ARGUMENT_KIND, &collect_param, &params);
+    Reply r;
+    try {
+        const SearchRequest req = search_request_from_params(params, endpoint);
+        if (opt.test_hooks) {
+            for (const QueryParam& p : params) {
+                if (p.name == "_delay_ms") {
+                    const long ms = std::min(std::atol(p.value.c_str()), kMaxTestDelayMs);
+                    std::this_thread::sleep_for(std::chrono::milliseconds(std::max(0L, ms)));
+                }
+                if (p.name == "_fail") throw std::runtime_error("injected failure in /srv/index");
+            }
+        }
+        r = with_searcher([&](Searcher& s) {
+            const SearchResult result = s.search(req);
+            Reply ok;
+            if (endpoint == ApiEndpoint::kSearch) {
+                ok.body = render_json(result);
+            } else {
+                ok.content_type = "application/atom+xml; charset=utf-8";
+                ok.body = render_atom(result, FeedInfo{public_base(), st.target});
+            }
+            ok.cache_control = kApiCache;
+            return ok;
+        });
+    } catch (const QueryRejected& e) {
+        r = json_reply(400, e.what());
+    } catch (const std::exception& e) {
+        log(std::string(st.endpoint) + ": 500: " + e.what());
+        r = json_reply(500, "internal error");
+    } catch (...) {
+        log(std::string(st.endpoint) + ": 500: an unknown exception");
+        r = json_reply(500, "internal error");
+    }
+    r.cors = true;
+    return r;
+}
+
+Reply Server::Impl::healthz() {
+    try {
+        return with_searcher([&](Searcher& s) {
+            JsonWriter w;
+            w.begin_object()
+                .key("status")
+                .value("ok")
+                .key("generation")
+                .value(live_generation(opt.index_dir))
+                .key("talks")
+                .value(static_cast<std::uint64_t>(s.talk_count()))
+                .end_object();
+            Reply r;
+            r.body = w.take() + "\n";
+            return r;
+        });
+    } catch (const std::exception& e) {
+        log(std::string("healthz: 503: ") + e.what());
+    } catch (...) {
+        log("healthz: 503: an unknown exception");
+    }
+    Reply r;
+    r.status = 503;
+    r.body = "{\"status\":\"error\",\"error\":\"the index cannot be read\"}\n";
+    return r;
+}
+
+Reply Server::Impl::metrics_page() {
+    Reply r;
+    r.content_type = "text/plain; version=0.0.4; charset=utf-8";
+    std::string& out = r.body;
+    out = metrics.render();
+    auto gauge = [&](const std::string& name, const std::string& help, const std::string& type,
+                     const std::string& sample) {
+        out +=
+            "# HELP " + name + " " + help + "\n# TYPE " + name + " " + type + "\n" + sample + "\n";
+    };
+    gauge("talksearch_http_requests_aborted_total",
+          "Requests that ended without a response (the client left, a timeout).", "counter",
+          "talksearch_http_requests_aborted_total " + std::to_string(aborted.load()));
+    gauge("talksearch_http_requests_in_flight", "Requests being answered.", "gauge",
+          "talksearch_http_requests_in_flight " + std::to_string(in_flight.load()));
+    const MHD_DaemonInfo* info = MHD_get_daemon_info(daemon, MHD_DAEMON_INFO_CURRENT_CONNECTIONS);
+    gauge("talksearch_http_connections_open", "Open client connections.", "gauge",
+          "talksearch_http_connections_open " +
+              std::to_string(info != nullptr ? info->num_connections : 0));
+    gauge("talksearch_index_info", "The live index generation.", "gauge",
+          "talksearch_index_info{generation=\"" + label_value(live_generation(opt.index_dir)) +
+              "\"} 1");
+    std::string talks = "NaN";
+    try {
+        with_searcher([&](Searcher& s) {
+            talks = std::to_string(s.talk_count());
+            return Reply{};
+        });
+    } catch (...) {
+        // Reported as NaN: the index cannot be read.
+    }
+    gauge("talksearch_index_talks", "Talks in the index.", "gauge",
+          "talksearch_index_talks " + talks);
+    gauge("talksearch_index_reloads_total",
+          "Times a searcher picked up a new generation or commit.", "counter",
+          "talksearch_index_reloads_total " + std::to_string(reloads.load()));
+    std::size_t pool = 0;
+    {
+        const std::lock_guard lock(pool_mutex);
+        pool = searchers;
+    }
+    gauge("talksearch_searchers", "Open searchers (one per concurrent request at most).", "gauge",
+          "talksearch_searchers " + std::to_string(pool));
+    gauge("talksearch_start_time_seconds", "When the server started (Unix time).", "gauge",
+          "talksearch_start_time_seconds " + std::to_string(started_at));
+    return r;
+}
+
+Reply Server::Impl::static_asset(MHD_Connection* c, std::string_view path) {
+    const auto it = opt.assets.find(path);
+    if (it == opt.assets.end()) return json_reply(404, "not found");
+    Reply r;
+    r.content_type = it->second.content_type;
+    r.cache_control = "public, max-age=300";
+    const std::string& etag = etags.find(path)->second;  // one per asset, made at construction
+    r.headers.emplace_back("ETag", etag);
+    const char* inm = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "If-None-Match");
+    if (inm != nullptr && std::string_view(inm).find(etag) != std::string_view::npos) {
+        r.status = 304;
+        return r;
+    }
+    r.body = it->second.body;
+    return r;
+}
+
+Reply Server::Impl::route(MHD_Connection* c, std::string_view method, RequestState& st) {
+    if (method != "GET" && method != "HEAD" && method != "OPTIONS") {
+        // Answered before any of the body is read; the connection is closed
+        // after it, so the body never is.
+        Reply r = json_reply(405, "method not allowed: use GET");
+        r.headers.emplace_back("Allow", kAllowedMethods);
+        r.headers.emplace_back("Connection", "close");
+        return r;
+    }
+    if (st.target_bytes > opt.max_uri_bytes) {
+        return json_reply(414, "the URL is " + std::to_string(st.target_bytes) +
+                                   " bytes long; the limit is " +
+                                   std::to_string(opt.max_uri_bytes));
+    }
+    const std::string_view target = st.target;
+    const std::string_view path = target.substr(0, target.find('?'));
+    if (!is_clean_path(path)) return json_reply(404, "not found");
+    const bool api_path = path.starts_with("/api/");
+    if (method == "OPTIONS") {
+        st.endpoint = "options";
+        Reply r;
+        r.status = 204;
+        r.content_type.clear();
+        r.cors = api_path;
+        r.headers.emplace_back("Allow", kAllowedMethods);
+        if (api_path) {
+            r.headers.emplace_back("Access-Control-Allow-Methods", kAllowedMethods);
+            r.headers.emplace_back("Access-Control-Allow-Headers", "Accept, Content-Type");
+            r.headers.emplace_back("Access-Control-Max-Age", "86400");
+        }
+        return r;
+    }
+    if (path == "/api/v1/search") {
+        st.endpoint = "search";
+        return api(c, st, ApiEndpoint::kSearch);
+    }
+    if (path == "/api/v1/feed") {
+        st.endpoint = "feed";
+        return api(c, st, ApiEndpoint::kFeed);
+    }
+    if (path == "/healthz") {
+        st.endpoint = "healthz";
+        return healthz();
+    }
+    if (path == "/metrics") {
+        st.endpoint = "metrics";
+        return metrics_page();
+    }
+    if (path == "/opensearch.xml") {
+        st.endpoint = "opensearch";
+        Reply r;
+        r.content_type = "application/opensearchdescription+xml; charset=utf-8";
+        r.body = render_opensearch(public_base());
+        r.cache_control = "public, max-age=3600";
+        r.cors = true;
+        return r;
+    }
+    if (opt.assets.count(path) != 0) st.endpoint = "static";
+    Reply r = static_asset(c, path);
+    r.cors = api_path;
+    return r;
+}
+
+MHD_Result Server::Impl::queue(MHD_Connection* c, RequestState& st, const Reply& r) {
+    MHD_Response* resp = MHD_create_response_from_buffer(
+        r.body.size(), const_cast<char*>(r.body.data()), MHD_RESPMEM_MUST_COPY);
+    if (resp == nullptr) return MHD_NO;
+    if (!r.content_type.empty()) {
+        MHD_add_response_header(resp, "Content-Type", r.content_type.c_str());
+        if (r.content_type.starts_with("text/html")) {
+            MHD_add_response_header(resp, "Content-Security-Policy", kHtmlContentSecurityPolicy);
+        }
+    }
+    MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+    MHD_add_response_header(resp, "Referrer-Policy", "no-referrer");
+    MHD_add_response_header(resp, "Cache-Control", r.cache_control.c_str());
+    if (r.cors) MHD_add_response_header(resp, "Access-Control-Allow-Origin", "*");
+    for (const auto& [name, value] : r.headers)
+        MHD_add_response_header(resp, name.c_str(), value.c_str());
+    // While stopping, clients are told to go elsewhere for their next request.
+    if (stopping.load()) MHD_add_response_header(resp, "Connection", "close");
+    const MHD_Result ret = MHD_queue_response(c, r.status, resp);
+    MHD_destroy_response(resp);
+    st.status = r.status;
+    return ret;
+}
+
+void* Server::Impl::on_uri(void* cls, const char* uri, MHD_Connection*) {
+    const auto* self = static_cast<const Impl*>(cls);
+    auto st = std::make_unique<RequestState>();
+    if (uri != nullptr) {
+        st->target_bytes = std::strlen(uri);
+        st->target.assign(uri, std::min(st->target_bytes, self->opt.max_uri_bytes + 1));
+    }
+    // Owned by libmicrohttpd's request context until on_completed takes it back;
+    // it calls on_completed for every request it called this for.
+    return st.release();
+}
+
+MHD_Result Server::Impl::on_access(void* cls, MHD_Connection* c, const char* /*url*/,
+                                   const char* method, const char* /*version*/,
+                                   const char* /*upload_data*/, size_t* upload_data_size,
+                                   void** req_cls) {
+    auto* self = static_cast<Impl*>(cls);
+    auto* st = static_cast<RequestState*>(*req_cls);
+    if (st == nullptr) return MHD_NO;  // on_uri always sets it
+    const std::string_view m = method == nullptr ? "" : method;
+    const bool readable = m == "GET" || m == "HEAD" || m == "OPTIONS";
+    if (!st->seen) {
+        // The first call comes once the headers are in. A response queued now
+        // is "early": libmicrohttpd then reads no body and closes the
+        // connection after it. That is what a refused method (or a GET that
+        // carries a body) gets; a plain GET is answered at the second call,
+        // which keeps the connection open for the next request.
+        st->seen = true;
+        const bool has_body =
+            MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Transfer-Encoding") != nullptr || [&] {
+                const char* len = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length");
+                return len != nullptr && std::string_view(len) != "0";
+            }();
+        if (readable && !has_body) return MHD_YES;
+    } else if (st->answered || *upload_data_size != 0) {
+        // Body bytes of a request already answered: close rather than read them.
+        return MHD_NO;
+    }
+    st->answered = true;
+    ++self->in_flight;
+    Reply r;
+    try {
+        r = self->route(c, m, *st);
+    } catch (...) {
+        // Every handler catches its own; this is the last net (e.g. bad_alloc).
+        r = json_reply(500, "internal error");
+    }
+    return self->queue(c, *st, r);
+}
+
+void Server::Impl::on_completed(void* cls, MHD_Connection* c, void** req_cls,
+                                MHD_RequestTerminationCode /*toe*/) {
+    auto* self = static_cast<Impl*>(cls);
+    const std::unique_ptr<RequestState> st(static_cast<RequestState*>(*req_cls));
+    *req_cls = nullptr;
+    if (!st) return;
+    unsigned status = st->status;
+    if (status == 0) {  // libmicrohttpd answered itself (431, 414, 400), or nobody did
+        const MHD_ConnectionInfo* info =
+            MHD_get_connection_info(c, MHD_CONNECTION_INFO_HTTP_STATUS);
+        if (info != nullptr) status = info->http_status;
+    }
+    if (status != 0) {
+        const std::chrono::duration<double> took = Clock::now() - st->start;
+        self->metrics.record(st->endpoint, status, took.count());
+    } else {
+        ++self->aborted;
+    }
+    if (st->answered) --self->in_flight;
+}
+
+void Server::Impl::on_mhd_log(void* cls, const char* fmt, va_list ap) {
+    auto* self = static_cast<Impl*>(cls);
+    char buf[512];
+    std::vsnprintf(buf, sizeof buf, fmt, ap);
+    std::string_view line = trim(buf);
+    line = line.substr(0, line.find(" ('<html>"));  // its error pages' HTML says nothing more
+    // A client that hangs up mid-request is ordinary traffic, not a problem.
+    if (line.starts_with("Connection was closed by remote side")) return;
+    self->log(std::string("libmicrohttpd: ") + std::string(line));
+}
+
+Server::Server(ServerOptions options) : impl_(std::make_unique<Impl>()) {
+    impl_->opt = std::move(options);
+    ServerOptions& o = impl_->opt;
+    if (o.threads == 0) o.threads = std::max(2u, 2 * std::thread::hardware_concurrency());
+    if (o.threads > 1024) throw Error("threads: at most 1024");
+    if (o.connection_limit == 0) throw Error("connection limit: at least 1");
+    if (o.connection_memory_limit < 4096) throw Error("connection memory limit: at least 4096");
+    if (!o.base_url.empty() && !is_http_url(o.base_url)) {
+        throw Error("base URL: expected http://... or https://..., got '" + o.base_url + "'");
+    }
+    while (o.base_url.ends_with('/')) o.base_url.pop_back();
+    for (const auto& [path, asset] : o.assets) impl_->etags[path] = etag_of(asset.body);
+    // Open the index once: a missing or unreadable one is an error now, not at the first request.
+    impl_->release(impl_->acquire());
+}
+
+Server::~Server() { stop(); }
+
+void Server::start() {
+    Impl& s = *impl_;
+    if (s.daemon != nullptr) return;
+    addrinfo hints{};
+    hints.ai_family = AF_UNSPEC;
+    hints.ai_socktype = SOCK_STREAM;
+    hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
+    addrinfo* found = nullptr;
+    const std::string port = std::to_string(s.opt.port);
+    if (const int rc = ::getaddrinfo(s.opt.host.c_str(), port.c_str(), &hints, &found); rc != 0) {
+        throw Error("host " + s.opt.host + ": " + ::gai_strerror(rc));
+    }
+    const std::unique_ptr<addrinfo, decltype(&::freeaddrinfo)> guard(found, &::freeaddrinfo);
+    unsigned int flags =
+        MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC | MHD_USE_ERROR_LOG;
+    if (found->ai_family == AF_INET6) flags |= MHD_USE_IPv6;
+    errno = 0;
+    s.daemon = MHD_start_daemon(
+        flags, s.opt.port, nullptr, nullptr, &Impl::on_access, &s, MHD_OPTION_EXTERNAL_LOGGER,
+        &Impl::on_mhd_log, &s, MHD_OPTION_SOCK_ADDR, found->ai_addr, MHD_OPTION_THREAD_POOL_SIZE,
+        static_cast<unsigned int>(s.opt.threads), MHD_OPTION_CONNECTION_MEMORY_LIMIT,
+        static_cast<size_t>(s.opt.connection_memory_limit), MHD_OPTION_CONNECTION_TIMEOUT,
+        static_cast<unsigned int>(s.opt.connection_timeout_s), MHD_OPTION_CONNECTION_LIMIT,
+        static_cast<unsigned int>(s.opt.connection_limit), MHD_OPTION_PER_IP_CONNECTION_LIMIT,
+        static_cast<unsigned int>(s.opt.per_ip_connection_limit), MHD_OPTION_LISTEN_BACKLOG_SIZE,
+        512u, MHD_OPTION_URI_LOG_CALLBACK, &Impl::on_uri, &s, MHD_OPTION_NOTIFY_COMPLETED,
+        &Impl::on_completed, &s, MHD_OPTION_END);
+    if (s.daemon == nullptr) {
+        const int err = errno;
+        throw Error("cannot listen on " + s.opt.host + ":" + port +
+                    (err != 0 ? std::string(": ") + std::strerror(err) : std::string()));
+    }
+    const MHD_DaemonInfo* info = MHD_get_daemon_info(s.daemon, MHD_DAEMON_INFO_BIND_PORT);
+    s.bound_port = info != nullptr ? info->port : s.opt.port;
+    const bool v6 = s.opt.host.find(':') != std::string::npos;
+    const std::lock_guard lock(s.base_mutex);
+    s.base = !s.opt.base_url.empty() ? s.opt.base_url
+                                     : "http://" + (v6 ? "[" + s.opt.host + "]" : s.opt.host) +
+                                           ":" + std::to_string(s.bound_port);
+}
+
+void Server::stop() {
+    Impl& s = *impl_;
+    if (s.daemon == nullptr) return;
+    s.stopping = true;
+    s.listen_fd = MHD_quiesce_daemon(s.daemon);
+    // Refuse new connections at once (those queued in the backlog are reset)
+    // rather than leave them waiting until the close below.
+    if (s.listen_fd != MHD_INVALID_SOCKET) ::shutdown(s.listen_fd, SHUT_RDWR);
+    const auto deadline = Clock::now() + s.opt.shutdown_grace;
+    while (s.in_flight.load() > 0 && Clock::now() < deadline)
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    MHD_stop_daemon(s.daemon);
+    s.daemon = nullptr;
+    if (s.listen_fd != MHD_INVALID_SOCKET) ::close(s.listen_fd);
+    s.listen_fd = MHD_INVALID_SOCKET;
+}
+
+std::uint16_t Server::port() const { return impl_->bound_port; }
+
+std::string Server::base_url() const { return impl_->public_base(); }
+
+}  // namespace talksearch

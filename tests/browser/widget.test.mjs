@@ -1,0 +1,497 @@
+// Browser test of the <talk-search> widget and the server's search page, in real headless
+// Chromium: builds an index of data/ plus tests/data/xss-talk, starts `talksearch-query serve`
+// on 127.0.0.1, serves a conference's page from another origin that embeds the widget with its
+// two lines, and uses both the way a person would (typing, Enter, Tab, clicks).
+//
+//   node widget.test.mjs --index-bin BIN --query-bin BIN --source DIR --out DIR
+//
+// Prints one line per check and `N passed, N failed` last; exits 1 on a failure, 77 (skipped)
+// when Chromium or playwright-core is not installed (scripts/setup installs both).
+// Screenshots go to --out. Everything listens on 127.0.0.1; requests to any other host are
+// aborted; a watchdog ends the run after 100 s.
+import { spawn, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import readline from 'node:readline';
+import { fileURLToPath } from 'node:url';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const WATCHDOG_MS = 100_000;
+const STEP_TIMEOUT_MS = 10_000;
+const CHROMIUM = process.env.TALKSEARCH_CHROMIUM || '/usr/bin/chromium';
+
+function option(name, fallback) {
+    const i = process.argv.indexOf(`--${name}`);
+    return i > 0 && i + 1 < process.argv.length ? process.argv[i + 1] : fallback;
+}
+const source = path.resolve(option('source', path.join(here, '..', '..')));
+const buildDir = path.join(source, 'build');
+const indexBin = option('index-bin', path.join(buildDir, 'indexer', 'talksearch-index'));
+const queryBin = option('query-bin', path.join(buildDir, 'query', 'talksearch-query'));
+const outDir = path.resolve(option('out', path.join(buildDir, 'browser-screenshots')));
+
+function skip(reason) {
+    console.log(`SKIPPED: ${reason}`);
+    process.exit(77);
+}
+if (!fs.existsSync(CHROMIUM)) skip(`${CHROMIUM} is not installed (scripts/setup installs chromium)`);
+let chromium;
+try {
+    ({ chromium } = await import('playwright-core'));
+} catch (e) {
+    skip('playwright-core is not installed (npm install --prefix tests/browser)');
+}
+
+// ---- the run's resources, released by cleanup() whatever happens ----
+const started = Date.now();
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'talksearch-browser-'));
+let server = null;
+let hostServer = null;
+let context = null;
+
+async function cleanup() {
+    if (context) await context.close().catch(() => {});
+    context = null;
+    if (hostServer) hostServer.close();
+    hostServer = null;
+    if (server && server.exitCode === null && server.signalCode === null) {
+        server.kill('SIGTERM');
+        const exited = new Promise((resolve) => server.once('exit', resolve));
+        const timer = setTimeout(() => server.kill('SIGKILL'), 3000);
+        await exited;
+        clearTimeout(timer);
+    }
+    server = null;
+    fs.rmSync(tmp, { recursive: true, force: true });
+}
+const watchdog = setTimeout(() => {
+    console.log(`FAIL watchdog: the run took over ${WATCHDOG_MS / 1000} s`);
+    if (server) server.kill('SIGKILL');
+    fs.rmSync(tmp, { recursive: true, force: true });
+    console.log(`${passed} passed, ${failed + 1} failed`);
+    process.exit(1);
+}, WATCHDOG_MS);
+process.on('exit', () => {
+    if (server && server.exitCode === null) server.kill('SIGKILL');
+});
+
+// ---- checks ----
+let passed = 0;
+let failed = 0;
+async function check(name, fn) {
+    const t0 = Date.now();
+    try {
+        await fn();
+        passed++;
+        console.log(`ok   ${name} (${Date.now() - t0} ms)`);
+    } catch (error) {
+        failed++;
+        console.log(`FAIL ${name} (${Date.now() - t0} ms)\n     ${String(error && error.stack || error).split('\n').slice(0, 4).join('\n     ')}`);
+    }
+}
+function assert(condition, message) {
+    if (!condition) throw new Error(message);
+}
+function assertEqual(actual, expected, what) {
+    if (actual !== expected) throw new Error(`${what}: expected ${JSON.stringify(expected)}, got ${JSON.stringify(actual)}`);
+}
+
+// ---- fixtures ----
+function buildIndex() {
+    const index = path.join(tmp, 'index');
+    const run = spawnSync(indexBin, [
+        'build', '--talks', path.join(source, 'data', 'talks'),
+        '--talks', path.join(source, 'tests', 'data', 'xss-talk', 'talks'),
+        '--captions', path.join(source, 'data', 'captions'),
+        '--captions', path.join(source, 'tests', 'data', 'xss-talk', 'captions'),
+        '--index', index,
+    ], { encoding: 'utf8', timeout: 30_000 });
+    if (run.status !== 0) throw new Error(`talksearch-index build exited ${run.status}: ${run.stderr}${run.stdout}`);
+    return index;
+}
+
+// Starts `talksearch-query serve --port 0` and resolves to its base URL (its first line).
+function startServer(index) {
+    return new Promise((resolve, reject) => {
+        server = spawn(queryBin, ['serve', '--index', index, '--port', '0', '--host', '127.0.0.1'], {
+            stdio: ['ignore', 'pipe', 'pipe'],
+        });
+        let stderr = '';
+        server.stderr.on('data', (d) => { stderr += d; });
+        const timer = setTimeout(() => reject(new Error(`serve printed no "listening on" line in 10 s: ${stderr}`)), 10_000);
+        server.once('error', (e) => { clearTimeout(timer); reject(e); });
+        server.once('exit', (code) => { clearTimeout(timer); reject(new Error(`serve exited ${code}: ${stderr}`)); });
+        readline.createInterface({ input: server.stdout }).once('line', (line) => {
+            clearTimeout(timer);
+            const m = /^listening on (http:\/\/127\.0\.0\.1:\d+)\s*$/.exec(line);
+            if (m) resolve(m[1]);
+            else reject(new Error(`unexpected first line from serve: ${line}`));
+        });
+    });
+}
+
+// A conference's own page on another origin, embedding the widget with the two lines.
+function hostPage(api) {
+    return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Lakeshore PyConf: talk archive</title>
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<style>
+  body { margin: 0; font: 16px/1.5 Georgia, "DejaVu Serif", serif; color: #17313b; background: #f4efe6; }
+  header { background: #0f4c5c; color: #fff; padding: 1rem 2rem; display: flex; gap: 2rem; align-items: baseline; }
+  header strong { font-size: 1.3rem; } header a { color: #cfe8ec; }
+  main { max-width: 48rem; margin: 2rem auto; padding: 0 1rem; }
+  h1 { font-weight: normal; margin: 0 0 1rem; }
+  talk-search {
+    --talk-search-accent: #0f766e; --talk-search-bg: #fffdf8; --talk-search-surface: #f4efe6;
+    --talk-search-border: #d9cfbf; --talk-search-radius: 4px; --talk-search-mark: #fcd9a8;
+    --talk-search-font: "Helvetica Neue", Arial, sans-serif;
+    padding: 1rem; border-radius: 6px; box-shadow: 0 2px 10px rgb(0 0 0 / 8%);
+  }
+</style></head>
+<body>
+<header><strong>Lakeshore PyConf</strong><a href="#schedule">Schedule</a><a href="#archive">Talk archive</a></header>
+<main>
+<h1>Search every talk we recorded</h1>
+<script src="${api}/widget.js" defer></script>
+<talk-search src="${api}" examples="decorators, asyncio, packaging"></talk-search>
+</main>
+</body></html>`;
+}
+
+function startHostServer(api) {
+    const requests = [];
+    return new Promise((resolve) => {
+        hostServer = http.createServer((req, res) => {
+            requests.push(req.url);
+            if (req.url === '/' || req.url.startsWith('/?')) {
+                res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' });
+                res.end(hostPage(api));
+            } else {
+                res.writeHead(404, { 'Content-Type': 'text/plain' });
+                res.end('not found');
+            }
+        });
+        hostServer.listen(0, '127.0.0.1', () => resolve({ url: `http://127.0.0.1:${hostServer.address().port}`, requests }));
+    });
+}
+
+// ---- page helpers (Playwright's CSS locators pierce open shadow roots) ----
+const talkCard = (page, title) => page.locator('talk-search article.talk', { has: page.locator('.title', { hasText: title }) });
+
+async function searchInWidget(page, query) {
+    await page.locator('talk-search input[type="search"]').fill(query);
+    await page.locator('talk-search input[type="search"]').press('Enter');
+}
+
+async function statusText(page) {
+    return (await page.locator('talk-search .status').textContent()).trim();
+}
+
+async function run() {
+    const index = buildIndex();
+    const help = spawnSync(queryBin, ['serve', '--help'], { encoding: 'utf8', timeout: 10_000 });
+    if (help.status !== 0 || !/--port/.test(help.stdout)) {
+        throw new Error(`talksearch-query has no serve command (serve --help exited ${help.status}): ${help.stderr}`);
+    }
+    const api = await startServer(index);
+    const host = await startHostServer(api);
+    fs.mkdirSync(outDir, { recursive: true });
+
+    // What the API says the decorators talk's moments are: the expected seconds.
+    const expected = await (await fetch(`${api}/api/v1/search?q=decorators&limit=10&moments=3`)).json();
+    const decorators = expected.results.find((r) => r.title === 'Decorators from the Ground Up');
+    assert(decorators && decorators.moments.length >= 1, 'the API returns the decorators talk with moments');
+    const seconds = decorators.moments.map((m) => Math.floor(m.jump_ms / 1000));
+
+    const userDataDir = fs.mkdtempSync(path.join(tmp, 'chromium-'));
+    context = await chromium.launchPersistentContext(userDataDir, {
+        executablePath: CHROMIUM,
+        headless: true,
+        viewport: { width: 1100, height: 900 },
+        reducedMotion: 'reduce',
+        args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+            '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+    context.setDefaultTimeout(STEP_TIMEOUT_MS);
+    // No network: only 127.0.0.1 is reached; a player iframe's request is aborted and logged.
+    const blocked = [];
+    await context.route('**/*', (route) => {
+        const url = new URL(route.request().url());
+        if (url.hostname === '127.0.0.1') return route.continue();
+        blocked.push(url.href);
+        return route.abort();
+    });
+    const page = context.pages()[0] || await context.newPage();
+    const dialogs = [];
+    const pageErrors = [];
+    const cspViolations = [];
+    page.on('dialog', (d) => { dialogs.push(d.message()); d.dismiss().catch(() => {}); });
+    page.on('pageerror', (e) => pageErrors.push(e.message));
+    page.on('console', (m) => {
+        if (/Content[- ]Security[- ]Policy/i.test(m.text())) cspViolations.push(m.text());
+    });
+
+    await check('the API answers the embedding origin with Access-Control-Allow-Origin', async () => {
+        const response = await fetch(`${api}/api/v1/search?q=decorators`, { headers: { Origin: host.url } });
+        const allow = response.headers.get('access-control-allow-origin');
+        assert(allow === '*' || allow === host.url, `Access-Control-Allow-Origin: ${allow}`);
+    });
+
+    await check('the widget on another origin finds "Decorators from the Ground Up" with its moments', async () => {
+        await page.goto(host.url);
+        await page.waitForFunction(() => customElements.get('talk-search') !== undefined);
+        await searchInWidget(page, 'decorators');
+        const card = talkCard(page, 'Decorators from the Ground Up');
+        await card.waitFor();
+        const moments = card.locator('.moment');
+        assertEqual(await moments.count(), decorators.moments.length, 'moments shown');
+        const first = (await moments.first().textContent()).replace(/\s+/g, ' ');
+        assert(first.includes(decorators.moments[0].time), `first moment shows ${decorators.moments[0].time}: ${first}`);
+        assert(await card.locator('mark').count() >= 1, 'the matched words are marked');
+        const meta = await card.locator('.meta').textContent();
+        assert(meta.includes('Marisol Quenby') && meta.includes('Lakeshore PyConf 2017'), `speaker and event: ${meta}`);
+        assert(/2017/.test(meta), `date: ${meta}`);
+        const also = await card.locator('.also').textContent();
+        assert(also.includes('PyDays Sierra Azul 2022'), `also given at: ${also}`);
+        const titleLink = await card.locator('.title a').getAttribute('href');
+        assertEqual(titleLink, decorators.catalogue_url, 'title links to the catalogue page');
+        const count = await statusText(page);
+        assert(/^\d+ talks? for \u201cdecorators\u201d/.test(count), `count line: ${count}`);
+        await page.screenshot({ path: path.join(outDir, 'host-page-results.png'), fullPage: true });
+    });
+
+    await check('clicking a moment plays the YouTube video inline from the moment\'s second', async () => {
+        const card = talkCard(page, 'Decorators from the Ground Up');
+        for (const i of [0, seconds.length - 1]) {
+            const moment = card.locator('.moment').nth(i);
+            await moment.click();
+            assert(/\bplaying\b/.test(await moment.getAttribute('class')), `moment ${i + 1} is marked as playing`);
+            const frame = card.locator('.player iframe');
+            await frame.waitFor();
+            assertEqual(await page.locator('talk-search iframe').count(), 1, 'players on the page');
+            const src = new URL(await frame.getAttribute('src'));
+            assertEqual(src.origin + src.pathname, 'https://www.youtube-nocookie.com/embed/dCr8Gr0unD1', 'player URL');
+            assertEqual(src.searchParams.get('start'), String(seconds[i]), `start second of moment ${i + 1}`);
+            assertEqual(src.searchParams.get('autoplay'), '1', 'autoplay');
+        }
+        // data/README.md: the cues with "decorators" start at 15.12, 100.48 and 185.04 s; the
+        // link starts 2 s before the word, inside or just before its cue.
+        const cues = [15.12, 100.48, 185.04];
+        assertEqual(seconds.length, cues.length, 'moments of the decorators talk');
+        seconds.forEach((second, i) => {
+            assert(second >= Math.floor(cues[i] - 2) && second <= cues[i] + 3, `moment ${i + 1} starts at ${second} s, by the cue at ${cues[i]} s`);
+        });
+        await talkCard(page, 'Decorators from the Ground Up').screenshot({ path: path.join(outDir, 'widget-player.png') });
+    });
+
+    await check('payloads in a title, speaker, event and captions render as text and run nothing', async () => {
+        await searchInWidget(page, 'sanitizer');
+        const card = talkCard(page, 'Sanitizer');
+        await card.waitFor();
+        await card.locator('mark').first().waitFor();
+        const report = await page.evaluate(() => {
+            const root = document.querySelector('talk-search').shadowRoot;
+            const all = [...root.querySelectorAll('*')];
+            return {
+                imgs: root.querySelectorAll('img').length,
+                scripts: root.querySelectorAll('script').length,
+                foreignSvgs: [...root.querySelectorAll('svg')].filter((s) => !s.classList.contains('ts-icon')).length,
+                handlers: all.filter((e) => [...e.attributes].some((a) => a.name.startsWith('on'))).map((e) => e.tagName),
+                title: root.querySelector('.talk .title').textContent,
+                meta: root.querySelector('.talk .meta').textContent,
+                snippets: [...root.querySelectorAll('.talk .snippet')].map((s) => s.textContent).join(' | '),
+                marks: [...root.querySelectorAll('.talk mark')].map((m) => m.textContent),
+                documentImgs: document.querySelectorAll('img, svg').length,
+                documentScripts: document.querySelectorAll('script').length,
+                xssFlag: window.__xss === undefined,
+            };
+        });
+        assertEqual(report.imgs, 0, '<img> elements in the widget');
+        assertEqual(report.scripts, 0, '<script> elements in the widget');
+        assertEqual(report.foreignSvgs, 0, '<svg> elements that are not the widget\'s icons');
+        assertEqual(report.handlers.length, 0, 'elements with on* attributes');
+        assertEqual(report.documentImgs, 0, '<img>/<svg> elements in the host page');
+        assertEqual(report.documentScripts, 1, '<script> elements in the host page');
+        assertEqual(report.title, 'Sanitizer <img src=x onerror=alert(1)> payloads </script><script>alert(4)</script>', 'title text');
+        assert(report.meta.includes('"><svg onload=alert(2)> Mallory'), `speaker text: ${report.meta}`);
+        assert(report.meta.includes("XSS Conf 2024 <script>alert('event')</script>"), `event text: ${report.meta}`);
+        assert(report.snippets.includes('<img src=x onerror=alert(3)>'), `caption text: ${report.snippets}`);
+        assert(report.snippets.includes('"><svg onload=alert(5)>') && report.snippets.includes('</script><script>alert(6)</script>'),
+            `caption text: ${report.snippets}`);
+        assert(report.marks.length >= 1 && report.marks.every((m) => /^sanitizer$/i.test(m)), `marks: ${report.marks}`);
+        await page.waitForTimeout(200); // an onerror/onload would have fired by now
+        assertEqual(dialogs.length, 0, `dialogs (${dialogs.join(', ')})`);
+        assert(!host.requests.some((u) => u === '/x' || u.endsWith('/x')), 'no request for the payload image "x"');
+        await card.screenshot({ path: path.join(outDir, 'widget-xss-as-text.png') });
+    });
+
+    await check('keyboard: Tab reaches the search box, Enter searches, Enter on a moment plays it', async () => {
+        await page.goto(host.url);
+        await page.waitForFunction(() => customElements.get('talk-search') !== undefined);
+        await page.locator('talk-search .example').first().waitFor();
+        await page.screenshot({ path: path.join(outDir, 'host-page-idle.png') });
+        let inInput = false;
+        for (let i = 0; i < 8 && !inInput; i++) {
+            await page.keyboard.press('Tab');
+            inInput = await page.evaluate(() => {
+                const active = document.activeElement;
+                return !!active && active.tagName === 'TALK-SEARCH' && active.shadowRoot.activeElement?.tagName === 'INPUT';
+            });
+        }
+        assert(inInput, 'Tab moved focus into the search box');
+        const ring = await page.evaluate(() => {
+            const box = document.querySelector('talk-search').shadowRoot.querySelector('.box');
+            return getComputedStyle(box).boxShadow;
+        });
+        assert(ring && ring !== 'none', `the focused search box shows a focus ring (${ring})`);
+        await page.keyboard.type('decorators');
+        await page.keyboard.press('Enter');
+        const card = talkCard(page, 'Decorators from the Ground Up');
+        await card.waitFor();
+        let onMoment = false;
+        for (let i = 0; i < 8 && !onMoment; i++) {
+            await page.keyboard.press('Tab');
+            onMoment = await page.evaluate(() => document.querySelector('talk-search').shadowRoot.activeElement?.classList.contains('moment'));
+        }
+        assert(onMoment, 'Tab reached the first moment');
+        const outline = await page.evaluate(() => getComputedStyle(document.querySelector('talk-search').shadowRoot.activeElement).outlineStyle);
+        assert(outline !== 'none', `a focused moment has a visible outline (${outline})`);
+        await page.keyboard.press('Enter');
+        const src = new URL(await card.locator('.player iframe').getAttribute('src'));
+        assertEqual(src.searchParams.get('start'), String(seconds[0]), 'Enter on the first moment plays its second');
+        const live = await page.locator('talk-search [aria-live="polite"]').textContent();
+        assert(/talks? for/.test(live), `the count is in a polite live region: ${live}`);
+    });
+
+    await check('"did you mean" is a link that runs the suggestion; paging moves through the talks', async () => {
+        await searchInWidget(page, 'pythn');
+        const suggestion = page.locator('talk-search .suggestion button');
+        await suggestion.waitFor();
+        assertEqual((await suggestion.textContent()).trim(), 'python', 'suggestion');
+        await page.locator('talk-search').evaluate((w) => w.setAttribute('limit', '2'));
+        await suggestion.click();
+        await page.locator('talk-search .talk').first().waitFor();
+        await page.waitForFunction(() => /page 1 of/.test(document.querySelector('talk-search').shadowRoot.querySelector('.status').textContent));
+        assertEqual(await page.locator('talk-search input[type="search"]').inputValue(), 'python', 'the box holds the suggestion');
+        const firstPage = await page.locator('talk-search .talk .title').allTextContents();
+        assertEqual(firstPage.length, 2, 'talks on page 1');
+        assert(await page.locator('talk-search .pager button').first().isDisabled(), 'Previous is disabled on page 1');
+        await page.locator('talk-search .pager button', { hasText: 'Next' }).click();
+        await page.waitForFunction(() => /page 2 of/.test(document.querySelector('talk-search').shadowRoot.querySelector('.status').textContent));
+        const secondPage = await page.locator('talk-search .talk .title').allTextContents();
+        assert(secondPage.length >= 1 && secondPage.every((t) => !firstPage.includes(t)), `page 2 shows other talks: ${secondPage}`);
+        assert(await page.locator('talk-search .pager button').first().isEnabled(), 'Previous is enabled on page 2');
+        await page.locator('talk-search').evaluate((w) => w.removeAttribute('limit'));
+    });
+
+    await check('loading, empty and error states are shown', async () => {
+        let release;
+        const gate = new Promise((resolve) => { release = resolve; });
+        await page.route('**/api/v1/search?*', async (route) => { await gate; await route.continue(); });
+        await searchInWidget(page, 'decorators');
+        await page.waitForFunction(() => /Searching/.test(document.querySelector('talk-search').shadowRoot.querySelector('.status').textContent));
+        release();
+        await talkCard(page, 'Decorators from the Ground Up').waitFor();
+        await page.unroute('**/api/v1/search?*');
+
+        await searchInWidget(page, 'zzyzxquorble');
+        await page.locator('talk-search .empty').waitFor();
+        assert(/No talks match/.test(await statusText(page)), `empty status: ${await statusText(page)}`);
+
+        await page.route('**/api/v1/search?*', (route) => route.fulfill({ status: 503, contentType: 'application/json', body: '{"error":"index unavailable"}' }));
+        await searchInWidget(page, 'decorators');
+        await page.locator('talk-search .status.error').waitFor();
+        assert(/unavailable/.test(await statusText(page)), `error status: ${await statusText(page)}`);
+        assertEqual(await page.locator('talk-search .talk').count(), 0, 'no stale results under an error');
+        await page.unroute('**/api/v1/search?*');
+        await page.locator('talk-search .retry').click();
+        await talkCard(page, 'Decorators from the Ground Up').waitFor();
+    });
+
+    await check('Vimeo moments play in Vimeo\'s player, other hosts open the link, javascript: URLs are no link', async () => {
+        const talk = (title, catalogue, videoUrl, moment) => ({
+            title, speakers: ['Ada Example'], event: 'e', event_title: 'Example Conf', recorded: '2020-01-02',
+            catalogue_url: catalogue, video_url: videoUrl, link: { url: videoUrl, clip_url: null, host: 'other', time_text: null },
+            moments: [moment], other_recordings: [],
+        });
+        const body = {
+            version: 1, query: 'hosts', total: 2, total_exact: true, offset: 0, limit: 10, suggestion: null, notices: [], facets: null,
+            results: [
+                talk('On Vimeo', 'javascript:alert(7)', 'https://vimeo.com/700000123', {
+                    start_ms: 65000, end_ms: 70000, jump_ms: 63000, time: '1:05', timed: true, text: 'said here', html: 'said <mark>here</mark>',
+                    link: { url: 'https://vimeo.com/700000123#t=63s', clip_url: null, host: 'vimeo', time_text: null }, chapter: null }),
+                talk('On archive.org', 'https://archive.example/talk', 'https://archive.org/details/talk', {
+                    start_ms: 30000, end_ms: 34000, jump_ms: 28000, time: '0:30', timed: true, text: 'and here', html: 'and <mark>here</mark>',
+                    link: { url: 'https://archive.org/details/talk?start=28', clip_url: 'https://archive.org/details/talk?start=28&end=34', host: 'archive.org', time_text: null }, chapter: null }),
+            ],
+        };
+        await page.route('**/api/v1/search?*', (route) => route.fulfill({ status: 200, contentType: 'application/json', body: JSON.stringify(body) }));
+        try {
+            await checkHosts();
+        } finally {
+            await page.unroute('**/api/v1/search?*');
+        }
+    });
+    async function checkHosts() {
+        await page.goto(host.url);
+        await searchInWidget(page, 'hosts');
+        const vimeo = talkCard(page, 'On Vimeo');
+        await vimeo.waitFor();
+        assertEqual(await vimeo.locator('.title a').getAttribute('href'), 'https://vimeo.com/700000123',
+            'the title links to the video when the catalogue URL is javascript:');
+        await vimeo.locator('button.moment').click();
+        assertEqual(await vimeo.locator('.player iframe').getAttribute('src'), 'https://player.vimeo.com/video/700000123?autoplay=1#t=63s', 'Vimeo player');
+        const archive = talkCard(page, 'On archive.org');
+        const link = archive.locator('a.moment');
+        assertEqual(await link.getAttribute('href'), 'https://archive.org/details/talk?start=28', 'archive.org moment link');
+        assertEqual(await link.getAttribute('target'), '_blank', 'opens in a new tab');
+        assertEqual(await archive.locator('.title a').getAttribute('href'), 'https://archive.example/talk', 'catalogue link');
+        assertEqual(await page.locator('talk-search a[href^="javascript:"]').count(), 0, 'javascript: links');
+    }
+
+    await check('the server\'s page /?q=decorators shows results and keeps the query in its URL', async () => {
+        const violationsBefore = cspViolations.length;
+        await page.goto(`${api}/?q=decorators`);
+        const card = talkCard(page, 'Decorators from the Ground Up');
+        await card.waitFor();
+        assert(await card.locator('.moment').count() >= 1, 'moments on the server\'s page');
+        await page.screenshot({ path: path.join(outDir, 'server-page-results.png'), fullPage: true });
+        await card.locator('.moment').first().click();
+        await card.locator('.player iframe').waitFor();
+        await page.screenshot({ path: path.join(outDir, 'server-page-player.png'), fullPage: true });
+        await searchInWidget(page, 'asyncio');
+        await talkCard(page, 'Async').first().waitFor();
+        const url = new URL(page.url());
+        assertEqual(url.pathname, '/', 'path');
+        assertEqual(url.searchParams.get('q'), 'asyncio', 'q in the URL after a new search');
+        assert(/asyncio/.test(await page.title()), `title: ${await page.title()}`);
+        assertEqual(cspViolations.length - violationsBefore, 0, `CSP violations: ${cspViolations.join(' | ')}`);
+        await page.goto(`${api}/`);
+        await page.waitForFunction(() => customElements.get('talk-search') !== undefined);
+        await page.screenshot({ path: path.join(outDir, 'server-page-empty.png'), fullPage: true });
+    });
+
+    await check('no script errors, dialogs or requests beyond 127.0.0.1 other than the players', async () => {
+        assertEqual(pageErrors.length, 0, `page errors: ${pageErrors.join(' | ')}`);
+        assertEqual(dialogs.length, 0, `dialogs: ${dialogs.join(' | ')}`);
+        const players = /^https:\/\/(www\.youtube-nocookie\.com\/embed|player\.vimeo\.com\/video)\//;
+        const unexpected = blocked.filter((u) => !players.test(u));
+        assertEqual(unexpected.length, 0, `requests to other hosts: ${unexpected.join(' ')}`);
+    });
+}
+
+try {
+    await run();
+} catch (error) {
+    failed++;
+    console.log(`FAIL setup: ${String(error && error.stack || error)}`);
+} finally {
+    await cleanup();
+    clearTimeout(watchdog);
+}
+console.log(`screenshots: ${outDir}`);
+console.log(`time: ${((Date.now() - started) / 1000).toFixed(1)} s`);
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(failed === 0 ? 0 : 1);

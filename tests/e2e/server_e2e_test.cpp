@@ -1,0 +1,780 @@
+// End-to-end tests of `talksearch-query serve`: the real binary on 127.0.0.1,
+// real HTTP (libcurl, and raw sockets for what libcurl would not send).
+#include <signal.h>
+#include <simdjson.h>
+
+#include <atomic>
+#include <catch2/catch.hpp>
+#include <cstdlib>
+#include <filesystem>
+#include <random>
+#include <regex>
+#include <thread>
+
+#include "core/text.h"
+#include "query/searcher.h"
+#include "query/server.h"
+#include "tests/support/http.h"
+#include "tests/support/process.h"
+
+namespace fs = std::filesystem;
+using talksearch::test::BackgroundProcess;
+using talksearch::test::HttpClient;
+using talksearch::test::HttpResponse;
+using talksearch::test::ProcessResult;
+using talksearch::test::raw_exchange;
+using talksearch::test::raw_status;
+using talksearch::test::RawConnection;
+using talksearch::test::rss_kib;
+using talksearch::test::run_process;
+using talksearch::test::slurp;
+using talksearch::test::TempDir;
+using talksearch::test::url_escape;
+using talksearch::test::write_file;
+using namespace std::chrono_literals;
+
+namespace {
+
+const fs::path kSource = TALKSEARCH_SOURCE_DIR;
+
+void build_index(const fs::path& talks, const fs::path& captions, const fs::path& index,
+                 const std::string& mode = "build") {
+    const ProcessResult r =
+        run_process({TALKSEARCH_INDEX_BIN, mode, "--talks", talks.string(), "--captions",
+                     captions.string(), "--index", index.string()});
+    if (r.exit_code != 0)
+        throw std::runtime_error("talksearch-index " + mode + " failed: " + r.err);
+}
+
+// The sample index (data/), built once for the tests of this file.
+const fs::path& sample_index() {
+    static TempDir dir;
+    static const fs::path index = [] {
+        const fs::path p = dir.path() / "index";
+        build_index(kSource / "data/talks", kSource / "data/captions", p);
+        return p;
+    }();
+    return index;
+}
+
+// A copy of data/ that a test can add talks to, with its own index.
+struct Corpus {
+    TempDir dir;
+    fs::path talks = dir.path() / "talks";
+    fs::path captions = dir.path() / "captions";
+    fs::path index = dir.path() / "index";
+    Corpus() {
+        fs::copy(kSource / "data/talks", talks, fs::copy_options::recursive);
+        fs::copy(kSource / "data/captions", captions, fs::copy_options::recursive);
+    }
+    // Adds a talk of event `event` (created when new) whose title and summary say `words`.
+    void add_talk(const std::string& event, const std::string& slug, const std::string& title,
+                  const std::string& summary, const std::string& recorded) {
+        write_file(talks / event / "category.json", R"({"title": "Test Event"})");
+        write_file(talks / event / "videos" / (slug + ".json"),
+                   R"({"title": )" + talksearch::json_string(title) + R"(, "slug": )" +
+                       talksearch::json_string(slug) + R"(, "summary": )" +
+                       talksearch::json_string(summary) +
+                       R"(, "description": "", "speakers": ["Ada <b>Bold</b> & Co"],)"
+                       R"( "tags": [], "language": "eng", "recorded": ")" +
+                       recorded +
+                       R"(", "videos": [{"type": "youtube",)"
+                       R"( "url": "https://www.youtube.com/watch?v=Zz9xXsS0aQ1"}]})");
+    }
+    void build(const std::string& mode = "build") const {
+        build_index(talks, captions, index, mode);
+    }
+};
+
+// talksearch-query serve on a free port of 127.0.0.1.
+struct ServerProcess {
+    BackgroundProcess proc;
+    std::uint16_t port = 0;
+    std::string base;
+    explicit ServerProcess(const fs::path& index, std::vector<std::string> extra = {})
+        : proc([&] {
+              std::vector<std::string> argv = {TALKSEARCH_QUERY_BIN,
+                                               "serve",
+                                               "--index",
+                                               index.string(),
+                                               "--port",
+                                               "0",
+                                               "--threads",
+                                               "4",
+                                               "--per-ip-limit",
+                                               "0"};
+              argv.insert(argv.end(), extra.begin(), extra.end());
+              return argv;
+          }()) {
+        const std::string& line = proc.first_line();
+        REQUIRE_THAT(line, Catch::StartsWith("listening on http://127.0.0.1:"));
+        port = static_cast<std::uint16_t>(std::stoi(line.substr(line.rfind(':') + 1)));
+        base = "http://127.0.0.1:" + std::to_string(port);
+    }
+};
+
+ProcessResult cli_query(const fs::path& index, std::vector<std::string> args) {
+    args.insert(args.begin(), {TALKSEARCH_QUERY_BIN, "--index", index.string()});
+    args.push_back("--format");
+    args.push_back("json");
+    return run_process(args);
+}
+
+simdjson::dom::element parse_json(simdjson::dom::parser& parser, const std::string& text) {
+    INFO(text);
+    simdjson::dom::element doc;
+    REQUIRE_FALSE(parser.parse(simdjson::padded_string(text)).get(doc));
+    return doc;
+}
+
+bool is_json_error(const HttpResponse& r) {
+    simdjson::dom::parser parser;
+    simdjson::dom::element doc;
+    if (parser.parse(simdjson::padded_string(r.body)).get(doc)) return false;
+    std::string_view message;
+    return !doc["error"].get(message) && !message.empty();
+}
+
+std::string generation_of(const fs::path& index) {
+    std::string stub(talksearch::trim(slurp(index / "XAPIANDB")));
+    return stub.substr(stub.find("gen-"));
+}
+
+// A small XML well-formedness check: one root, tags nest and match, attribute
+// values quoted, every '&' starts a reference, no '<' in text or attributes,
+// valid UTF-8. Returns "" when well-formed, else what is wrong.
+std::string xml_problem(const std::string& doc) {
+    if (!talksearch::is_valid_utf8(doc)) return "invalid UTF-8";
+    static const std::regex reference("^&(amp|lt|gt|quot|apos|#[0-9]+|#x[0-9A-Fa-f]+);");
+    auto check_text = [&](std::string_view text) -> std::string {
+        for (std::size_t i = 0; i < text.size(); ++i) {
+            if (text[i] == '<') return "'<' in text";
+            if (text[i] == '&' && !std::regex_search(std::string(text.substr(i, 12)), reference)) {
+                return "bad reference at " + std::string(text.substr(i, 12));
+            }
+        }
+        return "";
+    };
+    std::vector<std::string> open;
+    std::size_t i = 0, roots = 0;
+    if (doc.starts_with("<?xml")) i = doc.find("?>") + 2;
+    while (i < doc.size()) {
+        const std::size_t lt = doc.find('<', i);
+        const std::string_view text(doc.data() + i,
+                                    (lt == std::string::npos ? doc.size() : lt) - i);
+        if (open.empty() && !talksearch::trim(text).empty()) return "text outside the root";
+        if (auto p = check_text(text); !p.empty()) return p;
+        if (lt == std::string::npos) break;
+        const std::size_t gt = doc.find('>', lt);
+        if (gt == std::string::npos) return "unclosed tag";
+        std::string tag = doc.substr(lt + 1, gt - lt - 1);
+        i = gt + 1;
+        if (tag.starts_with("/")) {
+            if (open.empty() || open.back() != tag.substr(1)) return "mismatched </" + tag + ">";
+            open.pop_back();
+            continue;
+        }
+        const bool empty = tag.ends_with("/");
+        if (empty) tag.pop_back();
+        const std::string name = tag.substr(0, tag.find_first_of(" \n\t"));
+        static const std::regex attr_re(R"(\s+([A-Za-z_:][-A-Za-z0-9_:.]*)="([^"<]*)\")");
+        std::string rest = tag.substr(name.size());
+        std::smatch m;
+        while (std::regex_search(rest, m, attr_re, std::regex_constants::match_continuous)) {
+            if (auto p = check_text(m[2].str()); !p.empty()) return "attribute: " + p;
+            rest = m.suffix();
+        }
+        if (!talksearch::trim(rest).empty()) return "malformed attributes in <" + tag + ">";
+        if (open.empty() && ++roots > 1) return "two roots";
+        if (!empty) open.push_back(name);
+    }
+    return open.empty() && roots == 1 ? "" : "unclosed elements";
+}
+
+}  // namespace
+
+TEST_CASE("the search API answers with the same JSON as talksearch-query --format json",
+          "[e2e][server]") {
+    ServerProcess server(sample_index());
+    HttpClient client;
+    struct Case {
+        std::string query_string;
+        std::vector<std::string> cli;
+    };
+    const std::vector<Case> cases = {
+        {"q=decorators", {"decorators"}},
+        {"q=wraps+the+function", {"wraps the function"}},
+        {"q=%22wraps%20the%20function%22&moments=1&preroll=0",
+         {"\"wraps the function\"", "--moments", "1", "--preroll", "0"}},
+        {"q=python&event=pycon-valdoria-2019&event=lakeshore-pyconf-2017&facets=1",
+         {"python", "--event", "pycon-valdoria-2019", "--event", "lakeshore-pyconf-2017",
+          "--facets"}},
+        {"q=python&year=2019..2022&sort=date&limit=2&offset=1",
+         {"python", "--year", "2019..2022", "--sort", "date", "--limit", "2", "--offset", "1"}},
+        {"q=python&speaker=marisol+quenby&language=en",
+         {"python", "--speaker", "marisol quenby", "--language", "en"}},
+        {"q=decorators&all_recordings=1", {"decorators", "--all-recordings"}},
+        {"q=tipos&lang=es", {"tipos", "--lang", "es"}},
+        {"q=decorators+AND+OR+%28", {"decorators AND OR ("}},
+        {"q=pyhton", {"pyhton"}},
+    };
+    for (const Case& c : cases) {
+        INFO(c.query_string);
+        const HttpResponse r = client.get(server.base + "/api/v1/search?" + c.query_string);
+        const ProcessResult cli = cli_query(sample_index(), c.cli);
+        REQUIRE(r.status == 200);
+        CHECK(r.header("content-type") == "application/json");
+        CHECK_FALSE(cli.out.empty());
+        CHECK(r.body == cli.out);
+    }
+}
+
+TEST_CASE("responses carry CORS and safety headers and OPTIONS answers a preflight",
+          "[e2e][server]") {
+    ServerProcess server(sample_index());
+    HttpClient client;
+    SECTION("the API: ACAO *, no credentials, nosniff, no referrer, a short cache") {
+        // An Origin that tries to smuggle a header is not reflected.
+        const HttpResponse r = client.request(server.base + "/api/v1/search?q=python", "GET",
+                                              {"Origin: https://x%0d%0aSet-Cookie:a=b"});
+        REQUIRE(r.status == 200);
+        CHECK(r.header("access-control-allow-origin") == "*");
+        CHECK(r.header("access-control-allow-credentials").empty());
+        CHECK(r.header("set-cookie").empty());
+        CHECK(r.header("x-content-type-options") == "nosniff");
+        CHECK(r.header("referrer-policy") == "no-referrer");
+        CHECK_THAT(r.header("cache-control"), Catch::Contains("max-age=30"));
+    }
+    SECTION("a preflight gets 204 with the allowed methods") {
+        const HttpResponse r = client.request(
+            server.base + "/api/v1/search?q=python", "OPTIONS",
+            {"Origin: https://blog.example.org", "Access-Control-Request-Method: GET"});
+        CHECK(r.status == 204);
+        CHECK(r.header("access-control-allow-origin") == "*");
+        CHECK_THAT(r.header("access-control-allow-methods"), Catch::Contains("GET"));
+        CHECK(r.body.empty());
+    }
+    SECTION("HEAD answers the headers of GET without the body") {
+        const HttpResponse get = client.get(server.base + "/api/v1/search?q=python");
+        const HttpResponse head = client.request(server.base + "/api/v1/search?q=python", "HEAD");
+        CHECK(head.status == 200);
+        CHECK(head.body.empty());
+        CHECK(head.header("content-length") == std::to_string(get.body.size()));
+    }
+    SECTION("the page has a strict Content-Security-Policy and revalidates by ETag") {
+        const HttpResponse r = client.get(server.base + "/");
+        REQUIRE(r.status == 200);
+        CHECK_THAT(r.header("content-type"), Catch::StartsWith("text/html"));
+        const std::string csp = r.header("content-security-policy");
+        CHECK_THAT(csp, Catch::Contains("default-src 'self'"));
+        CHECK_THAT(csp, Catch::Contains("frame-src https://www.youtube-nocookie.com"));
+        CHECK_THAT(csp, !Catch::Contains("unsafe-eval"));
+        CHECK(r.header("x-content-type-options") == "nosniff");
+        CHECK(r.header("access-control-allow-origin").empty());
+        const std::string etag = r.header("etag");
+        REQUIRE_FALSE(etag.empty());
+        const HttpResponse again =
+            client.request(server.base + "/?q=python", "GET", {"If-None-Match: " + etag});
+        CHECK(again.status == 304);
+        CHECK(again.body.empty());
+    }
+    SECTION("a connection serves request after request") {
+        REQUIRE(client.get(server.base + "/healthz").status == 200);
+        for (const char* path : {"/api/v1/search?q=python", "/api/v1/feed?q=python", "/",
+                                 "/opensearch.xml", "/metrics"}) {
+            INFO(path);
+            const HttpResponse r = client.get(server.base + path);
+            CHECK(r.status == 200);
+            CHECK(r.new_connections == 0);
+            CHECK(r.header("connection") != "close");
+        }
+    }
+    SECTION("there is no JSONP") {
+        const HttpResponse r = client.get(server.base + "/api/v1/search?q=python&callback=x");
+        CHECK(r.status == 200);
+        CHECK(r.body.starts_with("{"));
+    }
+}
+
+TEST_CASE(
+    "bad parameters and refused queries get a 400 with a JSON error but parser trouble does not",
+    "[e2e][server]") {
+    ServerProcess server(sample_index());
+    HttpClient client;
+    std::string forty_terms;
+    for (int i = 0; i < 40; ++i) forty_terms += "word" + std::to_string(i) + "+";
+    const std::vector<std::pair<std::string, std::string>> bad = {
+        {"q=" + std::string(600, 'a'), "512"},
+        {"q=" + forty_terms, "32"},
+        {"q=python&limit=101", "limit"},
+        {"q=python&limit=abc", "limit"},
+        {"q=python&limit=-1", "limit"},
+        {"q=python&limit=99999999999999999999", "limit"},
+        {"q=python&offset=10001", "offset"},
+        {"q=python&sort=newest", "sort"},
+        {"q=python&year=abc", "year"},
+        {"q=python&moments=999", "moments"},
+        {"q=python&preroll=61", "preroll"},
+        {"q=python&preroll=nan", "preroll"},
+        {"q=python&facets=maybe", "facets"},
+        {"q=python&lang=e%24", "lang"},
+        {"q=python&q=java", "q"},
+        {"q=", "empty"},
+        {"", "empty"},
+    };
+    for (const auto& [query_string, word] : bad) {
+        INFO(query_string.substr(0, 80));
+        const HttpResponse r = client.get(server.base + "/api/v1/search?" + query_string);
+        CHECK(r.status == 400);
+        CHECK(r.header("content-type") == "application/json");
+        CHECK(r.header("access-control-allow-origin") == "*");
+        CHECK(is_json_error(r));
+        CHECK_THAT(r.body, Catch::Contains(word));
+        CHECK(r.seconds < 0.5);
+    }
+    // The query cap answers fast: no search is run.
+    const HttpResponse too_long =
+        client.get(server.base + "/api/v1/search?q=" + std::string(600, 'a'));
+    CHECK(too_long.seconds < 0.1);
+
+    for (const std::string q : {"decorators AND OR (", "\"unclosed", "title:", "NEAR NEAR", "*",
+                                "year:..", "((((", "-", "\xff\xfe"}) {
+        INFO(q);
+        const HttpResponse r = client.get(server.base + "/api/v1/search?q=" + url_escape(q));
+        CHECK(r.status == 200);
+    }
+}
+
+TEST_CASE("methods other than GET HEAD and OPTIONS get a 405 and their body is never read",
+          "[e2e][server]") {
+    ServerProcess server(sample_index());
+    HttpClient client;
+    for (const std::string method : {"POST", "PUT", "DELETE", "PATCH"}) {
+        INFO(method);
+        const HttpResponse r =
+            client.request(server.base + "/api/v1/search?q=python", method, {}, "q=python");
+        CHECK(r.status == 405);
+        CHECK(r.header("allow") == "GET, HEAD, OPTIONS");
+        CHECK(is_json_error(r));
+    }
+
+    SECTION("a chunked POST that never ends is answered at once and cut off") {
+        const long rss_before = rss_kib(server.proc.pid());
+        RawConnection c(server.port);
+        REQUIRE(c.send_all(
+            "POST /api/v1/search HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"));
+        const std::string chunk = "4000\r\n" + std::string(0x4000, 'a') + "\r\n";
+        REQUIRE(c.send_all(chunk));
+        const auto t0 = std::chrono::steady_clock::now();
+        const std::string answer = c.read(2s, 12);
+        CHECK(raw_status(answer) == 405);
+        CHECK(std::chrono::steady_clock::now() - t0 < 1s);
+        // Up to 64 MB more: the server has closed the connection, so sending
+        // fails once the socket buffers are full (a few MB on loopback).
+        std::size_t sent = 0;
+        while (sent < (64u << 20) && c.send_all(chunk)) sent += chunk.size();
+        CHECK(sent < (32u << 20));
+        CHECK(rss_kib(server.proc.pid()) - rss_before < 5 * 1024);
+    }
+    SECTION("a POST with Expect: 100-continue gets the 405 and no 100") {
+        const std::string answer =
+            raw_exchange(server.port,
+                         "POST /healthz HTTP/1.1\r\nHost: x\r\nContent-Length: 100000000\r\n"
+                         "Expect: 100-continue\r\n\r\n",
+                         2s);
+        CHECK(raw_status(answer) == 405);
+        CHECK(answer.find("100 Continue") == std::string::npos);
+    }
+    CHECK(client.get(server.base + "/healthz").status == 200);
+}
+
+TEST_CASE("unknown paths and path traversal forms get a 404", "[e2e][server]") {
+    ServerProcess server(sample_index());
+    for (const std::string path :
+         {"/nope", "/api/v2/search", "/api/v1/search/", "/../etc/passwd",
+          "/%2e%2e/%2e%2e/etc/passwd", "/..%2f..%2fetc%2fpasswd", "/%00.png", "/index.html%00",
+          "/%252e%252e/etc/passwd", "//..//etc/passwd", "/..\\..\\etc\\passwd",
+          "/api/v1/../../etc/passwd", "/./", "/%2fetc%2fpasswd", "/healthz/.", "*"}) {
+        INFO(path);
+        const std::string answer = raw_exchange(
+            server.port, "GET " + path + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+        CHECK(raw_status(answer) == 404);
+        CHECK(answer.find("root:") == std::string::npos);
+        CHECK(answer.find("Content-Type: application/json") != std::string::npos);
+    }
+}
+
+TEST_CASE("over-long URLs get a 414 and huge header lines a 431 and the server goes on serving",
+          "[e2e][server]") {
+    ServerProcess server(sample_index());
+    HttpClient client;
+    const long rss_before = rss_kib(server.proc.pid());
+    SECTION("a 9 KB query string: 414 as JSON") {
+        const HttpResponse r =
+            client.get(server.base + "/api/v1/search?q=python&pad=" + std::string(9000, 'a'));
+        CHECK(r.status == 414);
+        CHECK(is_json_error(r));
+    }
+    SECTION("a 100 KB one: 414 from libmicrohttpd") {
+        const std::string answer = raw_exchange(
+            server.port, "GET /api/v1/search?q=" + std::string(100000, 'a') + " HTTP/1.1\r\n\r\n");
+        CHECK(raw_status(answer) == 414);
+    }
+    SECTION("a 1 MB header line") {
+        const std::string answer = raw_exchange(
+            server.port,
+            "GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: " + std::string(1 << 20, 'a') + "\r\n\r\n");
+        const int status = raw_status(answer);
+        CHECK((status == 431 || status == 400));
+    }
+    SECTION("10,000 headers") {
+        std::string request = "GET /healthz HTTP/1.1\r\nHost: x\r\n";
+        for (int i = 0; i < 10000; ++i) request += "X-H" + std::to_string(i) + ": v\r\n";
+        const int status = raw_status(raw_exchange(server.port, request + "\r\n"));
+        CHECK((status == 431 || status == 400));
+    }
+    CHECK(rss_kib(server.proc.pid()) - rss_before < 5 * 1024);
+    const HttpResponse health = client.get(server.base + "/healthz");
+    CHECK(health.status == 200);
+    CHECK(health.seconds < 0.5);
+}
+
+TEST_CASE("/healthz reports the live generation and the talk count", "[e2e][server]") {
+    ServerProcess server(sample_index());
+    HttpClient client;
+    const HttpResponse r = client.get(server.base + "/healthz");
+    REQUIRE(r.status == 200);
+    CHECK(r.header("cache-control") == "no-store");
+    simdjson::dom::parser parser;
+    const auto doc = parse_json(parser, r.body);
+    CHECK(std::string_view(doc["status"]) == "ok");
+    CHECK(std::string(std::string_view(doc["generation"])) == generation_of(sample_index()));
+    talksearch::Searcher searcher(sample_index());
+    CHECK(std::uint64_t(doc["talks"]) == searcher.talk_count());
+    CHECK(searcher.talk_count() > 0);
+}
+
+TEST_CASE("/metrics counts requests by endpoint and status with a latency histogram",
+          "[e2e][server]") {
+    ServerProcess server(sample_index());
+    HttpClient client;
+    for (int i = 0; i < 3; ++i)
+        REQUIRE(client.get(server.base + "/api/v1/search?q=python").status == 200);
+    REQUIRE(client.get(server.base + "/api/v1/search?q=python&limit=x").status == 400);
+    REQUIRE(client.get(server.base + "/nope").status == 404);
+    const HttpResponse r = client.get(server.base + "/metrics");
+    REQUIRE(r.status == 200);
+    CHECK_THAT(r.header("content-type"), Catch::StartsWith("text/plain; version=0.0.4"));
+    const std::string& m = r.body;
+    auto value = [&](const std::string& series) -> double {
+        const auto at = m.find("\n" + series + " ");
+        if (at == std::string::npos) return -1;
+        return std::atof(m.c_str() + at + series.size() + 2);
+    };
+    CHECK(value(R"(talksearch_http_requests_total{endpoint="search",code="200"})") == 3);
+    CHECK(value(R"(talksearch_http_requests_total{endpoint="search",code="400"})") == 1);
+    CHECK(value(R"(talksearch_http_requests_total{endpoint="other",code="404"})") == 1);
+    CHECK_THAT(m, Catch::Contains("# TYPE talksearch_http_request_duration_seconds histogram"));
+    // Buckets are cumulative and end at the count.
+    double previous = 0;
+    for (const char* le : {"0.001", "0.01", "0.1", "1", "5", "+Inf"}) {
+        const double v =
+            value(std::string(
+                      R"(talksearch_http_request_duration_seconds_bucket{endpoint="search",le=")") +
+                  le + "\"}");
+        CHECK(v >= previous);
+        previous = v;
+    }
+    CHECK(previous == 4);
+    CHECK(value(R"(talksearch_http_request_duration_seconds_count{endpoint="search"})") == 4);
+    CHECK(value(R"(talksearch_http_request_duration_seconds_sum{endpoint="search"})") > 0);
+    CHECK(value("talksearch_index_info{generation=\"" + generation_of(sample_index()) + "\"}") ==
+          1);
+    talksearch::Searcher searcher(sample_index());
+    CHECK(value("talksearch_index_talks") == double(searcher.talk_count()));
+    CHECK(value("talksearch_http_requests_in_flight") == 1);  // this request
+}
+
+TEST_CASE("/opensearch.xml points browsers at /?q={searchTerms} under the public base URL",
+          "[e2e][server]") {
+    SECTION("--base-url") {
+        ServerProcess server(sample_index(), {"--base-url", "https://talks.example.org/"});
+        HttpClient client;
+        const HttpResponse r = client.get(server.base + "/opensearch.xml");
+        REQUIRE(r.status == 200);
+        CHECK_THAT(r.header("content-type"),
+                   Catch::StartsWith("application/opensearchdescription+xml"));
+        CHECK_THAT(r.body,
+                   Catch::Contains("template=\"https://talks.example.org/?q={searchTerms}\""));
+        CHECK(xml_problem(r.body).empty());
+    }
+    SECTION("the default is the address listened on") {
+        ServerProcess server(sample_index());
+        HttpClient client;
+        const HttpResponse r = client.get(server.base + "/opensearch.xml");
+        CHECK_THAT(r.body, Catch::Contains("template=\"" + server.base + "/?q={searchTerms}\""));
+    }
+}
+
+TEST_CASE("the Atom feed lists matching talks newest first escaped and well-formed",
+          "[e2e][server]") {
+    Corpus corpus;
+    corpus.add_talk("xss-conf-2024", "payloads",
+                    "<script>alert(\"x\")</script> & ]]> Decorators \x0b Unsafe",
+                    "Decorators in <b>bold</b> & \"quotes\"", "2024-05-04");
+    corpus.build();
+    ServerProcess server(corpus.index);
+    HttpClient client;
+    const HttpResponse r = client.get(server.base + "/api/v1/feed?q=decorators");
+    REQUIRE(r.status == 200);
+    CHECK_THAT(r.header("content-type"), Catch::StartsWith("application/atom+xml"));
+    CHECK(r.header("access-control-allow-origin") == "*");
+    INFO(r.body);
+    CHECK(xml_problem(r.body).empty());
+    CHECK(r.body.find("<script") == std::string::npos);
+    CHECK(r.body.find('\x0b') == std::string::npos);
+    CHECK_THAT(r.body, Catch::Contains("&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp;"));
+
+    // Entries: as many as the JSON API finds, newest first.
+    const HttpResponse json = client.get(server.base + "/api/v1/search?q=decorators&sort=date");
+    simdjson::dom::parser parser;
+    const auto doc = parse_json(parser, json.body);
+    const std::size_t results = doc["results"].get_array().size();
+    std::vector<std::string> updated;
+    static const std::regex entry_updated(R"(<entry>[\s\S]*?<updated>([^<]*)</updated>)");
+    for (auto it = std::sregex_iterator(r.body.begin(), r.body.end(), entry_updated);
+         it != std::sregex_iterator(); ++it)
+        updated.push_back((*it)[1]);
+    CHECK(updated.size() == results);
+    CHECK(updated.size() >= 3);
+    CHECK(std::is_sorted(updated.rbegin(), updated.rend()));
+    CHECK(updated.front() == "2024-05-04T00:00:00Z");
+    // Each moment the JSON API gives is a related link of its entry.
+    const std::string loop_q = "q=%22event+loop%22";
+    const HttpResponse feed = client.get(server.base + "/api/v1/feed?" + loop_q);
+    simdjson::dom::parser parser2;
+    const auto loop =
+        parse_json(parser2, client.get(server.base + "/api/v1/search?sort=date&" + loop_q).body);
+    std::size_t links = 0;
+    for (auto hit : loop["results"].get_array()) {
+        for (auto moment : hit["moments"].get_array()) {
+            std::string url{std::string_view(moment["link"]["url"])};
+            url = std::regex_replace(url, std::regex("&"), "&amp;");
+            CHECK_THAT(feed.body, Catch::Contains("<link rel=\"related\" href=\"" + url + "\""));
+            ++links;
+        }
+    }
+    CHECK(links >= 1);
+    CHECK(xml_problem(feed.body).empty());
+    // Parameters are checked as for the search.
+    CHECK(client.get(server.base + "/api/v1/feed?q=python&limit=500").status == 400);
+}
+
+TEST_CASE(
+    "a rebuild and an update of the index while the server runs are served within a second "
+    "with no failed request",
+    "[e2e][server]") {
+    Corpus corpus;
+    corpus.build();
+    ServerProcess server(corpus.index);
+    std::atomic<bool> done{false};
+    std::atomic<int> ok{0}, failed{0};
+    std::thread load([&] {
+        HttpClient client;
+        while (!done) {
+            const HttpResponse r = client.get(server.base + "/api/v1/search?q=decorators");
+            const bool found = r.body.find("Decorators from the Ground Up") != std::string::npos;
+            (r.status == 200 && found ? ok : failed)++;
+        }
+    });
+    HttpClient client;
+    auto seconds_until_found = [&](const std::string& word) {
+        const auto t0 = std::chrono::steady_clock::now();
+        while (std::chrono::steady_clock::now() - t0 < 3s) {
+            const HttpResponse r = client.get(server.base + "/api/v1/search?q=" + word);
+            if (r.status == 200 && r.body.find("\"total\":0,") == std::string::npos) break;
+            std::this_thread::sleep_for(10ms);
+        }
+        return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    };
+    REQUIRE(client.get(server.base + "/api/v1/search?q=zanzibarquux").body.find("\"total\":0,") !=
+            std::string::npos);
+    const std::string before = generation_of(corpus.index);
+
+    corpus.add_talk("rebuild-conf-2025", "zanzibar", "Zanzibarquux Patterns", "", "2025-03-01");
+    corpus.build();
+    const double after_build = seconds_until_found("zanzibarquux");
+    CHECK(after_build < 1.0);
+    CHECK(generation_of(corpus.index) != before);
+    const HttpResponse health = client.get(server.base + "/healthz");
+    CHECK_THAT(health.body, Catch::Contains(generation_of(corpus.index)));
+
+    corpus.add_talk("rebuild-conf-2025", "quokka", "Quokkafrobnicate Internals", "", "2025-03-02");
+    corpus.build("update");
+    const double after_update = seconds_until_found("quokkafrobnicate");
+    CHECK(after_update < 1.0);
+
+    std::this_thread::sleep_for(100ms);
+    done = true;
+    load.join();
+    INFO("build seen after " << after_build << " s, update after " << after_update << " s");
+    CHECK(failed == 0);
+    CHECK(ok > 20);
+}
+
+TEST_CASE("SIGTERM lets a slow request in flight finish and exits 0 within 5 seconds",
+          "[e2e][server]") {
+    ServerProcess server(sample_index(), {"--test-hooks"});
+    HttpResponse slow;
+    std::thread request([&] {
+        HttpClient client;
+        slow = client.get(server.base + "/api/v1/search?q=python&_delay_ms=1500");
+    });
+    std::this_thread::sleep_for(300ms);
+    const auto t0 = std::chrono::steady_clock::now();
+    REQUIRE(::kill(server.proc.pid(), SIGTERM) == 0);
+    std::this_thread::sleep_for(100ms);
+    // No new connections once stopping.
+    HttpClient late;
+    CHECK(late.get(server.base + "/healthz").status == 0);
+    const int code = server.proc.wait_for_exit(6s);
+    const double took =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    request.join();
+    CHECK(code == 0);
+    CHECK(took < 5.0);
+    CHECK(slow.status == 200);
+    simdjson::dom::parser parser;
+    const auto doc = parse_json(parser, slow.body);
+    CHECK(std::uint64_t(doc["total"]) > 0);
+}
+
+TEST_CASE("a failure inside a handler is a generic 500 and the server goes on", "[e2e][server]") {
+    ServerProcess server(sample_index(), {"--test-hooks"});
+    HttpClient client;
+    const HttpResponse r = client.get(server.base + "/api/v1/search?q=python&_fail=1");
+    CHECK(r.status == 500);
+    CHECK(r.body == "{\"error\":\"internal error\"}\n");
+    CHECK(client.get(server.base + "/api/v1/search?q=python").status == 200);
+    // Without --test-hooks the hooks do nothing.
+    ServerProcess plain(sample_index());
+    CHECK(client.get(plain.base + "/api/v1/search?q=python&_fail=1").status == 200);
+}
+
+TEST_CASE("idle and slow connections do not hold up other requests", "[e2e][server]") {
+    ServerProcess server(sample_index());
+    std::vector<std::unique_ptr<RawConnection>> idle, slow;
+    for (int i = 0; i < 50; ++i) idle.push_back(std::make_unique<RawConnection>(server.port));
+    for (int i = 0; i < 20; ++i) {
+        slow.push_back(std::make_unique<RawConnection>(server.port));
+        slow.back()->send_all("GET /healthz HTTP/1.1\r\nHost: x\r\n");
+    }
+    HttpClient client;
+    for (int i = 0; i < 10; ++i) {
+        for (auto& c : slow) c->send_all("X-Slow-" + std::to_string(i) + ": 1\r\n");
+        const HttpResponse r = client.get(server.base + "/api/v1/search?q=decorators");
+        CHECK(r.status == 200);
+        CHECK(r.seconds < 0.5);
+        std::this_thread::sleep_for(50ms);
+    }
+}
+
+TEST_CASE("two thousand random operator-soup requests never get a 5xx",
+          "[e2e][server][robustness]") {
+    ServerProcess server(sample_index());
+    HttpClient client;
+    const std::vector<std::string> pieces = {"decorators",
+                                             "python",
+                                             "wraps",
+                                             "the",
+                                             "function",
+                                             "AND",
+                                             "OR",
+                                             "NOT",
+                                             "XOR",
+                                             "NEAR",
+                                             "NEAR/2",
+                                             "ADJ",
+                                             "+",
+                                             "-",
+                                             "(",
+                                             ")",
+                                             "\"",
+                                             "*",
+                                             "decor*",
+                                             "a*",
+                                             "title:",
+                                             "speaker:",
+                                             "tag:",
+                                             "event:",
+                                             "year:",
+                                             "lang:",
+                                             "captions:",
+                                             "2014..2019",
+                                             "..",
+                                             "year:2019..",
+                                             "captions:human",
+                                             "~",
+                                             "^",
+                                             "\xff\xfe",
+                                             std::string(1, '\0'),
+                                             "\xC3\x28",
+                                             "é",
+                                             "日本語",
+                                             ":",
+                                             "::",
+                                             "\\",
+                                             "'",
+                                             "''",
+                                             "&",
+                                             "=",
+                                             "%",
+                                             "#",
+                                             "?"};
+    const std::vector<std::string> extras = {
+        "",           "&limit=0",          "&limit=100",      "&limit=101",     "&offset=9999",
+        "&offset=-1", "&sort=date",        "&facets=1",       "&year=2019..",   "&year=..",
+        "&moments=0", "&moments=20",       "&preroll=0.5",    "&event=nope",    "&speaker=%00",
+        "&lang=xx",   "&all_recordings=1", "&language=pt-BR", "&year=1..99999", "&q=again"};
+    std::mt19937 rng(20261122);
+    std::uniform_int_distribution<std::size_t> pick(0, pieces.size() - 1), count(1, 12),
+        space(0, 3), extra(0, extras.size() - 1);
+    int answered = 0, refused = 0;
+    for (int i = 0; i < 2000; ++i) {
+        std::string q;
+        for (std::size_t k = count(rng); k > 0; --k) {
+            q += pieces[pick(rng)];
+            if (space(rng) != 0) q += ' ';
+        }
+        const std::string endpoint = i % 10 == 0 ? "/api/v1/feed" : "/api/v1/search";
+        const HttpResponse r =
+            client.get(server.base + endpoint + "?q=" + url_escape(q) + extras[extra(rng)]);
+        INFO(q);
+        REQUIRE(r.status != 0);
+        REQUIRE(r.status < 500);
+        if (r.status == 200) ++answered;
+        if (r.status == 400) ++refused;
+    }
+    INFO("answered " << answered << ", refused " << refused);
+    CHECK(answered + refused == 2000);
+    CHECK(answered > 1000);
+}
+
+TEST_CASE("a Server runs in-process and stops", "[e2e][server]") {
+    talksearch::ServerOptions options;
+    options.index_dir = sample_index();
+    options.port = 0;
+    options.threads = 2;
+    talksearch::Server server(options);
+    server.start();
+    REQUIRE(server.port() != 0);
+    CHECK(server.base_url() == "http://127.0.0.1:" + std::to_string(server.port()));
+    HttpClient client;
+    CHECK(client.get(server.base_url() + "/healthz").status == 200);
+    server.stop();
+    CHECK(client.get(server.base_url() + "/healthz").status == 0);
+
+    talksearch::ServerOptions missing;
+    missing.index_dir = "/nonexistent/index";
+    CHECK_THROWS_AS(talksearch::Server(missing), talksearch::Error);
+}

@@ -1,0 +1,820 @@
+// <talk-search>: talksearch's embeddable search box (a dependency-free web component).
+//
+//   <script src="https://search.example.org/widget.js" defer></script>
+//   <talk-search src="https://search.example.org"></talk-search>
+//
+// Attributes: src (the talksearch server; default: where this script came from), placeholder,
+// limit (talks per page, 10), query (searched on load), examples (comma-separated queries
+// offered before the first search), event and year (scope every search, as the API's `event=`
+// and `year=`), theme ("light", "dark" or "auto").
+// Method: search(query, offset = 0). Event: `talk-search` (bubbles, composed) when a search
+// starts, detail {query, offset}. Styling: the --talk-search-* custom properties and ::part().
+//
+// Security: every string of the API is put on the page with textContent or as an attribute
+// value; nothing is parsed as HTML. A snippet's `html` is split on its <mark> tags only and
+// its entities decoded by hand, so "<img onerror=...>" in a title or a caption stays text.
+// Only http(s) URLs become links, and the player's iframe URL is built from a video id that
+// matched a strict pattern, never copied from the API.
+(() => {
+    'use strict';
+    if (customElements.get('talk-search')) return;
+
+    // Where this script was loaded from: the default for `src`.
+    const SCRIPT_URL = document.currentScript && document.currentScript.src;
+    const MOMENTS_PER_TALK = 3;
+    const FETCH_TIMEOUT_MS = 20000;
+
+    const CSS = `
+:host {
+  --_accent: var(--talk-search-accent, #4338ca);
+  --_on-accent: var(--talk-search-on-accent, #ffffff);
+  --_font: var(--talk-search-font, system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif);
+  --_bg: var(--talk-search-bg, #ffffff);
+  --_fg: var(--talk-search-fg, #1f2330);
+  --_muted: var(--talk-search-muted, #5d6475);
+  --_border: var(--talk-search-border, #dcdfe6);
+  --_surface: var(--talk-search-surface, #f6f7f9);
+  --_mark: var(--talk-search-mark, #ffe58a);
+  --_mark-fg: var(--talk-search-mark-fg, inherit);
+  --_radius: var(--talk-search-radius, 10px);
+  --_error: var(--talk-search-error, #b42318);
+  --_soft: color-mix(in srgb, var(--_accent) 9%, var(--_bg));
+  --_soft-strong: color-mix(in srgb, var(--_accent) 16%, var(--_bg));
+  display: block;
+  box-sizing: border-box;
+  max-width: var(--talk-search-max-width, 46rem);
+  color: var(--_fg);
+  background: var(--_bg);
+  font-family: var(--_font);
+  font-size: var(--talk-search-font-size, 1rem);
+  line-height: 1.5;
+  text-align: start;
+}
+:host([hidden]) { display: none; }
+:host([theme="dark"]) {
+  --_bg: var(--talk-search-bg, #14161c);
+  --_fg: var(--talk-search-fg, #e8eaf0);
+  --_muted: var(--talk-search-muted, #a2a8b8);
+  --_border: var(--talk-search-border, #343947);
+  --_surface: var(--talk-search-surface, #1c1f27);
+  --_accent: var(--talk-search-accent, #a5b4fc);
+  --_on-accent: var(--talk-search-on-accent, #14161c);
+  --_mark: var(--talk-search-mark, #705b12);
+  --_error: var(--talk-search-error, #fda29b);
+}
+@media (prefers-color-scheme: dark) {
+  :host([theme="auto"]) {
+    --_bg: var(--talk-search-bg, #14161c);
+    --_fg: var(--talk-search-fg, #e8eaf0);
+    --_muted: var(--talk-search-muted, #a2a8b8);
+    --_border: var(--talk-search-border, #343947);
+    --_surface: var(--talk-search-surface, #1c1f27);
+    --_accent: var(--talk-search-accent, #a5b4fc);
+    --_on-accent: var(--talk-search-on-accent, #14161c);
+    --_mark: var(--talk-search-mark, #705b12);
+    --_error: var(--talk-search-error, #fda29b);
+  }
+}
+*, *::before, *::after { box-sizing: inherit; }
+a { color: var(--_accent); text-underline-offset: 0.15em; }
+a:hover { text-decoration-thickness: 2px; }
+:focus-visible { outline: 3px solid var(--_accent); outline-offset: 2px; }
+.sr-only {
+  position: absolute; width: 1px; height: 1px; margin: -1px; padding: 0; overflow: hidden;
+  clip: rect(0 0 0 0); white-space: nowrap; border: 0;
+}
+
+/* The search box */
+form { margin: 0; }
+.box {
+  display: flex; align-items: stretch; gap: 0;
+  border: 1.5px solid var(--_border); border-radius: var(--_radius);
+  background: var(--_bg); overflow: hidden;
+  transition: border-color 0.15s, box-shadow 0.15s;
+}
+.box:focus-within {
+  border-color: var(--_accent);
+  box-shadow: 0 0 0 3px color-mix(in srgb, var(--_accent) 22%, transparent);
+}
+.icon { flex: none; display: flex; align-items: center; padding-inline: 0.85rem 0.2rem; color: var(--_muted); }
+.icon svg { width: 1.15rem; height: 1.15rem; }
+input {
+  flex: 1; min-width: 0; border: 0; margin: 0; padding: 0.8rem 0.6rem;
+  font: inherit; font-size: 1.05rem; color: var(--_fg); background: transparent;
+}
+input:focus, input:focus-visible { outline: none; }
+input::placeholder { color: var(--_muted); opacity: 1; }
+input::-webkit-search-cancel-button { cursor: pointer; }
+button { font: inherit; cursor: pointer; }
+.submit {
+  flex: none; border: 0; margin: 0.3rem; padding: 0 1.2rem;
+  border-radius: calc(var(--_radius) - 3px);
+  background: var(--_accent); color: var(--_on-accent); font-weight: 600;
+}
+.submit:hover { filter: brightness(1.1); }
+.submit:focus-visible { outline-offset: 1px; }
+
+/* Status, suggestion, notices */
+.status { margin: 0.9rem 0.15rem 0.4rem; min-height: 1.5em; color: var(--_muted); font-size: 0.92rem; }
+.status strong { color: var(--_fg); font-weight: 600; }
+.status:empty { min-height: 0; margin-block: 0.75rem 0; }
+.status.error { color: var(--_error); }
+.spinner {
+  display: inline-block; width: 0.9em; height: 0.9em; margin-inline-end: 0.45em; vertical-align: -0.1em;
+  border: 2px solid var(--_border); border-top-color: var(--_accent); border-radius: 50%;
+  animation: spin 0.7s linear infinite;
+}
+@keyframes spin { to { transform: rotate(360deg); } }
+@media (prefers-reduced-motion: reduce) { .spinner { animation-duration: 2s; } }
+.retry, .linkish {
+  border: 0; padding: 0; background: none; color: var(--_accent);
+  text-decoration: underline; text-underline-offset: 0.15em;
+}
+.retry { margin-inline-start: 0.5em; }
+.suggestion { margin: 0 0.15rem 0.6rem; font-size: 0.98rem; }
+.suggestion .linkish { font-weight: 600; font-style: italic; }
+.notices { margin: 0 0.15rem 0.6rem; padding: 0; list-style: none; color: var(--_muted); font-size: 0.88rem; }
+.empty {
+  margin: 0.4rem 0 0; padding: 1.4rem 1.2rem; border: 1.5px dashed var(--_border);
+  border-radius: var(--_radius); color: var(--_muted); text-align: center;
+}
+.empty p { margin: 0.2rem 0; }
+.empty strong { color: var(--_fg); }
+
+/* Results */
+.results { list-style: none; margin: 0; padding: 0; display: grid; gap: 0.9rem; }
+.results:focus { outline: none; }
+.results[aria-busy="true"] { opacity: 0.55; transition: opacity 0.2s 0.15s; }
+.talk {
+  border: 1px solid var(--_border); border-radius: var(--_radius); background: var(--_bg);
+  padding: 1rem 1.1rem 0.9rem;
+}
+.title { margin: 0; font-size: 1.12rem; line-height: 1.35; font-weight: 650; overflow-wrap: anywhere; }
+.title a { color: var(--_fg); text-decoration: none; }
+.title a:hover { color: var(--_accent); text-decoration: underline; }
+.meta { margin: 0.3rem 0 0; color: var(--_muted); font-size: 0.9rem; }
+/* The dot sticks to the item before it (a no-break space), so a wrapped line never starts with one. */
+.meta > :not(:last-child)::after { content: "\\00a0\\00b7"; color: var(--_muted); font-weight: 700; opacity: 0.6; }
+.speakers { color: var(--_fg); font-weight: 500; }
+.badge {
+  display: inline-block; padding: 0 0.45em; border-radius: 999px; font-size: 0.78rem;
+  background: var(--_surface); border: 1px solid var(--_border); color: var(--_muted);
+}
+.moments { list-style: none; margin: 0.75rem 0 0; padding: 0; display: grid; gap: 0.3rem; }
+.moment {
+  display: flex; gap: 0.8rem; align-items: baseline; width: 100%;
+  margin: 0; padding: 0.45rem 0.6rem; border: 1px solid transparent; border-radius: calc(var(--_radius) - 4px);
+  background: var(--_surface); color: var(--_fg); text-align: start; text-decoration: none;
+  font-size: 0.95rem; line-height: 1.45;
+}
+.moment:hover { background: var(--_soft); border-color: color-mix(in srgb, var(--_accent) 25%, transparent); }
+.moment.playing { background: var(--_soft-strong); border-color: var(--_accent); }
+.time {
+  flex: none; display: inline-flex; align-items: center; gap: 0.35em; min-width: 4.6em;
+  padding: 0.05em 0.55em; border-radius: 999px; background: var(--_accent); color: var(--_on-accent);
+  font-size: 0.82rem; font-weight: 600; font-variant-numeric: tabular-nums; white-space: nowrap;
+}
+.time svg { width: 0.7em; height: 0.7em; fill: currentColor; }
+.time.untimed { background: var(--_muted); }
+.snippet { flex: 1; min-width: 0; overflow-wrap: anywhere; }
+.who { font-weight: 600; }
+.chapter-label { font-weight: 600; color: var(--_accent); }
+mark { background: var(--_mark); color: var(--_mark-fg); padding: 0 0.12em; border-radius: 3px; }
+.watch { display: flex; flex-wrap: wrap; align-items: center; gap: 0.4rem 0.75rem; margin: 0.7rem 0 0; font-size: 0.9rem; }
+.watch-note { color: var(--_muted); }
+.watch-btn {
+  display: inline-flex; align-items: center; gap: 0.4em; padding: 0.2rem 0.8rem;
+  border: 1.5px solid var(--_accent); border-radius: 999px; background: var(--_bg);
+  color: var(--_accent); font-weight: 600; font-size: 0.85rem; text-decoration: none;
+}
+.watch-btn svg { width: 0.7em; height: 0.7em; fill: currentColor; }
+.watch-btn:hover, .watch-btn.playing { background: var(--_soft-strong); }
+.examples { display: flex; flex-wrap: wrap; align-items: center; gap: 0.4rem; margin: 0 0.15rem; color: var(--_muted); font-size: 0.9rem; }
+.example {
+  padding: 0.15rem 0.75rem; border: 1px solid var(--_border); border-radius: 999px;
+  background: var(--_surface); color: var(--_fg); font-size: 0.88rem;
+}
+.example:hover { border-color: var(--_accent); color: var(--_accent); }
+.player { margin: 0.7rem 0 0.1rem; }
+.frame {
+  position: relative; width: 100%; aspect-ratio: 16 / 9; background: #000;
+  border-radius: calc(var(--_radius) - 4px); overflow: hidden;
+}
+.frame iframe { position: absolute; inset: 0; width: 100%; height: 100%; border: 0; }
+.player-bar {
+  display: flex; flex-wrap: wrap; gap: 0.4rem 1rem; align-items: center; justify-content: space-between;
+  margin-top: 0.4rem; font-size: 0.86rem; color: var(--_muted);
+}
+.close {
+  border: 1px solid var(--_border); border-radius: 999px; padding: 0.1rem 0.75rem;
+  background: var(--_bg); color: var(--_fg); font-size: 0.85rem;
+}
+.close:hover { border-color: var(--_accent); }
+.also { margin: 0.7rem 0 0; font-size: 0.88rem; color: var(--_muted); }
+.also-label { font-weight: 600; color: var(--_fg); margin-inline-end: 0.3em; }
+
+/* Paging */
+.pager {
+  display: flex; align-items: center; justify-content: space-between; gap: 1rem;
+  margin: 1rem 0 0.2rem;
+}
+.pager[hidden] { display: none; }
+.page-info { color: var(--_muted); font-size: 0.9rem; }
+.page-btn {
+  padding: 0.45rem 1rem; border: 1.5px solid var(--_border); border-radius: var(--_radius);
+  background: var(--_bg); color: var(--_fg); font-weight: 600; font-size: 0.92rem;
+}
+.page-btn:hover:not(:disabled) { border-color: var(--_accent); color: var(--_accent); }
+.page-btn:disabled { opacity: 0.4; cursor: default; }
+@media (max-width: 30rem) {
+  .moment { flex-direction: column; gap: 0.25rem; }
+  .submit { padding: 0 0.9rem; }
+}
+`;
+
+    // One stylesheet object shared by every instance, where the browser can adopt it: a
+    // constructed sheet is not an inline <style>, so a strict Content-Security-Policy
+    // (style-src without 'unsafe-inline') lets it through.
+    let sharedSheet = null;
+    function applyStyles(root) {
+        if (root.adoptedStyleSheets !== undefined && typeof CSSStyleSheet === 'function') {
+            try {
+                if (!sharedSheet) {
+                    sharedSheet = new CSSStyleSheet();
+                    sharedSheet.replaceSync(CSS);
+                }
+                root.adoptedStyleSheets = [sharedSheet];
+                return;
+            } catch (e) {
+                // Older engines: fall through to a <style> element.
+            }
+        }
+        const style = document.createElement('style');
+        style.textContent = CSS;
+        root.appendChild(style);
+    }
+
+    // el('li', {class: 'x', part: 'y'}, child, 'text', ...): elements from trusted tag and
+    // attribute names; children that are strings become text nodes.
+    function el(tag, attrs, ...children) {
+        const node = document.createElement(tag);
+        if (attrs) {
+            for (const [name, value] of Object.entries(attrs)) {
+                if (value === null || value === undefined || value === false) continue;
+                node.setAttribute(name, value === true ? '' : String(value));
+            }
+        }
+        for (const child of children) {
+            if (child === null || child === undefined || child === false) continue;
+            node.append(typeof child === 'string' ? document.createTextNode(child) : child);
+        }
+        return node;
+    }
+
+    const SVG_NS = 'http://www.w3.org/2000/svg';
+    function svgIcon(pathData, viewBox) {
+        const svg = document.createElementNS(SVG_NS, 'svg');
+        svg.setAttribute('viewBox', viewBox || '0 0 24 24');
+        svg.setAttribute('aria-hidden', 'true');
+        svg.setAttribute('focusable', 'false');
+        svg.setAttribute('class', 'ts-icon');
+        const path = document.createElementNS(SVG_NS, 'path');
+        path.setAttribute('d', pathData);
+        svg.appendChild(path);
+        return svg;
+    }
+    const searchIcon = () => {
+        const svg = svgIcon('M10.5 3a7.5 7.5 0 0 1 5.96 12.05l4.75 4.74-1.42 1.42-4.74-4.75A7.5 7.5 0 1 1 10.5 3Zm0 2a5.5 5.5 0 1 0 0 11 5.5 5.5 0 0 0 0-11Z');
+        svg.setAttribute('fill', 'currentColor');
+        return svg;
+    };
+    const playIcon = () => svgIcon('M2 1.5v9l8-4.5z', '0 0 12 12');
+
+    // The entities the server's escaper writes, plus any numeric reference.
+    const NAMED_ENTITIES = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: '\u00a0' };
+    function decodeEntities(text) {
+        return text.replace(/&(#[xX][0-9a-fA-F]{1,6}|#[0-9]{1,7}|[a-zA-Z]+);/g, (whole, ref) => {
+            if (ref[0] === '#') {
+                const code = ref[1] === 'x' || ref[1] === 'X' ? parseInt(ref.slice(2), 16) : parseInt(ref.slice(1), 10);
+                if (!Number.isFinite(code) || code < 1 || code > 0x10ffff || (code >= 0xd800 && code <= 0xdfff)) return whole;
+                return String.fromCodePoint(code);
+            }
+            const named = NAMED_ENTITIES[ref.toLowerCase()];
+            return named === undefined ? whole : named;
+        });
+    }
+
+    // A snippet as nodes: the API's `html` is escaped text with matched words in
+    // <mark>...</mark>. Only that structure is read; everything else becomes text.
+    function snippetNodes(moment) {
+        const html = typeof moment.html === 'string' ? moment.html : null;
+        if (html === null) return [document.createTextNode(String(moment.text || ''))];
+        const nodes = [];
+        const re = /<mark>([\s\S]*?)<\/mark>/g;
+        let last = 0;
+        let m;
+        while ((m = re.exec(html)) !== null) {
+            if (m.index > last) nodes.push(document.createTextNode(decodeEntities(html.slice(last, m.index))));
+            const mark = document.createElement('mark');
+            mark.textContent = decodeEntities(m[1]);
+            nodes.push(mark);
+            last = re.lastIndex;
+        }
+        if (last < html.length) nodes.push(document.createTextNode(decodeEntities(html.slice(last))));
+        return nodes;
+    }
+
+    // An http(s) URL from the API, or null: a javascript: or data: URL never becomes a link.
+    function safeUrl(value) {
+        if (typeof value !== 'string' || value === '') return null;
+        try {
+            const url = new URL(value);
+            return url.protocol === 'https:' || url.protocol === 'http:' ? url.href : null;
+        } catch (e) {
+            return null;
+        }
+    }
+
+    // "754", "754s", "12m34s", "1h2m3s", "12:34" -> seconds, or null.
+    function parseSeconds(value) {
+        if (value === null || value === undefined) return null;
+        const s = String(value).trim();
+        let m = /^(\d+)(?:\.\d+)?s?$/.exec(s);
+        if (m) return parseInt(m[1], 10);
+        m = /^(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$/.exec(s);
+        if (m && (m[1] || m[2] || m[3])) {
+            return (parseInt(m[1] || '0', 10) * 3600) + (parseInt(m[2] || '0', 10) * 60) + parseInt(m[3] || '0', 10);
+        }
+        m = /^(?:(\d+):)?(\d+):(\d{1,2})$/.exec(s);
+        if (m) return (parseInt(m[1] || '0', 10) * 3600) + (parseInt(m[2], 10) * 60) + parseInt(m[3], 10);
+        return null;
+    }
+
+    // The second a jump link starts at: its `t=`/`start=` parameter or `#t=` fragment
+    // (these include the offset of a talk cut from a longer recording), else jump_ms.
+    function linkSecond(url, jumpMs) {
+        if (url) {
+            const fromQuery = parseSeconds(url.searchParams.get('t')) ?? parseSeconds(url.searchParams.get('start'));
+            if (fromQuery !== null) return fromQuery;
+            const frag = /(?:^|&)t=([^&,]+)/.exec(url.hash.replace(/^#/, ''));
+            if (frag) {
+                const fromHash = parseSeconds(frag[1]);
+                if (fromHash !== null) return fromHash;
+            }
+        }
+        return Number.isFinite(jumpMs) && jumpMs > 0 ? Math.floor(jumpMs / 1000) : 0;
+    }
+
+    const YOUTUBE_ID = /^[A-Za-z0-9_-]{6,32}$/;
+    function youtubeId(url) {
+        const host = url.hostname.replace(/^(www\.|m\.|music\.)/, '');
+        let id = null;
+        if (host === 'youtu.be') {
+            id = url.pathname.split('/')[1];
+        } else if (host === 'youtube.com' || host === 'youtube-nocookie.com') {
+            if (url.pathname === '/watch') id = url.searchParams.get('v');
+            else {
+                const m = /^\/(?:embed|v|shorts|live)\/([^/?#]+)/.exec(url.pathname);
+                if (m) id = m[1];
+            }
+        }
+        return id && YOUTUBE_ID.test(id) ? id : null;
+    }
+    function vimeoId(url) {
+        const host = url.hostname.replace(/^www\./, '');
+        if (host === 'player.vimeo.com') {
+            const m = /^\/video\/(\d{1,15})(?:\/|$)/.exec(url.pathname);
+            return m ? m[1] : null;
+        }
+        if (host !== 'vimeo.com') return null;
+        const m = /^\/(?:.*\/)?(\d{1,15})(?:\/|$)/.exec(url.pathname);
+        return m ? m[1] : null;
+    }
+
+    // How to play a link: {kind: 'youtube'|'vimeo', embed, second, host} for an inline
+    // player, else {kind: 'link', href} (opened in a new tab), or null without a usable URL.
+    function playbackFor(link, jumpMs) {
+        if (!link || typeof link !== 'object') return null;
+        const href = safeUrl(link.url);
+        const candidates = [href, safeUrl(link.clip_url)].filter(Boolean).map((u) => new URL(u));
+        for (const url of candidates) {
+            const yt = youtubeId(url);
+            if (yt) {
+                const second = linkSecond(href ? new URL(href) : url, jumpMs);
+                return {
+                    kind: 'youtube', host: 'YouTube', second, href,
+                    embed: `https://www.youtube-nocookie.com/embed/${encodeURIComponent(yt)}?start=${second}&autoplay=1&rel=0`,
+                };
+            }
+            const vm = vimeoId(url);
+            if (vm) {
+                const second = linkSecond(href ? new URL(href) : url, jumpMs);
+                return {
+                    kind: 'vimeo', host: 'Vimeo', second, href,
+                    embed: `https://player.vimeo.com/video/${vm}?autoplay=1#t=${second}s`,
+                };
+            }
+        }
+        return href ? { kind: 'link', href } : null;
+    }
+
+    function clock(seconds) {
+        const s = Math.max(0, Math.floor(seconds));
+        const h = Math.floor(s / 3600);
+        const mm = Math.floor((s % 3600) / 60);
+        const ss = String(s % 60).padStart(2, '0');
+        return h ? `${h}:${String(mm).padStart(2, '0')}:${ss}` : `${mm}:${ss}`;
+    }
+
+    function formatDate(iso) {
+        const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(String(iso || ''));
+        if (!m) return null;
+        const date = new Date(Date.UTC(+m[1], +m[2] - 1, +m[3]));
+        try {
+            return new Intl.DateTimeFormat(undefined, { year: 'numeric', month: 'short', day: 'numeric', timeZone: 'UTC' }).format(date);
+        } catch (e) {
+            return iso;
+        }
+    }
+
+    function formatDuration(seconds) {
+        if (!Number.isFinite(seconds) || seconds <= 0) return null;
+        const minutes = Math.round(seconds / 60);
+        if (minutes < 60) return `${Math.max(minutes, 1)} min`;
+        return `${Math.floor(minutes / 60)} h ${minutes % 60} min`;
+    }
+
+    // Smooth scrolling, unless the reader asked for less motion.
+    const scrollBehavior = () => (window.matchMedia && window.matchMedia('(prefers-reduced-motion: reduce)').matches ? 'auto' : 'smooth');
+
+    const plural = (n, one, many) => `${n.toLocaleString()} ${n === 1 ? one : many}`;
+    const str = (v) => (typeof v === 'string' ? v : v === null || v === undefined ? '' : String(v));
+
+    class TalkSearch extends HTMLElement {
+        static get observedAttributes() {
+            return ['placeholder', 'query'];
+        }
+
+        constructor() {
+            super();
+            this._query = '';
+            this._offset = 0;
+            this._controller = null;
+            this._player = null;
+            this._seq = 0;
+            const root = this.attachShadow({ mode: 'open', delegatesFocus: true });
+            applyStyles(root);
+            this._build(root);
+        }
+
+        _build(root) {
+            const id = `ts-${Math.random().toString(36).slice(2, 9)}`;
+            this._input = el('input', {
+                id: `${id}-q`, type: 'search', name: 'q', part: 'input', autocomplete: 'off',
+                spellcheck: 'false', enterkeyhint: 'search', 'aria-describedby': `${id}-status`,
+                placeholder: this.getAttribute('placeholder') || 'Search what was said in the talks',
+            });
+            this._form = el('form', { role: 'search', part: 'form', 'aria-label': 'Search talks' },
+                el('label', { for: `${id}-q`, class: 'sr-only' }, 'Search talks'),
+                el('div', { class: 'box' },
+                    el('span', { class: 'icon' }, searchIcon()),
+                    this._input,
+                    el('button', { type: 'submit', class: 'submit', part: 'button' }, 'Search')));
+            this._form.addEventListener('submit', (event) => {
+                event.preventDefault();
+                this.search(this._input.value, 0);
+            });
+            this._status = el('p', { id: `${id}-status`, class: 'status', part: 'status', role: 'status', 'aria-live': 'polite' });
+            this._extra = el('div', { class: 'extra' });
+            this._results = el('ol', { class: 'results', part: 'results', tabindex: '-1', 'aria-label': 'Talks' });
+            this._prev = el('button', { type: 'button', class: 'page-btn', part: 'page-button' }, '\u2190 Previous');
+            this._next = el('button', { type: 'button', class: 'page-btn', part: 'page-button' }, 'Next \u2192');
+            this._pageInfo = el('span', { class: 'page-info' });
+            this._pager = el('nav', { class: 'pager', 'aria-label': 'Result pages', hidden: true },
+                this._prev, this._pageInfo, this._next);
+            this._prev.addEventListener('click', () => this._page(-1));
+            this._next.addEventListener('click', () => this._page(1));
+            root.append(this._form, this._status, this._extra, this._results, this._pager);
+        }
+
+        connectedCallback() {
+            const q = this.getAttribute('query');
+            if (q && !this._query && !this._controller) this.search(q, 0);
+            else if (!this._query) this._showExamples();
+        }
+
+        // While nothing was searched: the `examples` attribute's queries as buttons.
+        _showExamples() {
+            const examples = str(this.getAttribute('examples')).split(',').map((e) => e.trim()).filter(Boolean).slice(0, 8);
+            if (!examples.length) return;
+            const row = el('p', { class: 'examples', part: 'examples' }, 'Try');
+            for (const example of examples) {
+                const button = el('button', { type: 'button', class: 'example' }, example);
+                button.addEventListener('click', () => this.search(example, 0));
+                row.append(button);
+            }
+            this._extra.replaceChildren(row);
+        }
+
+        disconnectedCallback() {
+            if (this._controller) this._controller.abort();
+        }
+
+        attributeChangedCallback(name, oldValue, value) {
+            if (name === 'placeholder' && this._input) {
+                this._input.placeholder = value || 'Search what was said in the talks';
+            } else if (name === 'query' && this.isConnected && value && value !== this._query) {
+                this.search(value, 0);
+            }
+        }
+
+        /// The query last searched.
+        get query() {
+            return this._query;
+        }
+
+        get _limit() {
+            const n = parseInt(this.getAttribute('limit') || '', 10);
+            return Number.isFinite(n) && n > 0 ? Math.min(n, 50) : 10;
+        }
+
+        // The search API's URL: `src` resolved against the page, with a trailing slash so a
+        // server behind a path prefix (https://example.org/talks) keeps it.
+        _apiUrl(params) {
+            const src = this.getAttribute('src') || SCRIPT_URL || document.baseURI;
+            const base = new URL(src, document.baseURI);
+            if (!/\/$/.test(base.pathname) && !/\.js$/.test(base.pathname)) base.pathname += '/';
+            const url = new URL('api/v1/search', base);
+            url.search = params.toString();
+            return url;
+        }
+
+        /// Searches for `query` and shows the talks from `offset` on.
+        search(query, offset = 0) {
+            const q = str(query).trim();
+            this._input.value = q;
+            if (this._controller) this._controller.abort();
+            this._controller = null;
+            this._closePlayer();
+            if (!q) {
+                this._query = '';
+                this._clear();
+                this._setStatus([]);
+                this._showExamples();
+                return Promise.resolve(null);
+            }
+            this._query = q;
+            this._offset = Math.max(0, offset | 0);
+            this.dispatchEvent(new CustomEvent('talk-search', {
+                bubbles: true, composed: true, detail: { query: q, offset: this._offset },
+            }));
+            return this._run();
+        }
+
+        _page(direction) {
+            if (!this._query) return;
+            this._offset = Math.max(0, this._offset + direction * this._limit);
+            this.dispatchEvent(new CustomEvent('talk-search', {
+                bubbles: true, composed: true, detail: { query: this._query, offset: this._offset },
+            }));
+            this._closePlayer();
+            return this._run(true);
+        }
+
+        async _run(moveFocus = false) {
+            const seq = ++this._seq;
+            const controller = new AbortController();
+            this._controller = controller;
+            const timer = setTimeout(() => controller.abort(), FETCH_TIMEOUT_MS);
+            const params = new URLSearchParams({
+                q: this._query, limit: String(this._limit), offset: String(this._offset), moments: String(MOMENTS_PER_TALK),
+            });
+            for (const name of ['event', 'year']) {
+                const value = this.getAttribute(name);
+                if (value) params.set(name, value);
+            }
+            const spinner = el('span', { class: 'spinner', 'aria-hidden': 'true' });
+            this._setStatus([spinner, 'Searching\u2026']);
+            this._status.classList.remove('error');
+            this._results.setAttribute('aria-busy', 'true');
+            let data;
+            try {
+                const response = await fetch(this._apiUrl(params), {
+                    signal: controller.signal, headers: { Accept: 'application/json' }, credentials: 'omit',
+                });
+                let body = null;
+                try {
+                    body = await response.json();
+                } catch (e) {
+                    body = null;
+                }
+                if (!response.ok || !body || typeof body !== 'object') {
+                    const message = body && (str(body.error && body.error.message) || str(body.error) || str(body.message));
+                    throw new Error(message || `the server answered ${response.status}`);
+                }
+                data = body;
+            } catch (error) {
+                if (seq !== this._seq) return null;
+                this._results.removeAttribute('aria-busy');
+                const reason = controller.signal.aborted ? 'the server took too long to answer' : str(error && error.message) || 'unknown error';
+                this._showError(reason);
+                return null;
+            } finally {
+                clearTimeout(timer);
+                if (this._controller === controller) this._controller = null;
+            }
+            if (seq !== this._seq) return null;
+            this._results.removeAttribute('aria-busy');
+            this._render(data);
+            if (moveFocus) {
+                this._results.focus({ preventScroll: true });
+                this.scrollIntoView({ block: 'start', behavior: scrollBehavior() });
+            }
+            return data;
+        }
+
+        _setStatus(nodes) {
+            this._status.replaceChildren(...nodes.map((n) => (typeof n === 'string' ? document.createTextNode(n) : n)));
+        }
+
+        _clear() {
+            this._results.replaceChildren();
+            this._extra.replaceChildren();
+            this._pager.hidden = true;
+        }
+
+        _showError(reason) {
+            this._clear();
+            this._status.classList.add('error');
+            const retry = el('button', { type: 'button', class: 'retry' }, 'Try again');
+            retry.addEventListener('click', () => this._run());
+            this._setStatus([`Search is unavailable: ${reason}.`, retry]);
+        }
+
+        _render(data) {
+            const results = Array.isArray(data.results) ? data.results : [];
+            const total = Number.isFinite(data.total) ? data.total : results.length;
+            const limit = this._limit;
+            const q = this._query;
+            this._clear();
+
+            const quoted = el('strong', null, `\u201c${q}\u201d`);
+            if (results.length === 0) {
+                this._setStatus(total > 0 ? [`No more talks for `, quoted, '.'] : ['No talks match ', quoted, '.']);
+            } else {
+                const count = `${data.total_exact === false ? 'About ' : ''}${plural(total, 'talk', 'talks')}`;
+                const pages = Math.max(1, Math.ceil(total / limit));
+                const page = Math.floor(this._offset / limit) + 1;
+                this._setStatus([el('strong', null, count), ` for `, quoted, pages > 1 ? ` \u00b7 page ${page} of ${pages}` : '']);
+            }
+
+            if (typeof data.suggestion === 'string' && data.suggestion && data.suggestion !== q) {
+                const suggestion = data.suggestion;
+                const button = el('button', { type: 'button', class: 'linkish', part: 'suggestion' }, suggestion);
+                button.addEventListener('click', () => this.search(suggestion, 0));
+                this._extra.append(el('p', { class: 'suggestion' }, 'Did you mean ', button, '?'));
+            }
+            const notices = Array.isArray(data.notices) ? data.notices.filter((n) => typeof n === 'string' && n) : [];
+            if (notices.length) this._extra.append(el('ul', { class: 'notices' }, ...notices.map((n) => el('li', null, n))));
+
+            if (results.length === 0) {
+                this._extra.append(el('div', { class: 'empty', part: 'empty' },
+                    el('p', null, el('strong', null, 'No talk said that, yet.')),
+                    el('p', null, 'Check the spelling, use fewer or more general words, or search a phrase in quotes.')));
+                if (this._offset > 0) this._showPager(total, results.length);
+                return;
+            }
+            for (const talk of results) {
+                if (talk && typeof talk === 'object') this._results.append(this._talk(talk));
+            }
+            this._showPager(total, results.length);
+        }
+
+        _showPager(total, shown) {
+            const limit = this._limit;
+            const hasNext = this._offset + shown < total && shown >= limit;
+            const hasPrev = this._offset > 0;
+            this._pager.hidden = !hasNext && !hasPrev;
+            this._prev.disabled = !hasPrev;
+            this._next.disabled = !hasNext;
+            const from = this._offset + 1;
+            this._pageInfo.textContent = shown ? `${from}\u2013${this._offset + shown} of ${total.toLocaleString()}` : '';
+        }
+
+        _talk(talk) {
+            const title = str(talk.title) || 'Untitled talk';
+            const page = safeUrl(talk.catalogue_url) || safeUrl(talk.video_url);
+            const heading = el('h3', { class: 'title', part: 'title' },
+                page ? el('a', { href: page, target: '_blank', rel: 'noopener noreferrer' }, title) : title);
+
+            const meta = el('p', { class: 'meta', part: 'meta' });
+            const speakers = Array.isArray(talk.speakers) ? talk.speakers.map(str).filter(Boolean) : [];
+            if (speakers.length) meta.append(el('span', { class: 'speakers' }, speakers.join(', ')));
+            const event = str(talk.event_title) || str(talk.event);
+            if (event) meta.append(el('span', { class: 'event' }, event));
+            const date = formatDate(talk.recorded);
+            if (date) meta.append(el('time', { datetime: str(talk.recorded) }, date));
+            const duration = formatDuration(talk.duration_s);
+            if (duration) meta.append(el('span', null, duration));
+            if (talk.captions === 'machine') meta.append(el('span', null, el('span', { class: 'badge', title: 'Captions made by speech recognition' }, 'auto captions')));
+
+            // Spaces between the items: where a long line may wrap.
+            for (const item of [...meta.children].slice(1)) meta.insertBefore(document.createTextNode(' '), item);
+            const article = el('article', { class: 'talk', part: 'talk' }, heading, meta);
+            const playerSlot = el('div', { class: 'player-slot' });
+            const moments = Array.isArray(talk.moments) ? talk.moments.filter((m) => m && typeof m === 'object') : [];
+            if (moments.length) {
+                const list = el('ul', { class: 'moments', 'aria-label': `Moments in \u201c${title}\u201d` });
+                for (const moment of moments) list.append(el('li', null, this._moment(talk, title, moment, playerSlot)));
+                article.append(list);
+            } else {
+                const playback = playbackFor(talk.link, 0);
+                const note = el('span', { class: 'watch-note' }, 'The words are in its title, speakers or description.');
+                if (playback) {
+                    const watch = this._playControl(playback, title, playerSlot, 'watch-btn',
+                        [playIcon(), playback.kind === 'link' ? 'Watch \u2197' : 'Watch']);
+                    article.append(el('p', { class: 'watch' }, watch, note));
+                } else {
+                    article.append(el('p', { class: 'watch' }, note));
+                }
+            }
+            article.append(playerSlot);
+
+            const others = Array.isArray(talk.other_recordings) ? talk.other_recordings.filter((r) => r && typeof r === 'object') : [];
+            if (others.length) {
+                const also = el('p', { class: 'also', part: 'also' }, el('span', { class: 'also-label' }, 'Also given at'));
+                others.forEach((rec, i) => {
+                    const name = str(rec.event_title) || str(rec.event) || 'another event';
+                    const href = safeUrl(rec.catalogue_url) || safeUrl(rec.link && rec.link.url) || safeUrl(rec.video_url);
+                    if (i > 0) also.append(', ');
+                    also.append(href ? el('a', { href, target: '_blank', rel: 'noopener noreferrer' }, name) : name);
+                    const year = /^(\d{4})/.exec(str(rec.recorded));
+                    if (year && !name.includes(year[1])) also.append(` (${year[1]})`);
+                });
+                article.append(also);
+            }
+            return el('li', null, article);
+        }
+
+        _moment(talk, title, moment, playerSlot) {
+            const timed = moment.timed !== false;
+            const playback = playbackFor(moment.link, moment.jump_ms) || playbackFor(talk.link, 0);
+            const timeText = timed ? (str(moment.time) || clock((moment.start_ms || 0) / 1000)) : 'transcript';
+            const time = el('span', { class: timed ? 'time' : 'time untimed' }, playIcon(), timeText);
+            const snippet = el('span', { class: 'snippet' });
+            if (typeof moment.chapter === 'string' && moment.chapter) snippet.append(el('span', { class: 'chapter-label' }, 'Chapter: '));
+            if (typeof moment.speaker === 'string' && moment.speaker) snippet.append(el('span', { class: 'who' }, `${moment.speaker}: `));
+            snippet.append(...snippetNodes(moment));
+            const label = timed ? `Play from ${timeText}` : 'Play from the start';
+            if (!playback) return el('div', { class: 'moment', part: 'moment' }, time, snippet);
+            const extra = playback.kind === 'link' && typeof moment.link.time_text === 'string' && moment.link.time_text
+                ? el('span', { class: 'sr-only' }, ` (${moment.link.time_text})`) : null;
+            return this._playControl(playback, title, playerSlot, 'moment',
+                [el('span', { class: 'sr-only' }, `${label}: `), time, snippet, extra]);
+        }
+
+        // A button that plays `playback` inline in `slot`, or a link that opens it.
+        _playControl(playback, title, slot, className, children) {
+            if (playback.kind === 'link') {
+                return el('a', { class: className, part: className === 'moment' ? 'moment' : null, href: playback.href, target: '_blank', rel: 'noopener noreferrer' }, ...children);
+            }
+            const button = el('button', { type: 'button', class: className, part: className === 'moment' ? 'moment' : null }, ...children);
+            button.addEventListener('click', () => this._play(playback, title, slot, button));
+            return button;
+        }
+
+        _play(playback, title, slot, button) {
+            this._closePlayer();
+            const frame = el('iframe', {
+                src: playback.embed,
+                title: `${playback.host} video: ${title}`,
+                allow: 'autoplay; encrypted-media; picture-in-picture; fullscreen',
+                referrerpolicy: 'strict-origin-when-cross-origin',
+            });
+            const close = el('button', { type: 'button', class: 'close' }, 'Close player');
+            const bar = el('div', { class: 'player-bar' },
+                el('span', null, `Playing from ${clock(playback.second)}`,
+                    playback.href ? ' \u00b7 ' : '',
+                    playback.href ? el('a', { href: playback.href, target: '_blank', rel: 'noopener noreferrer' }, `Open on ${playback.host} \u2197`) : ''),
+                close);
+            const player = el('div', { class: 'player', part: 'player' }, el('div', { class: 'frame' }, frame), bar);
+            close.addEventListener('click', () => {
+                this._closePlayer();
+                button.focus();
+            });
+            slot.append(player);
+            button.classList.add('playing');
+            this._player = { player, button };
+            player.scrollIntoView({ block: 'nearest', behavior: scrollBehavior() });
+        }
+
+        _closePlayer() {
+            if (!this._player) return;
+            this._player.player.remove();
+            this._player.button.classList.remove('playing');
+            this._player = null;
+        }
+    }
+
+    customElements.define('talk-search', TalkSearch);
+})();
