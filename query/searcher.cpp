@@ -30,6 +30,8 @@ constexpr double kBm25MinNormLen = 0.5;
 // Added per doubling of a talk's recordings (see docs/DESIGN.md, "Ranking").
 constexpr double kRepeatPriorWeight = 1.0;
 
+// At most this many stems' surface forms are remembered between searches.
+constexpr std::size_t kMaxCachedStems = 20000;
 // At most this many surface forms are searched for positions per query word.
 constexpr std::size_t kMaxSurfaceForms = 40;
 // At most this many matches per talk are placed in time.
@@ -218,6 +220,10 @@ struct Searcher::Impl {
     std::vector<TermGroup> term_groups(const Xapian::Query& query, const Xapian::Stem& stemmer);
     void collect(const Xapian::Query& q, const Xapian::Stem& stemmer, std::vector<TermGroup>& out);
     std::vector<std::string> surface_forms(const std::string& stem, const Xapian::Stem& stemmer);
+    std::vector<std::string> find_surface_forms(const std::string& stem,
+                                                const Xapian::Stem& stemmer);
+    /// (stemmer, stem) -> surface forms in this index; cleared when it changes.
+    std::unordered_map<std::string, std::vector<std::string>> forms_cache;
     std::vector<std::string> expand_prefix(const std::string& prefix);
     std::optional<std::string> suggest(const std::string& text);
 };
@@ -235,6 +241,18 @@ std::vector<std::string> Searcher::Impl::expand_prefix(const std::string& prefix
 // stem's first bytes.
 std::vector<std::string> Searcher::Impl::surface_forms(const std::string& stem,
                                                        const Xapian::Stem& stemmer) {
+    // Popular words come back query after query: their forms are remembered
+    // until the index changes (refresh() clears the cache).
+    const std::string key = stemmer.get_description() + '\x1f' + stem;
+    if (const auto it = forms_cache.find(key); it != forms_cache.end()) return it->second;
+    if (forms_cache.size() >= kMaxCachedStems) forms_cache.clear();
+    std::vector<std::string> forms = find_surface_forms(stem, stemmer);
+    forms_cache.emplace(key, forms);
+    return forms;
+}
+
+std::vector<std::string> Searcher::Impl::find_surface_forms(const std::string& stem,
+                                                            const Xapian::Stem& stemmer) {
     std::size_t keep = stem.size() > 4 ? stem.size() - 1 : stem.size();
     while (keep > 0 && (static_cast<unsigned char>(stem[keep]) & 0xC0) == 0x80) --keep;
     std::vector<std::pair<Xapian::doccount, std::string>> found;
@@ -428,9 +446,13 @@ bool Searcher::refresh() {
             Xapian::Database fresh(impl_->dir);
             impl_->db = fresh;
             impl_->stub = stub;
+            impl_->forms_cache.clear();
             return true;
         }
-        return impl_->db.reopen();  // commits made in place to the same generation
+        // Commits made in place to the same generation.
+        const bool changed = impl_->db.reopen();
+        if (changed) impl_->forms_cache.clear();
+        return changed;
     } catch (const Xapian::Error& e) {
         throw Error(impl_->dir + ": cannot reopen the index: " + e.get_description());
     }
