@@ -181,41 +181,23 @@ SearchRequest search_request_from_params(const QueryParams& params, ApiEndpoint 
 }
 
 std::string xml_escape(std::string_view text) {
+    // Characters XML 1.0 does not allow go first (C0 controls but tab, LF
+    // and CR; U+FFFE and U+FFFF, EF BF BE and EF BF BF); the rest is escaped
+    // as for HTML.
     const std::string valid = sanitize_utf8(text);
-    std::string out;
-    out.reserve(valid.size() + valid.size() / 8);
+    std::string allowed;
+    allowed.reserve(valid.size());
     for (std::size_t i = 0; i < valid.size(); ++i) {
-        const char c = valid[i];
-        const auto u = static_cast<unsigned char>(c);
-        switch (c) {
-            case '&':
-                out += "&amp;";
-                break;
-            case '<':
-                out += "&lt;";
-                break;
-            case '>':
-                out += "&gt;";
-                break;
-            case '"':
-                out += "&quot;";
-                break;
-            case '\'':
-                out += "&#39;";
-                break;
-            default:
-                if (u < 0x20 && c != '\t' && c != '\n' && c != '\r') break;  // not XML 1.0
-                // U+FFFE and U+FFFF (EF BF BE, EF BF BF) are not XML characters either.
-                if (u == 0xEF && i + 2 < valid.size() &&
-                    static_cast<unsigned char>(valid[i + 1]) == 0xBF &&
-                    (static_cast<unsigned char>(valid[i + 2]) & 0xFE) == 0xBE) {
-                    i += 2;
-                    break;
-                }
-                out += c;
+        const auto u = static_cast<unsigned char>(valid[i]);
+        if (u < 0x20 && u != '\t' && u != '\n' && u != '\r') continue;
+        if (u == 0xEF && i + 2 < valid.size() && static_cast<unsigned char>(valid[i + 1]) == 0xBF &&
+            (static_cast<unsigned char>(valid[i + 2]) & 0xFE) == 0xBE) {
+            i += 2;
+            continue;
         }
+        allowed += valid[i];
     }
-    return out;
+    return html_escape(allowed);
 }
 
 std::string url_encode(std::string_view text) {

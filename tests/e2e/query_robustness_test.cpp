@@ -6,6 +6,7 @@
 #include "query/render.h"
 #include "query/searcher.h"
 #include "tests/support/process.h"
+#include "tests/support/query_soup.h"
 
 namespace fs = std::filesystem;
 using talksearch::test::run_process;
@@ -21,59 +22,10 @@ TEST_CASE("random operator-soup queries never crash the searcher and never fail 
                      "--captions", (source / "data/captions").string(), "--index", index.string()})
             .exit_code == 0);
     talksearch::Searcher searcher(index);
-    const std::vector<std::string> pieces = {"decorators",
-                                             "python",
-                                             "wraps",
-                                             "the",
-                                             "function",
-                                             "AND",
-                                             "OR",
-                                             "NOT",
-                                             "XOR",
-                                             "NEAR",
-                                             "NEAR/2",
-                                             "ADJ",
-                                             "+",
-                                             "-",
-                                             "(",
-                                             ")",
-                                             "\"",
-                                             "*",
-                                             "decor*",
-                                             "a*",
-                                             "title:",
-                                             "speaker:",
-                                             "tag:",
-                                             "event:",
-                                             "year:",
-                                             "lang:",
-                                             "captions:",
-                                             "2014..2019",
-                                             "..",
-                                             "year:2019..",
-                                             "captions:human",
-                                             "~",
-                                             "^",
-                                             "\xff\xfe",
-                                             std::string(1, '\0'),
-                                             "\xC3\x28",
-                                             "é",
-                                             "日本語",
-                                             ":",
-                                             "::",
-                                             "\\",
-                                             "'",
-                                             "''"};
-    std::mt19937 rng(20261122);
-    std::uniform_int_distribution<std::size_t> pick(0, pieces.size() - 1), count(1, 12),
-        space(0, 3);
+    talksearch::test::QuerySoup soup;
     std::size_t refused = 0, answered = 0;
     for (int i = 0; i < 3000; ++i) {
-        std::string q;
-        for (std::size_t k = count(rng); k > 0; --k) {
-            q += pieces[pick(rng)];
-            if (space(rng) != 0) q += ' ';
-        }
+        const std::string q = soup.next();
         talksearch::SearchRequest req;
         req.query = q;
         req.facets = (i % 7) == 0;
