@@ -131,24 +131,36 @@ std::vector<Moment> find_moments(const sc::TimeMap& map, std::string_view cue_te
                                  const MomentOptions& options) {
     std::vector<Located> located;
     located.reserve(occurrences.size());
-    // A common word matches many times in one cue: split each cue once.
+    // Matches are grouped and ranked by a time estimated from the word's
+    // index in its cue; only the matches of the moments kept are placed
+    // exactly (splitting a cue into words is most of the cost when a common
+    // word matches in hundreds of cues). A common word matches many times in
+    // one cue: split each cue once.
     std::map<std::pair<std::size_t, std::size_t>, std::vector<WordSpan>> cue_words;
+    const auto exact_time = [&](const Located& l) {
+        const sc::TimedCue& cue = map.tracks[l.cue.track].cues[l.cue.cue];
+        const std::string_view text = cue_text_of(cue, cue_text);
+        auto [it, inserted] = cue_words.try_emplace({l.cue.track, l.cue.cue});
+        if (inserted) it->second = split_words(text);
+        return time_of_word(cue, text.size(), it->second, l.occ.position - cue.first_position);
+    };
     for (const Occurrence& occ : occurrences) {
         const auto ref = sc::find_cue(map, occ.position);
         if (!ref) continue;
         const sc::TimedCue& cue = map.tracks[ref->track].cues[ref->cue];
-        const std::string_view text = cue_text_of(cue, cue_text);
         if (!map.tracks[ref->track].timed) {
             // No times: words apart in the text are apart in time.
             located.push_back(
                 {occ, *ref, static_cast<std::int64_t>(occ.position) * kUntimedMsPerWord});
             continue;
         }
-        auto [it, inserted] = cue_words.try_emplace({ref->track, ref->cue});
-        if (inserted) it->second = split_words(text);
-        located.push_back(
-            {occ, *ref,
-             time_of_word(cue, text.size(), it->second, occ.position - cue.first_position)});
+        const std::int64_t duration = std::max<std::int64_t>(0, cue.end_ms - cue.start_ms);
+        const std::uint32_t k = occ.position - cue.first_position;
+        const std::int64_t estimate =
+            cue.start_ms + (cue.word_count > 0 ? duration * std::min(k, cue.word_count) /
+                                                     static_cast<std::int64_t>(cue.word_count)
+                                               : 0);
+        located.push_back({occ, *ref, estimate});
     }
     std::sort(located.begin(), located.end(), [](const Located& a, const Located& b) {
         return std::tie(a.cue.track, a.time_ms, a.occ.position) <
@@ -192,6 +204,19 @@ std::vector<Moment> find_moments(const sc::TimeMap& map, std::string_view cue_te
     });
     if (order.size() > options.max_moments) order.resize(options.max_moments);
     std::sort(order.begin(), order.end());  // groups are already in time order
+
+    // The kept moments' matches, placed exactly (timed tracks only).
+    for (std::size_t gi : order) {
+        const Group& g = groups[gi];
+        if (!map.tracks[located[g.first].cue.track].timed) continue;
+        for (std::size_t i = g.first; i <= g.last; ++i) located[i].time_ms = exact_time(located[i]);
+        std::sort(located.begin() + static_cast<std::ptrdiff_t>(g.first),
+                  located.begin() + static_cast<std::ptrdiff_t>(g.last) + 1,
+                  [](const Located& a, const Located& b) {
+                      return std::tie(a.time_ms, a.occ.position) <
+                             std::tie(b.time_ms, b.occ.position);
+                  });
+    }
 
     std::vector<Moment> moments;
     for (std::size_t gi : order) {
