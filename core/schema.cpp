@@ -3,21 +3,13 @@
 #include <algorithm>
 
 #include "core/error.h"
+#include "core/hash.h"
 #include "core/json_writer.h"
 #include "core/text.h"
 
 namespace talksearch::schema {
 
 namespace {
-
-std::uint64_t fnv1a64(std::string_view s) {
-    std::uint64_t h = 0xcbf29ce484222325ULL;
-    for (char c : s) {
-        h ^= static_cast<unsigned char>(c);
-        h *= 0x100000001b3ULL;
-    }
-    return h;
-}
 
 void put_varint(std::string& out, std::uint64_t v) {
     while (v >= 0x80) {

@@ -11,6 +11,7 @@
 #include <unordered_set>
 
 #include "core/error.h"
+#include "core/hash.h"
 #include "core/schema.h"
 #include "indexer/caption_file.h"
 #include "indexer/captions.h"
@@ -199,14 +200,6 @@ Inputs gather_inputs(const BuildOptions& given, BuildReport& report) {
     return in;
 }
 
-std::uint64_t fnv1a64(std::string_view s, std::uint64_t h = 0xcbf29ce484222325ULL) {
-    for (unsigned char c : s) {
-        h ^= c;
-        h *= 0x100000001b3ULL;
-    }
-    return h;
-}
-
 // Bumped whenever the way a talk becomes a document changes, so that
 // `update` re-indexes every talk after such an upgrade.
 constexpr std::string_view kDocumentFormat = "talksearch-document-2";
@@ -246,9 +239,7 @@ class TalkReader {
             key += bytes ? std::to_string(fnv1a64(*bytes)) : std::string("unreadable");
             bytes_.push_back(std::move(bytes));
         }
-        char hex[17];
-        std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(fnv1a64(key)));
-        talk.source_hash = hex;
+        talk.source_hash = hex64(fnv1a64(key));
     }
 
     /// Parses the files read() kept and attaches them to the talk as tracks.

@@ -23,6 +23,7 @@
 #include <sstream>
 
 #include "core/error.h"
+#include "core/hash.h"
 
 namespace fs = std::filesystem;
 
@@ -117,21 +118,6 @@ std::string format_seconds(long ms) {
         s += f;
     }
     return s + " s";
-}
-
-std::uint64_t fnv1a(std::string_view data) {
-    std::uint64_t h = 14695981039346656037ull;
-    for (char c : data) {
-        h ^= static_cast<unsigned char>(c);
-        h *= 1099511628211ull;
-    }
-    return h;
-}
-
-std::string hex64(std::uint64_t v) {
-    char buf[17];
-    std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(v));
-    return buf;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -264,7 +250,7 @@ struct CacheEntry {
     std::string hash;
 };
 
-fs::path cache_base(const fs::path& dir, std::string_view url) { return dir / hex64(fnv1a(url)); }
+fs::path cache_base(const fs::path& dir, std::string_view url) { return dir / hex64(fnv1a64(url)); }
 
 // The meta data of the cached copy of `url`, or nullopt when there is none that fits.
 std::optional<CacheEntry> load_cache_entry(const fs::path& dir, const std::string& url) {
@@ -309,7 +295,7 @@ std::optional<std::string> read_cached_body(const CacheEntry& e) {
     std::ostringstream s;
     s << in.rdbuf();
     std::string body = std::move(s).str();
-    if (body.size() != e.size || hex64(fnv1a(body)) != e.hash) return std::nullopt;
+    if (body.size() != e.size || hex64(fnv1a64(body)) != e.hash) return std::nullopt;
     return body;
 }
 
@@ -353,7 +339,7 @@ std::string store_cache_entry(const fs::path& dir, const std::string& url, std::
     if (!etag.empty()) meta += "etag " + etag + "\n";
     if (!last_modified.empty()) meta += "last-modified " + last_modified + "\n";
     meta += "size " + std::to_string(body.size()) + "\n";
-    meta += "hash " + hex64(fnv1a(body)) + "\n";
+    meta += "hash " + hex64(fnv1a64(body)) + "\n";
     return write_atomically(base.string() + ".meta", meta);
 }
 

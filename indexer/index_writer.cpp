@@ -8,6 +8,7 @@
 #include <unordered_set>
 
 #include "core/error.h"
+#include "core/hash.h"
 #include "core/language.h"
 #include "core/schema.h"
 #include "core/text.h"
@@ -18,21 +19,6 @@ namespace talksearch {
 namespace sc = schema;
 
 namespace {
-
-std::uint64_t fnv1a64(std::string_view s, std::uint64_t h = 0xcbf29ce484222325ULL) {
-    for (char c : s) {
-        h ^= static_cast<unsigned char>(c);
-        h *= 0x100000001b3ULL;
-    }
-    return h;
-}
-
-std::string hex64(std::uint64_t v) {
-    static constexpr char kHex[] = "0123456789abcdef";
-    std::string s(16, '0');
-    for (int i = 15; i >= 0; --i, v >>= 4) s[static_cast<std::size_t>(i)] = kHex[v & 0xF];
-    return s;
-}
 
 std::string date_compact(const std::string& recorded) {
     if (recorded.size() != 10) return {};

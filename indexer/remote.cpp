@@ -30,21 +30,20 @@ std::vector<std::string> path_segments(const std::string& url) {
     return out;
 }
 
+// Characters a mirrored file or folder name may hold.
+bool is_name_char(char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
+           c == '_' || c == '.';
+}
+
 bool safe_name(const std::string& s) {
     return !s.empty() && s.size() <= 200 && s != "." && s != ".." && s[0] != '.' &&
-           std::all_of(s.begin(), s.end(), [](char c) {
-               return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-                      c == '-' || c == '_' || c == '.';
-           });
+           std::all_of(s.begin(), s.end(), is_name_char);
 }
 
 std::string sanitize(std::string s) {
-    for (char& c : s) {
-        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-              c == '-' || c == '_' || c == '.')) {
-            c = '_';
-        }
-    }
+    std::replace_if(
+        s.begin(), s.end(), [](char c) { return !is_name_char(c); }, '_');
     while (!s.empty() && s[0] == '.') s.erase(0, 1);
     if (s.size() > 200) s.resize(200);
     return s.empty() ? "captions" : s;

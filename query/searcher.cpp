@@ -691,27 +691,34 @@ SearchResult Searcher::search_once(const SearchRequest& req) {
             hit.moments = moments_of(*it, doc, hit.talk);
             const std::string key = req.group_recordings ? doc.get_value(sc::kSlotGroup) : "";
             if (!key.empty()) {
+                // Every recording of the talk, each read once.
+                std::vector<std::pair<Xapian::docid, TalkInfo>> recordings;
+                const std::string term = sc::make_term(sc::kGroup, key);
+                for (auto p = db.postlist_begin(term); p != db.postlist_end(term); ++p) {
+                    if (*p == *it) continue;
+                    recordings.emplace_back(*p, TalkInfo{});
+                }
                 // The recording to show: the one with the most moments, then the
                 // newest (sorted by date, the newest matching one, as collapsed).
-                Xapian::docid shown = *it;
-                for (Xapian::docid did : matching_recordings[key]) {
-                    if (did == *it || req.sort == SortOrder::kDate) continue;
+                const std::vector<Xapian::docid>& matching = matching_recordings[key];
+                for (auto& [did, info] : recordings) {
                     const Xapian::Document other = db.get_document(did);
-                    TalkInfo info = decode_talk_info(other.get_data());
+                    info = decode_talk_info(other.get_data());
+                    if (req.sort == SortOrder::kDate ||
+                        std::find(matching.begin(), matching.end(), did) == matching.end()) {
+                        continue;
+                    }
                     std::vector<Moment> moments = moments_of(did, other, info);
                     if (std::pair(moments.size(), info.recorded) >
                         std::pair(hit.moments.size(), hit.talk.recorded)) {
-                        shown = did;
-                        hit.talk = std::move(info);
+                        std::swap(hit.talk, info);  // the hit's own recording becomes an other
                         hit.moments = std::move(moments);
                         hit.link = make_jump_link(hit.talk.video_url, 0);
                     }
                 }
-                const std::string term = sc::make_term(sc::kGroup, key);
-                for (auto p = db.postlist_begin(term); p != db.postlist_end(term); ++p) {
-                    if (*p == shown) continue;
+                for (auto& recording : recordings) {
                     OtherRecording r;
-                    r.talk = decode_talk_info(db.get_document(*p).get_data());
+                    r.talk = std::move(recording.second);
                     r.link = make_jump_link(r.talk.video_url, 0);
                     hit.other_recordings.push_back(std::move(r));
                 }
