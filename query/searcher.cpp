@@ -604,8 +604,10 @@ SearchResult Searcher::search_once(const SearchRequest& req) {
         const auto moments_of = [&](Xapian::docid did, const Xapian::Document& doc,
                                     const TalkInfo& talk) {
             std::vector<Occurrence> occurrences;
-            const std::string map_bytes =
-                groups.empty() ? std::string() : doc.get_value(sc::kSlotTimeMap);
+            // A talk without captions has no time map: nothing to read.
+            const std::string map_bytes = groups.empty() || talk.captions == sc::kCaptionsNone
+                                              ? std::string()
+                                              : doc.get_value(sc::kSlotTimeMap);
             for (std::uint32_t gi = 0; gi < groups.size() && !map_bytes.empty(); ++gi) {
                 const TermGroup& g = groups[gi];
                 if (!g.phrase) {
@@ -654,34 +656,50 @@ SearchResult Searcher::search_once(const SearchRequest& req) {
             return moments;
         };
 
+        // The page's recording groups: each hit's collapse key (empty when it
+        // was recorded once) and every recording of each group, from the
+        // group's term (no document is read for either).
+        std::vector<std::string> page_keys;
+        std::unordered_map<std::string, std::vector<Xapian::docid>> group_members;
+        std::unordered_map<Xapian::docid, const std::string*> group_of;
+        for (auto it = mset.begin(); it != page_end; ++it) {
+            page_keys.push_back(req.group_recordings ? it.get_collapse_key() : std::string());
+            const std::string& key = page_keys.back();
+            if (key.empty() || group_members.count(key) > 0) continue;
+            std::vector<Xapian::docid>& members = group_members[key];
+            const std::string term = sc::make_term(sc::kGroup, key);
+            for (auto p = db.postlist_begin(term); p != db.postlist_end(term); ++p)
+                members.push_back(*p);
+        }
+        for (const auto& [key, members] : group_members) {
+            for (Xapian::docid did : members) group_of[did] = &key;
+        }
+
         // Every recording of the page's talks that matches the query: one
         // more match, restricted to their group terms.
         std::unordered_map<std::string, std::vector<Xapian::docid>> matching_recordings;
-        if (req.group_recordings) {
+        if (!group_members.empty()) {
             std::vector<Xapian::Query> group_terms;
             Xapian::doccount members = 0;
-            for (auto it = mset.begin(); it != page_end; ++it) {
-                const std::string key = it.get_document().get_value(sc::kSlotGroup);
-                if (key.empty()) continue;
-                const std::string term = sc::make_term(sc::kGroup, key);
-                group_terms.emplace_back(term);
-                members += db.get_termfreq(term);
+            for (const auto& [key, dids] : group_members) {
+                group_terms.emplace_back(sc::make_term(sc::kGroup, key));
+                members += static_cast<Xapian::doccount>(dids.size());
             }
-            if (!group_terms.empty()) {
-                Xapian::Enquire siblings(db);
-                siblings.set_query(Xapian::Query(
-                    Xapian::Query::OP_FILTER, query,
-                    Xapian::Query(Xapian::Query::OP_OR, group_terms.begin(), group_terms.end())));
-                siblings.set_weighting_scheme(Xapian::BoolWeight());
-                const Xapian::MSet found = siblings.get_mset(0, members);
-                for (auto it = found.begin(); it != found.end(); ++it) {
-                    matching_recordings[it.get_document().get_value(sc::kSlotGroup)].push_back(*it);
-                }
+            Xapian::Enquire siblings(db);
+            siblings.set_query(Xapian::Query(
+                Xapian::Query::OP_FILTER, query,
+                Xapian::Query(Xapian::Query::OP_OR, group_terms.begin(), group_terms.end())));
+            siblings.set_weighting_scheme(Xapian::BoolWeight());
+            const Xapian::MSet found = siblings.get_mset(0, members);
+            for (auto it = found.begin(); it != found.end(); ++it) {
+                if (const auto g = group_of.find(*it); g != group_of.end())
+                    matching_recordings[*g->second].push_back(*it);
             }
         }
 
         std::uint32_t rank = req.offset;
-        for (auto it = mset.begin(); it != page_end; ++it) {
+        std::size_t page_index = 0;
+        for (auto it = mset.begin(); it != page_end; ++it, ++page_index) {
             const Xapian::Document doc = it.get_document();
             Hit hit;
             hit.rank = ++rank;
@@ -689,20 +707,18 @@ SearchResult Searcher::search_once(const SearchRequest& req) {
             hit.talk = decode_talk_info(doc.get_data());
             hit.link = make_jump_link(hit.talk.video_url, 0);
             hit.moments = moments_of(*it, doc, hit.talk);
-            const std::string key = req.group_recordings ? doc.get_value(sc::kSlotGroup) : "";
+            const std::string& key = page_keys[page_index];
             if (!key.empty()) {
                 // Every recording of the talk, each read once.
                 std::vector<std::pair<Xapian::docid, TalkInfo>> recordings;
-                const std::string term = sc::make_term(sc::kGroup, key);
-                for (auto p = db.postlist_begin(term); p != db.postlist_end(term); ++p) {
-                    if (*p == *it) continue;
-                    recordings.emplace_back(*p, TalkInfo{});
+                for (Xapian::docid did : group_members[key]) {
+                    if (did != *it) recordings.emplace_back(did, TalkInfo{});
                 }
                 // The recording to show: the one with the most moments, then the
                 // newest (sorted by date, the newest matching one, as collapsed).
                 const std::vector<Xapian::docid>& matching = matching_recordings[key];
                 for (auto& [did, info] : recordings) {
-                    const Xapian::Document other = db.get_document(did);
+                    const Xapian::Document other = db.get_document(did, Xapian::DOC_ASSUME_VALID);
                     info = decode_talk_info(other.get_data());
                     if (req.sort == SortOrder::kDate ||
                         std::find(matching.begin(), matching.end(), did) == matching.end()) {
