@@ -241,7 +241,11 @@ std::optional<CueRef> find_cue(const TimeMap& map, std::uint32_t position) {
     return std::nullopt;
 }
 
-std::string encode_document_data(const Talk& talk) {
+namespace {
+
+// The talk as JSON: everything (document data), or only what a result shows
+// (the display value), under the same keys so one decoder reads both.
+std::string encode_talk(const Talk& talk, bool full) {
     JsonWriter w;
     w.begin_object();
     w.key("id").value(talk_id(talk));
@@ -253,20 +257,24 @@ std::string encode_document_data(const Talk& talk) {
     w.key("speakers").strings(talk.speakers);
     w.key("tags").strings(talk.tags);
     w.key("summary").value(talk.summary);
-    w.key("description").value(talk.description);
+    if (full) w.key("description").value(talk.description);
     w.key("language").value(talk.language);
     w.key("recorded").value(talk.recorded);
     w.key("duration_s").value(talk.duration_s);
     w.key("videos").begin_array();
     for (const VideoSource& v : talk.videos) {
+        if (!full && v.url.empty()) continue;
         w.begin_object().key("type").value(v.type).key("url").value(v.url).end_object();
+        if (!full) break;  // a result links to the first video with a URL
     }
     w.end_array();
-    w.key("related_urls").begin_array();
-    for (const RelatedUrl& r : talk.related_urls) {
-        w.begin_object().key("label").value(r.label).key("url").value(r.url).end_object();
+    if (full) {
+        w.key("related_urls").begin_array();
+        for (const RelatedUrl& r : talk.related_urls) {
+            w.begin_object().key("label").value(r.label).key("url").value(r.url).end_object();
+        }
+        w.end_array();
     }
-    w.end_array();
     w.key("thumbnail_url").value(talk.thumbnail_url);
     w.key("chapters").begin_array();
     for (const Chapter& c : talk.chapters) {
@@ -277,6 +285,18 @@ std::string encode_document_data(const Talk& talk) {
         w.end_object();
     }
     w.end_array();
+    if (!full) {
+        // The kind of the first indexed track: all a result says of captions.
+        w.key("tracks").begin_array();
+        for (const Track& t : talk.tracks) {
+            if (!t.indexed) continue;
+            w.begin_object().key("kind").value(caption_kind_name(t.kind)).end_object();
+            break;
+        }
+        w.end_array();
+        w.end_object();
+        return w.take();
+    }
     w.key("copyright_text").value(talk.copyright_text);
     w.key("pyvideo_id").value(talk.pyvideo_id);
     w.key("source_path").value(talk.source_path);
@@ -305,5 +325,11 @@ std::string encode_document_data(const Talk& talk) {
     w.end_object();
     return w.take();
 }
+
+}  // namespace
+
+std::string encode_document_data(const Talk& talk) { return encode_talk(talk, true); }
+
+std::string encode_display_data(const Talk& talk) { return encode_talk(talk, false); }
 
 }  // namespace talksearch::schema

@@ -50,6 +50,9 @@ enum Slot : unsigned {
     kSlotContentHash = 10,  ///< hash of metadata + caption bytes (incremental updates)
     kSlotGroup = 11,        ///< recording group key (collapse key); empty when recorded once
     kSlotRepeatPrior = 12,  ///< sortable_serialise(log2(recordings)); absent when recorded once
+    kSlotDisplay = 13,      ///< what a result shows (encode_display_data): values are stored
+                            ///< uncompressed, document data is zlib'ed (inflating it was most
+                            ///< of a hit's cost)
 };
 
 // ---- Positions ---------------------------------------------------------------
@@ -128,5 +131,10 @@ std::optional<CueRef> find_cue(const TimeMap& map, std::uint32_t position);
 /// by encode_document_data (keys documented in docs/DESIGN.md). It never holds
 /// the transcript.
 std::string encode_document_data(const Talk& talk);
+
+/// The part of the document data a result shows (no description, related
+/// URLs, source paths or track details; only the first video with a URL and
+/// the first indexed track's kind), under the same keys, for kSlotDisplay.
+std::string encode_display_data(const Talk& talk);
 
 }  // namespace talksearch::schema

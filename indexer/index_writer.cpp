@@ -190,6 +190,7 @@ Xapian::Document IndexWriter::Impl::build(const Talk& talk, std::size_t& text_by
                       Xapian::sortable_serialise(std::log2(static_cast<double>(talk.recordings))));
     }
 
+    doc.add_value(sc::kSlotDisplay, sc::encode_display_data(talk));
     std::string data = sc::encode_document_data(talk);
     if (!talk.source_hash.empty()) {
         doc.add_value(sc::kSlotContentHash, talk.source_hash);

@@ -81,6 +81,13 @@ class FacetSpy : public Xapian::MatchSpy {
     std::set<std::pair<std::string, std::string>> seen_;
 };
 
+// What a result shows of a recording: its display value, or the document
+// data of an index written before that value existed.
+TalkInfo read_talk_info(const Xapian::Document& doc) {
+    const std::string display = doc.get_value(sc::kSlotDisplay);
+    return decode_talk_info(display.empty() ? doc.get_data() : display);
+}
+
 bool is_prefixed(const std::string& term) {
     return !term.empty() && term[0] >= 'A' && term[0] <= 'Z';
 }
@@ -600,9 +607,11 @@ SearchResult Searcher::search_once(const SearchRequest& req) {
         };
 
         // The moments of one recording: its chapters whose titles hold a
-        // matched word, and its matched positions placed in time.
+        // matched word, and its matched positions placed in time. A recording
+        // with no more matches and chapters than `must_exceed` cannot have
+        // more moments than that: it gets none, and nothing more is read.
         const auto moments_of = [&](Xapian::docid did, const Xapian::Document& doc,
-                                    const TalkInfo& talk) {
+                                    const TalkInfo& talk, std::size_t must_exceed) {
             std::vector<Occurrence> occurrences;
             // A talk without captions has no time map: nothing to read.
             const std::string map_bytes = groups.empty() || talk.captions == sc::kCaptionsNone
@@ -619,12 +628,14 @@ SearchResult Searcher::search_once(const SearchRequest& req) {
                         }
                     }
                 } else {
-                    std::vector<std::set<Xapian::termpos>> positions(g.terms.size());
+                    // Position lists come sorted: the phrase's words are looked
+                    // up by binary search.
+                    std::vector<std::vector<Xapian::termpos>> positions(g.terms.size());
                     bool all = true;
                     for (std::size_t k = 0; k < g.terms.size() && all; ++k) {
                         for (auto p = db.positionlist_begin(did, g.terms[k]);
                              p != db.positionlist_end(did, g.terms[k]); ++p) {
-                            positions[k].insert(*p);
+                            positions[k].push_back(*p);
                         }
                         all = !positions[k].empty();
                     }
@@ -633,7 +644,8 @@ SearchResult Searcher::search_once(const SearchRequest& req) {
                         if (p >= sc::kMetadataPositionBase) break;
                         bool ok = true;
                         for (std::size_t k = 1; k < g.terms.size() && ok; ++k) {
-                            ok = positions[k].count(p + static_cast<Xapian::termpos>(k)) > 0;
+                            ok = std::binary_search(positions[k].begin(), positions[k].end(),
+                                                    p + static_cast<Xapian::termpos>(k));
                         }
                         if (ok)
                             occurrences.push_back(
@@ -642,6 +654,8 @@ SearchResult Searcher::search_once(const SearchRequest& req) {
                 }
                 if (occurrences.size() > kMaxOccurrencesPerTalk) break;
             }
+            if (occurrences.size() + talk.chapters.size() <= must_exceed)
+                return std::vector<Moment>{};
             // The time map and cue text are read only when a word was said.
             const sc::TimeMap map =
                 occurrences.empty() ? sc::TimeMap{} : sc::decode_time_map(map_bytes);
@@ -704,45 +718,65 @@ SearchResult Searcher::search_once(const SearchRequest& req) {
             Hit hit;
             hit.rank = ++rank;
             hit.weight = it.get_weight();
-            hit.talk = decode_talk_info(doc.get_data());
-            hit.link = make_jump_link(hit.talk.video_url, 0);
-            hit.moments = moments_of(*it, doc, hit.talk);
+            // The talk's recordings, each read once: this one and, when it was
+            // given at several events, the others.
+            struct Recording {
+                Xapian::docid did;
+                Xapian::Document doc;
+                TalkInfo talk;
+                bool candidate;  // matches the query: can be the one shown
+            };
+            std::vector<Recording> recordings;
+            recordings.push_back({*it, doc, read_talk_info(doc), true});
             const std::string& key = page_keys[page_index];
             if (!key.empty()) {
-                // Every recording of the talk, each read once.
-                std::vector<std::pair<Xapian::docid, TalkInfo>> recordings;
-                for (Xapian::docid did : group_members[key]) {
-                    if (did != *it) recordings.emplace_back(did, TalkInfo{});
-                }
-                // The recording to show: the one with the most moments, then the
-                // newest (sorted by date, the newest matching one, as collapsed).
                 const std::vector<Xapian::docid>& matching = matching_recordings[key];
-                for (auto& [did, info] : recordings) {
-                    const Xapian::Document other = db.get_document(did, Xapian::DOC_ASSUME_VALID);
-                    info = decode_talk_info(other.get_data());
-                    if (req.sort == SortOrder::kDate ||
-                        std::find(matching.begin(), matching.end(), did) == matching.end()) {
-                        continue;
-                    }
-                    std::vector<Moment> moments = moments_of(did, other, info);
-                    if (std::pair(moments.size(), info.recorded) >
-                        std::pair(hit.moments.size(), hit.talk.recorded)) {
-                        std::swap(hit.talk, info);  // the hit's own recording becomes an other
-                        hit.moments = std::move(moments);
-                        hit.link = make_jump_link(hit.talk.video_url, 0);
-                    }
+                for (Xapian::docid did : group_members[key]) {
+                    if (did == *it) continue;
+                    Xapian::Document other = db.get_document(did, Xapian::DOC_ASSUME_VALID);
+                    TalkInfo info = read_talk_info(other);
+                    const bool candidate =
+                        req.sort != SortOrder::kDate &&
+                        std::find(matching.begin(), matching.end(), did) != matching.end();
+                    recordings.push_back({did, std::move(other), std::move(info), candidate});
                 }
-                for (auto& recording : recordings) {
-                    OtherRecording r;
-                    r.talk = std::move(recording.second);
-                    r.link = make_jump_link(r.talk.video_url, 0);
-                    hit.other_recordings.push_back(std::move(r));
-                }
-                std::stable_sort(hit.other_recordings.begin(), hit.other_recordings.end(),
-                                 [](const OtherRecording& a, const OtherRecording& b) {
-                                     return a.talk.recorded > b.talk.recorded;
-                                 });
             }
+            // The recording to show: the one with the most moments, then the
+            // newest (sorted by date: the newest matching one, as collapsed).
+            // Candidates are tried newest first, so the first to reach the
+            // most moments a talk shows is the one, and one whose matches
+            // cannot beat the best so far is not placed in time.
+            std::vector<std::size_t> order;
+            for (std::size_t i = 0; i < recordings.size(); ++i) {
+                if (recordings[i].candidate) order.push_back(i);
+            }
+            std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+                return recordings[a].talk.recorded > recordings[b].talk.recorded;
+            });
+            std::size_t shown = order.front();
+            for (std::size_t k = 0; k < order.size(); ++k) {
+                if (k > 0 && hit.moments.size() >= req.moments.max_moments) break;
+                Recording& r = recordings[order[k]];
+                std::vector<Moment> moments =
+                    moments_of(r.did, r.doc, r.talk, k == 0 ? 0 : hit.moments.size());
+                if (k == 0 || moments.size() > hit.moments.size()) {
+                    shown = order[k];
+                    hit.moments = std::move(moments);
+                }
+            }
+            hit.talk = std::move(recordings[shown].talk);
+            hit.link = make_jump_link(hit.talk.video_url, 0);
+            for (std::size_t i = 0; i < recordings.size(); ++i) {
+                if (i == shown) continue;
+                OtherRecording r;
+                r.talk = std::move(recordings[i].talk);
+                r.link = make_jump_link(r.talk.video_url, 0);
+                hit.other_recordings.push_back(std::move(r));
+            }
+            std::stable_sort(hit.other_recordings.begin(), hit.other_recordings.end(),
+                             [](const OtherRecording& a, const OtherRecording& b) {
+                                 return a.talk.recorded > b.talk.recorded;
+                             });
             result.hits.push_back(std::move(hit));
         }
         if (has_words) result.suggestion = impl_->suggest(text);

@@ -54,3 +54,56 @@ TEST_CASE(
     CHECK(info.chapters[2].start_ms == 8000);
     CHECK(info.chapters[2].end_ms == 9000);
 }
+
+TEST_CASE("the display value decodes to the same result as the whole document data",
+          "[talk_data][display]") {
+    Talk talk;
+    talk.origin = TalkOrigin::kPyvideo;
+    talk.event = "pycon-us-2014";
+    talk.event_title = "PyCon US 2014";
+    talk.slug = "advanced-methods-for-creating-decorators";
+    talk.title = "Advanced methods for creating decorators";
+    talk.speakers = {"Graham Dumpleton"};
+    talk.tags = {"decorators", "wrapt"};
+    talk.summary = "Decorators done right.";
+    talk.description = std::string(4000, 'd');
+    talk.language = "en";
+    talk.recorded = "2014-04-12";
+    talk.duration_s = 1800;
+    talk.videos = {{"mp4", "", std::nullopt},
+                   {"youtube", "https://www.youtube.com/watch?v=7jGtDGxgwEY", std::nullopt},
+                   {"vimeo", "https://vimeo.com/1", std::nullopt}};
+    talk.related_urls = {{"slides", "https://example.org/slides"}};
+    talk.thumbnail_url = "https://i.ytimg.com/vi/7jGtDGxgwEY/hqdefault.jpg";
+    talk.chapters = {{0, 60000, "Intro"}, {60000, 120000, "Wrappers"}};
+    Track listed;
+    listed.kind = CaptionKind::kMachine;
+    listed.indexed = false;
+    Track searched;
+    searched.kind = CaptionKind::kHuman;
+    talk.tracks = {listed, searched};
+
+    const std::string display = schema::encode_display_data(talk);
+    const std::string data = schema::encode_document_data(talk);
+    CHECK(display.size() < data.size() / 4);
+    CHECK(display.find("related_urls") == std::string::npos);
+    CHECK(display.find("description") == std::string::npos);
+    const TalkInfo a = decode_talk_info(display);
+    const TalkInfo b = decode_talk_info(data);
+    CHECK(a.id == b.id);
+    CHECK(a.title == b.title);
+    CHECK(a.event_title == b.event_title);
+    CHECK(a.speakers == b.speakers);
+    CHECK(a.tags == b.tags);
+    CHECK(a.summary == b.summary);
+    CHECK(a.recorded == b.recorded);
+    CHECK(a.duration_s == b.duration_s);
+    CHECK(a.video_url == "https://www.youtube.com/watch?v=7jGtDGxgwEY");
+    CHECK(b.video_url == a.video_url);
+    CHECK(a.thumbnail_url == b.thumbnail_url);
+    CHECK(a.catalogue_url == b.catalogue_url);
+    CHECK(a.captions == "human");
+    CHECK(b.captions == "human");
+    REQUIRE(a.chapters.size() == 2);
+    CHECK(a.chapters[1].title == "Wrappers");
+}
