@@ -44,7 +44,8 @@ enum Slot : unsigned {
     kSlotLanguage = 4,      ///< talk language tag (facets)
     kSlotSpeakers = 5,      ///< speaker names joined by '\x1f' (facets)
     kSlotTimeMap = 6,       ///< the position-to-time table (encode_time_map)
-    kSlotCueText = 7,       ///< every cue's plain text, concatenated (offsets in the time map)
+    kSlotCueText = 7,       ///< every cue's plain text, concatenated, in an index written
+                            ///< before the segments below (new indexes leave it empty)
     kSlotCaptionKind = 8,   ///< "human", "machine" or "none"
     kSlotYoutubeId = 9,     ///< first YouTube id (collapsing duplicates)
     kSlotContentHash = 10,  ///< hash of metadata + caption bytes (incremental updates)
@@ -54,6 +55,13 @@ enum Slot : unsigned {
                             ///< uncompressed, document data is zlib'ed (inflating it was most
                             ///< of a hit's cost)
 };
+
+/// Every cue's plain text, concatenated (the time map's text offsets point
+/// into it), is stored in segments: bytes [k * kCueTextSegmentBytes, (k + 1)
+/// * kCueTextSegmentBytes) in slot kSlotCueTextSegments + k, so showing a
+/// moment reads a few kilobytes rather than the whole transcript.
+inline constexpr unsigned kSlotCueTextSegments = 100;
+inline constexpr std::size_t kCueTextSegmentBytes = 4096;
 
 // ---- Positions ---------------------------------------------------------------
 /// Transcript words take positions 1, 2, ... in track order (tracks separated by

@@ -177,7 +177,10 @@ Xapian::Document IndexWriter::Impl::build(const Talk& talk, std::size_t& text_by
     if (!speakers_joined.empty()) doc.add_value(sc::kSlotSpeakers, speakers_joined);
     if (!map.tracks.empty()) {
         doc.add_value(sc::kSlotTimeMap, sc::encode_time_map(map));
-        doc.add_value(sc::kSlotCueText, cue_text);
+        for (std::size_t at = 0, k = 0; at < cue_text.size(); at += sc::kCueTextSegmentBytes, ++k) {
+            doc.add_value(sc::kSlotCueTextSegments + static_cast<Xapian::valueno>(k),
+                          cue_text.substr(at, sc::kCueTextSegmentBytes));
+        }
     }
     doc.add_value(sc::kSlotCaptionKind,
                   any_indexed ? std::string(caption_kind_name(talk.tracks.front().kind))

@@ -21,10 +21,8 @@ struct Located {
     std::int64_t time_ms = 0;
 };
 
-std::string_view cue_text_of(const sc::TimedCue& cue, std::string_view all) {
-    if (cue.text_offset > all.size()) return {};
-    return all.substr(cue.text_offset,
-                      std::min<std::size_t>(cue.text_length, all.size() - cue.text_offset));
+std::string_view cue_text_of(const sc::TimedCue& cue, const CueTextSource& all) {
+    return all.text(cue.text_offset, cue.text_length);
 }
 
 void append_text(std::vector<SnippetPart>& parts, std::string_view text, bool marked) {
@@ -125,7 +123,12 @@ std::vector<SnippetPart> mark_words(std::string_view text,
     return parts;
 }
 
-std::vector<Moment> find_moments(const sc::TimeMap& map, std::string_view cue_text,
+std::string_view WholeCueText::text(std::uint32_t offset, std::uint32_t length) const {
+    if (offset > all_.size()) return {};
+    return all_.substr(offset, std::min<std::size_t>(length, all_.size() - offset));
+}
+
+std::vector<Moment> find_moments(const sc::TimeMap& map, const CueTextSource& cue_text,
                                  std::vector<Occurrence> occurrences,
                                  const std::function<bool(std::string_view)>& is_match,
                                  const MomentOptions& options) {
@@ -323,7 +326,7 @@ std::vector<Moment> chapter_moments(const std::vector<ChapterInfo>& chapters,
 }
 
 std::vector<Moment> talk_moments(const std::vector<ChapterInfo>& chapters, const sc::TimeMap& map,
-                                 std::string_view cue_text, std::vector<Occurrence> occurrences,
+                                 const CueTextSource& cue_text, std::vector<Occurrence> occurrences,
                                  const std::function<bool(std::string_view)>& is_match,
                                  const MomentOptions& options) {
     std::vector<Moment> moments = chapter_moments(chapters, is_match, options);

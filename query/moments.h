@@ -18,6 +18,27 @@ struct Occurrence {
     std::uint32_t words = 1;     ///< how many words it spans (a phrase's length)
 };
 
+/// The text of a talk's cues: bytes of its cue text (schema.h) by offset,
+/// wherever they are kept (in memory, or read from the index a segment at a
+/// time).
+class CueTextSource {
+  public:
+    virtual ~CueTextSource() = default;
+    /// Bytes [offset, offset + length) of the cue text, cut at its end
+    /// (empty past it); the view is valid as long as this source is.
+    virtual std::string_view text(std::uint32_t offset, std::uint32_t length) const = 0;
+};
+
+/// A cue text held whole in memory (not owned).
+class WholeCueText final : public CueTextSource {
+  public:
+    explicit WholeCueText(std::string_view all) : all_(all) {}
+    std::string_view text(std::uint32_t offset, std::uint32_t length) const override;
+
+  private:
+    std::string_view all_;
+};
+
 /// In an untimed track, how far apart two words are taken to be when
 /// grouping matches into moments (150 words a minute).
 inline constexpr std::int64_t kUntimedMsPerWord = 400;
@@ -50,13 +71,19 @@ std::int64_t word_time_ms(const schema::TimedCue& cue, std::string_view cue_text
 /// (TimedTrack::timed false) matches are grouped by their distance in words
 /// (as if said at kUntimedMsPerWord each) and the moments are marked
 /// `timed = false` with every time 0. `cue_text` is the talk's
-/// cue-text value; `is_match` says whether a (case-folded) word of a snippet
-/// should be marked. Occurrences at metadata positions are ignored. Links
-/// are left empty (the caller knows the video).
-std::vector<Moment> find_moments(const schema::TimeMap& map, std::string_view cue_text,
+/// cue text (only the cues of the moments kept are read); `is_match` says whether a (case-folded)
+/// word of a snippet should be marked. Occurrences at metadata positions are ignored. Links are
+/// left empty (the caller knows the video).
+std::vector<Moment> find_moments(const schema::TimeMap& map, const CueTextSource& cue_text,
                                  std::vector<Occurrence> occurrences,
                                  const std::function<bool(std::string_view)>& is_match,
                                  const MomentOptions& options = {});
+inline std::vector<Moment> find_moments(const schema::TimeMap& map, std::string_view cue_text,
+                                        std::vector<Occurrence> occurrences,
+                                        const std::function<bool(std::string_view)>& is_match,
+                                        const MomentOptions& options = {}) {
+    return find_moments(map, WholeCueText(cue_text), std::move(occurrences), is_match, options);
+}
 
 /// The chapters whose title holds a word for which `is_match` (given the
 /// case-folded word) is true, as moments: start_ms and end_ms are the
@@ -83,10 +110,18 @@ std::vector<Moment> chapter_moments(const std::vector<ChapterInfo>& chapters,
 /// transcript moments last; with no chapter moment, exactly what
 /// find_moments returns. Links are left empty.
 std::vector<Moment> talk_moments(const std::vector<ChapterInfo>& chapters,
-                                 const schema::TimeMap& map, std::string_view cue_text,
+                                 const schema::TimeMap& map, const CueTextSource& cue_text,
                                  std::vector<Occurrence> occurrences,
                                  const std::function<bool(std::string_view)>& is_match,
                                  const MomentOptions& options = {});
+inline std::vector<Moment> talk_moments(const std::vector<ChapterInfo>& chapters,
+                                        const schema::TimeMap& map, std::string_view cue_text,
+                                        std::vector<Occurrence> occurrences,
+                                        const std::function<bool(std::string_view)>& is_match,
+                                        const MomentOptions& options = {}) {
+    return talk_moments(chapters, map, WholeCueText(cue_text), std::move(occurrences), is_match,
+                        options);
+}
 
 /// Splits `text` into snippet parts, marking the words for which `is_match`
 /// (given the case-folded word) is true.

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <deque>
 #include <fstream>
 #include <iterator>
 #include <set>
@@ -15,6 +16,7 @@
 #include "core/text.h"
 #include "core/words.h"
 #include "query/links.h"
+#include "query/moments.h"
 #include "query/talk_data.h"
 
 namespace talksearch {
@@ -79,6 +81,56 @@ class FacetSpy : public Xapian::MatchSpy {
     bool split_;
     std::map<std::string, std::uint64_t> counts_;
     std::set<std::pair<std::string, std::string>> seen_;
+};
+
+// A talk's cue text read from the index a segment at a time (schema.h), each
+// segment once, as the moments need it; or whole, from an index written
+// before the segments.
+class IndexCueText final : public CueTextSource {
+  public:
+    explicit IndexCueText(const Xapian::Document& doc) : doc_(doc) {}
+
+    std::string_view text(std::uint32_t offset, std::uint32_t length) const override {
+        if (length == 0) return {};
+        if (legacy()) return WholeCueText(whole_).text(offset, length);
+        constexpr std::size_t kSize = sc::kCueTextSegmentBytes;
+        const std::size_t first = offset / kSize;
+        const std::size_t last = (static_cast<std::size_t>(offset) + length - 1) / kSize;
+        const std::size_t at = offset - first * kSize;
+        if (first == last) {
+            const std::string& seg = segment(first);
+            if (at >= seg.size()) return {};
+            return std::string_view(seg).substr(at, length);
+        }
+        std::string joined;
+        for (std::size_t k = first; k <= last; ++k) joined += segment(k);
+        joins_.push_back(at < joined.size() ? joined.substr(at, length) : std::string());
+        return joins_.back();
+    }
+
+  private:
+    bool legacy() const {
+        if (!checked_) {
+            checked_ = true;
+            if (segment(0).empty()) whole_ = doc_.get_value(sc::kSlotCueText);
+            legacy_ = !whole_.empty();
+        }
+        return legacy_;
+    }
+    const std::string& segment(std::size_t k) const {
+        auto [it, inserted] = segments_.try_emplace(k);
+        if (inserted) {
+            it->second = doc_.get_value(sc::kSlotCueTextSegments + static_cast<Xapian::valueno>(k));
+        }
+        return it->second;
+    }
+
+    Xapian::Document doc_;
+    // Node-based containers: the views handed out stay valid.
+    mutable std::unordered_map<std::size_t, std::string> segments_;
+    mutable std::deque<std::string> joins_;
+    mutable std::string whole_;
+    mutable bool checked_ = false, legacy_ = false;
 };
 
 // What a result shows of a recording: its display value, or the document
@@ -659,8 +711,7 @@ SearchResult Searcher::search_once(const SearchRequest& req) {
             // The time map and cue text are read only when a word was said.
             const sc::TimeMap map =
                 occurrences.empty() ? sc::TimeMap{} : sc::decode_time_map(map_bytes);
-            const std::string cue_text =
-                occurrences.empty() ? std::string() : doc.get_value(sc::kSlotCueText);
+            const IndexCueText cue_text(doc);
             std::vector<Moment> moments = talk_moments(
                 talk.chapters, map, cue_text, std::move(occurrences), is_match, req.moments);
             for (Moment& m : moments) {

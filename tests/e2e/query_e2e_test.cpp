@@ -323,3 +323,47 @@ TEST_CASE("each recording of a talk is its own result with --all-recordings or a
     CHECK(str(by_date["results"].at(0)["id"]) ==
           "pydays-sierra-azul-2022/decorators-from-the-ground-up-marisol-quenby");
 }
+
+TEST_CASE("a moment whose cue crosses a stored segment of the transcript shows the whole cue",
+          "[e2e][query]") {
+    // The transcript is stored in 4,096-byte segments (core/schema.h). Every
+    // cue here is 60 bytes, so cue 68 holds bytes 4,080-4,139 and cue 136
+    // bytes 8,160-8,219: each straddles a segment boundary.
+    TempDir dir;
+    const fs::path captions = dir.path() / "captions";
+    fs::create_directories(captions);
+    std::string srt;
+    std::vector<std::string> texts;
+    for (int i = 0; i < 200; ++i) {
+        std::string text = "cue " + std::to_string(1000 + i) + " says nothing much";
+        if (i == 68) text = "cue 1068 says quokkaspan across the boundary";
+        if (i == 136) text = "cue 1136 says wombatspan across the next one";
+        text.resize(60, '.');
+        texts.push_back(text);
+        srt += std::to_string(i + 1) + "\n00:" + (i / 10 < 10 ? "0" : "") + std::to_string(i / 10) +
+               ":" + (i % 10 == 0 ? "00" : std::to_string(i % 10 * 6)) +
+               ",000 --> 00:" + (i / 10 < 10 ? "0" : "") + std::to_string(i / 10) + ":" +
+               std::to_string(i % 10 * 6 + 5) + ",000\n" + text + "\n\n";
+    }
+    talksearch::test::write_file(captions / "Segment Boundaries [sEgMeNt0001].en.srt", srt);
+    const fs::path index = dir.path() / "index";
+    const ProcessResult built = run_process({TALKSEARCH_INDEX_BIN, "build", "--captions",
+                                             captions.string(), "--index", index.string()});
+    INFO(built.err);
+    REQUIRE(built.exit_code == 0);
+
+    for (const int cue : {68, 136}) {
+        const std::string word = cue == 68 ? "quokkaspan" : "wombatspan";
+        const ProcessResult r = run_process(
+            {TALKSEARCH_QUERY_BIN, "--index", index.string(), word, "--format", "json"});
+        REQUIRE(r.exit_code == 0);
+        simdjson::dom::parser parser;
+        const auto doc = json_of(parser, r);
+        const auto m = doc["results"].at(0)["moments"].at(0);
+        // Cue i runs from minute i / 10, second (i % 10) * 6, for 5 s.
+        const std::int64_t cue_start = (cue / 10 * 60 + cue % 10 * 6) * 1000;
+        CHECK(m["start_ms"].get_int64().value() >= cue_start);
+        CHECK(m["start_ms"].get_int64().value() < cue_start + 5000);
+        CHECK(str(m["text"]).find(texts[static_cast<std::size_t>(cue)]) != std::string::npos);
+    }
+}
