@@ -127,6 +127,8 @@ struct BenchQuery {
     std::string failure;  ///< "crashed (signal 11)", an error message; empty when it ran
     bool crashed = false;
     std::uint64_t total = 0;
+    std::optional<std::uint64_t> exact;  ///< every matching talk counted (--exact-counts)
+    std::vector<std::string> top;        ///< the page's talk ids, in rank order
     std::size_t hits = 0;
     std::size_t moments = 0;
     std::size_t json_bytes = 0;
@@ -390,6 +392,19 @@ void probe(const fs::path& index_dir, std::vector<BenchQuery>& queries) {
     }
 }
 
+/// Counts every matching talk of each query (untimed): with facets on, the
+/// searcher has Xapian look at every match, so its total is exact.
+void count_exactly(Searcher& searcher, std::vector<BenchQuery>& queries) {
+    for (BenchQuery& q : queries) {
+        if (!q.failure.empty()) continue;
+        SearchRequest req = cli_request(q.text);
+        req.facets = true;
+        req.limit = 1;
+        req.moments.max_moments = 0;
+        q.exact = searcher.search(req).total;
+    }
+}
+
 /// Keeps the rendered pages observable, so no work is optimised away.
 volatile std::size_t g_sink = 0;
 
@@ -418,6 +433,8 @@ void run_in_process(Searcher& searcher, std::vector<BenchQuery>& queries, std::s
                 if (pass == 0) {
                     q.total = result.total;
                     q.hits = result.hits.size();
+                    q.top.clear();
+                    for (const Hit& h : result.hits) q.top.push_back(h.talk.id);
                     q.moments = 0;
                     for (const Hit& h : result.hits) q.moments += h.moments.size();
                     q.json_bytes = json.size();
@@ -727,10 +744,21 @@ std::string to_json(const fs::path& index_dir, std::uint64_t talks, std::size_t 
             append_json_string(o, sanitize_utf8(q.failure));
         }
         const Summary s = summarize(q.page_ms);
+        if (q.exact) o += ",\"matches_exact\":" + std::to_string(*q.exact);
+        o += ",\"top\":[";
+        for (std::size_t i = 0; i < q.top.size(); ++i) {
+            if (i > 0) o += ',';
+            append_json_string(o, q.top[i]);
+        }
+        o += "]";
         o += ",\"matches\":" + std::to_string(q.total) + ",\"hits\":" + std::to_string(q.hits) +
              ",\"moments\":" + std::to_string(q.moments) +
              ",\"json_bytes\":" + std::to_string(q.json_bytes) +
-             ",\"page_ms_p50\":" + fixed(s.p50, 3) + ",\"page_ms_max\":" + fixed(s.max, 3) + "}";
+             ",\"page_ms_p50\":" + fixed(s.p50, 3) + ",\"page_ms_max\":" + fixed(s.max, 3);
+        o += ",\"ms\":[";
+        for (std::size_t i = 0; i < q.page_ms.size(); ++i)
+            o += (i > 0 ? "," : "") + fixed(q.page_ms[i], 3);
+        o += "]}";
     }
     o += "]}\n";
     return o;
@@ -759,7 +787,7 @@ int run(int argc, char** argv) {
     std::size_t passes = 3, per_class = 50, cli_runs = 100;
     std::uint64_t seed = 20240920;
     std::vector<std::string> only;
-    bool no_cli = false, no_probe = false, check = false;
+    bool no_cli = false, no_probe = false, check = false, exact_counts = false;
     Targets targets;
     app.add_option("--index", index, "Index folder (talksearch-index build)")->required();
     app.add_option("--queries", queries_file,
@@ -775,6 +803,8 @@ int run(int argc, char** argv) {
     app.add_option("--cli", cli_path, "talksearch-query binary (default: next to this build)");
     app.add_option("--cli-runs", cli_runs, "CLI invocations to time")->capture_default_str();
     app.add_flag("--no-cli", no_cli, "Skip the CLI end-to-end runs");
+    app.add_flag("--exact-counts", exact_counts,
+                 "Also count every matching talk of each query (untimed; JSON matches_exact)");
     app.add_flag("--no-probe", no_probe,
                  "Do not run each query once in a child process first (a crash then ends the "
                  "benchmark)");
@@ -813,6 +843,7 @@ int run(int argc, char** argv) {
     }
     std::cerr << "in process: 1 warm-up pass + " << passes << " timed passes...\n";
     run_in_process(searcher, queries, passes, seed);
+    if (exact_counts) count_exactly(searcher, queries);
     std::optional<CliRun> cli;
     if (!no_cli) {
         const fs::path exe = cli_path.empty() ? default_cli() : fs::path(cli_path);
