@@ -3,10 +3,16 @@
 #include <xapian.h>
 
 #include <algorithm>
+#include <atomic>
+#include <condition_variable>
 #include <cstdio>
+#include <deque>
+#include <exception>
 #include <fstream>
+#include <mutex>
 #include <optional>
 #include <system_error>
+#include <thread>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -76,6 +82,11 @@ class GenerationGuard {
     void release() {
         released_ = true;
         g_partial_generation.clear();
+    }
+    /// Guards `dir` instead (the one guarded so far is gone).
+    void retarget(fs::path dir) {
+        dir_ = std::move(dir);
+        g_partial_generation = dir_.string();
     }
 
   private:
@@ -341,6 +352,116 @@ std::uint64_t bytes_written_so_far() {
     return 0;
 }
 
+// A parallel build's writers: one IndexWriter per shard, each on its own
+// thread, fed the numbers of the talks to write through a small queue. The
+// writers are opened here, on the calling thread (opening one sets the
+// environment, which must not race). The first writer error stops the build:
+// add() and finish() rethrow it.
+class ShardWriters {
+  public:
+    ShardWriters(const std::vector<fs::path>& dirs, std::vector<Talk>& talks,
+                 const WriterOptions& options)
+        : talks_(talks) {
+        for (const fs::path& dir : dirs) {
+            auto shard = std::make_unique<Shard>();
+            shard->writer = std::make_unique<IndexWriter>(dir, options);
+            shards_.push_back(std::move(shard));
+        }
+        for (auto& shard : shards_)
+            shard->thread = std::thread([this, s = shard.get()] { run(*s); });
+    }
+    ~ShardWriters() {
+        stop_ = true;
+        close_all();
+    }
+    ShardWriters(const ShardWriters&) = delete;
+    ShardWriters& operator=(const ShardWriters&) = delete;
+
+    /// Queues talk `ti` for shard `s`, waiting while its queue is full.
+    void add(std::size_t s, std::size_t ti) {
+        Shard& shard = *shards_[s];
+        std::unique_lock lock(shard.mutex);
+        shard.changed.wait(lock, [&] { return shard.queue.size() < kQueued || failed_.load(); });
+        if (failed_.load()) {
+            lock.unlock();
+            finish();  // rethrows the writer's error
+        }
+        shard.queue.push_back(ti);
+        shard.changed.notify_all();
+    }
+
+    /// Waits for every queued talk to be written and committed; rethrows the
+    /// first writer error.
+    void finish() {
+        close_all();
+        for (auto& shard : shards_) {
+            if (shard->error) std::rethrow_exception(shard->error);
+        }
+    }
+
+  private:
+    static constexpr std::size_t kQueued = 4;
+    struct Shard {
+        std::unique_ptr<IndexWriter> writer;
+        std::thread thread;
+        std::mutex mutex;
+        std::condition_variable changed;
+        std::deque<std::size_t> queue;
+        bool closed = false;
+        std::exception_ptr error;
+    };
+
+    void run(Shard& shard) {
+        try {
+            for (;;) {
+                std::size_t ti = 0;
+                {
+                    std::unique_lock lock(shard.mutex);
+                    shard.changed.wait(lock, [&] { return !shard.queue.empty() || shard.closed; });
+                    if (shard.queue.empty()) break;
+                    ti = shard.queue.front();
+                    shard.queue.pop_front();
+                    shard.changed.notify_all();
+                }
+                if (stop_.load()) continue;
+                Talk& talk = talks_[ti];
+                shard.writer->add(talk);
+                talk.tracks.clear();
+                talk.tracks.shrink_to_fit();
+            }
+            if (!stop_.load()) shard.writer->commit();
+        } catch (...) {
+            shard.error = std::current_exception();
+            failed_ = true;
+            for (auto& other : shards_) other->changed.notify_all();
+        }
+        shard.writer.reset();  // closes the database, on this thread
+    }
+
+    void close_all() {
+        for (auto& shard : shards_) {
+            {
+                const std::lock_guard lock(shard->mutex);
+                shard->closed = true;
+            }
+            shard->changed.notify_all();
+        }
+        for (auto& shard : shards_) {
+            if (shard->thread.joinable()) shard->thread.join();
+        }
+    }
+
+    std::vector<Talk>& talks_;
+    std::vector<std::unique_ptr<Shard>> shards_;
+    std::atomic<bool> failed_{false}, stop_{false};
+};
+
+unsigned build_jobs(unsigned requested, std::size_t talks) {
+    unsigned jobs = requested != 0 ? requested : std::max(1u, std::thread::hardware_concurrency());
+    jobs = std::min(jobs, 64u);
+    return static_cast<unsigned>(std::max<std::size_t>(1, std::min<std::size_t>(jobs, talks)));
+}
+
 }  // namespace
 
 namespace {
@@ -359,30 +480,63 @@ BuildReport build_impl(const BuildOptions& options,
     // ---- The new generation ----
     const std::string generation = new_generation_name();
     const fs::path gen_dir = options.index_dir / generation;
-    GenerationGuard guard(gen_dir);
+    // Shards are written in parallel (talk ranges in catalogue order, so the
+    // merged index numbers documents as a single writer would) in a work
+    // folder, merged by Xapian's compaction (which also leaves the index
+    // about half the size of one written in batches), and the result renamed
+    // to the generation. Until then the guard removes the work folder on any
+    // failure, std::terminate included (Xapian can throw from a destructor
+    // when the disk fills during a commit); a killed run's folder is removed
+    // by the next run as an unpublished generation.
+    const fs::path work_dir = options.index_dir / (generation + "-build");
+    GenerationGuard guard(work_dir);
     TalkReader reader(in, options, report);
     {
-        IndexWriter writer(gen_dir, options.writer);
-        BuildProgress state{0, in.talks.size()};
-        for (std::size_t ti = 0; ti < in.talks.size(); ++ti) {
-            Talk& talk = in.talks[ti];
-            reader.read(ti, talk);
-            state.done = ti + 1;
-            if (!reader.attach(ti, talk)) {
-                --report.caption_only_talks;
-                if (progress) progress(state);
-                continue;
+        const unsigned jobs = build_jobs(options.jobs, in.talks.size());
+        fs::create_directories(work_dir);
+        std::vector<fs::path> shard_dirs;
+        for (unsigned s = 0; s < jobs; ++s)
+            shard_dirs.push_back(work_dir / ("shard-" + std::to_string(s)));
+        std::vector<std::size_t> first(jobs + 1);
+        for (unsigned s = 0; s <= jobs; ++s) first[s] = in.talks.size() * s / jobs;
+        {
+            ShardWriters writers(shard_dirs, in.talks, options.writer);
+            BuildProgress state{0, in.talks.size()};
+            // One talk of each shard in turn, so every writer has work.
+            for (std::size_t i = 0; state.done < in.talks.size(); ++i) {
+                for (unsigned s = 0; s < jobs; ++s) {
+                    const std::size_t ti = first[s] + i;
+                    if (ti >= first[s + 1]) continue;
+                    Talk& talk = in.talks[ti];
+                    reader.read(ti, talk);
+                    ++state.done;
+                    if (!reader.attach(ti, talk)) {
+                        --report.caption_only_talks;
+                        if (progress) progress(state);
+                        continue;
+                    }
+                    count_talk(talk, report);
+                    ++report.added;
+                    if (options.list_changes) report.changes.push_back("added " + talk_id(talk));
+                    writers.add(s, ti);
+                    if (progress) progress(state);
+                }
             }
-            count_talk(talk, report);
-            writer.add(talk);
-            ++report.added;
-            if (options.list_changes) report.changes.push_back("added " + talk_id(talk));
-            talk.tracks.clear();
-            talk.tracks.shrink_to_fit();
-            if (progress) progress(state);
+            writers.finish();
         }
-        writer.build_spelling();
-        report.talks = static_cast<std::size_t>(writer.document_count());
+        {
+            IndexWriter first_shard(shard_dirs.front(), options.writer);
+            first_shard.build_spelling(shard_dirs);
+        }
+        Xapian::Database all;
+        for (const fs::path& dir : shard_dirs) all.add_database(Xapian::Database(dir.string()));
+        const fs::path merged = work_dir / "merged";
+        all.compact(merged.string());
+        all = Xapian::Database();
+        report.talks = static_cast<std::size_t>(Xapian::Database(merged.string()).get_doccount());
+        fs::rename(merged, gen_dir);
+        guard.retarget(gen_dir);
+        fs::remove_all(work_dir);
     }
     report.caption_files_used = reader.files_used();
 
@@ -507,8 +661,13 @@ BuildReport update_impl(const BuildOptions& options,
 
 void remove_partial_generation() noexcept {
     if (g_partial_generation.empty()) return;
+    // Renamed first: a writer thread still running then cannot add files to
+    // what is being removed (its paths no longer exist). The new name is
+    // still an unpublished generation's, which the next run removes.
     std::error_code ec;
-    fs::remove_all(g_partial_generation, ec);
+    const std::string doomed = g_partial_generation + "-removed";
+    fs::rename(g_partial_generation, doomed, ec);
+    fs::remove_all(ec ? g_partial_generation : doomed, ec);
     g_partial_generation.clear();
 }
 

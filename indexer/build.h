@@ -35,6 +35,10 @@ struct BuildOptions {
     std::chrono::seconds grace{600};
     /// Record each added, replaced and deleted talk in BuildReport::changes.
     bool list_changes = false;
+    /// `build` writes this many shards at once, one thread each, then merges
+    /// them (Xapian's compaction); 0: one per CPU core. `update` writes in
+    /// place with one.
+    unsigned jobs = 0;
 };
 
 /// The shrink guard: a result with fewer than this share of the live index's

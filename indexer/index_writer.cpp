@@ -330,16 +330,24 @@ void IndexWriter::commit() {
     impl_->pending_text = 0;
 }
 
-void IndexWriter::build_spelling() {
+void IndexWriter::build_spelling() { build_spelling({}); }
+
+void IndexWriter::build_spelling(const std::vector<std::filesystem::path>& all_shards) {
     commit();
     try {
+        Xapian::Database counted = impl_->db;
+        if (!all_shards.empty()) {
+            counted = Xapian::Database();
+            for (const auto& shard : all_shards)
+                counted.add_database(Xapian::Database(shard.string()));
+        }
         // Every unprefixed term (transcripts, titles, speakers, tags and
         // descriptions), weighted by the number of talks that hold it. One
         // add_spelling per distinct word is far cheaper than TermGenerator's
         // FLAG_SPELLING, which pays for every occurrence (it doubled the
         // build time of the real catalogue).
         std::vector<std::pair<std::string, Xapian::doccount>> words;
-        for (auto it = impl_->db.allterms_begin(); it != impl_->db.allterms_end(); ++it) {
+        for (auto it = counted.allterms_begin(); it != counted.allterms_end(); ++it) {
             const std::string term = *it;
             const auto c = static_cast<unsigned char>(term[0]);
             if (c >= 'A' && c <= 'Z') {

@@ -3,8 +3,10 @@
 #include <xapian.h>
 
 #include <CLI/CLI.hpp>
+#include <cerrno>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <exception>
 #include <fstream>
 #include <iostream>
@@ -237,7 +239,11 @@ int run_indexing(const BuildOptions& options, bool update, bool verbose,
 // generation is published only after its commit; an in-place commit that
 // does not finish leaves the previous revision).
 [[noreturn]] void on_terminate() {
-    std::string what = "an unexpected error";
+    const int error_number = errno;  // what the failed write set, most likely
+    // With no exception at hand (one thrown while another unwound), say what
+    // the last failed call said.
+    std::string what = "an error inside Xapian while writing";
+    if (error_number != 0) what += std::string(" (") + std::strerror(error_number) + ")";
     if (const std::exception_ptr e = std::current_exception()) {
         try {
             std::rethrow_exception(e);
@@ -319,6 +325,9 @@ int main(int argc, char** argv) {
     auto* b =
         app.add_subcommand("build", "Build a fresh index from talk metadata and caption files");
     add_source_options(b);
+    b->add_option("--jobs,-j", build.jobs,
+                  "Shards written at once, one thread each (default: one per CPU core)")
+        ->check(CLI::Range(1u, 64u));
     b->footer(
         "Writes a new generation, checks it, and makes it live atomically.\n"
         "Example:\n  talksearch-index build --talks ../shared/corpus/pyvideo-data \\\n"
