@@ -4,6 +4,7 @@
 // Usage:
 //   talksearch-bench-fts5 index CORPUS DB
 //   talksearch-bench-fts5 query DB QUERIES OUT.json [--passes 3] [--no-raw]
+//   talksearch-bench-fts5 update CORPUS DB CHANGED
 //
 // What it measures, and why. yt-fts (NotJoeMartinez/yt-fts) keeps one SQLite row per caption
 // cue with an external-content FTS5 table over the text and ranks cues by bm25: the simple tool
@@ -29,6 +30,22 @@
 //    (the talk numbers of the page, best first), ms (the page time of each timed pass, in
 //    order) and raw_ms.
 //
+//  * `update` replaces the cues of the talks CHANGED lists (one talk number n a line; '#' lines
+//    and blank lines ignored; a number listed twice is done once), as a cron job does when
+//    captions change. First, untimed, it reads CORPUS/talks.tsv and parses each listed talk's
+//    caption file again. Then it opens DB (synchronous=NORMAL, the §5 update-phase setting)
+//    and, in ONE transaction, per talk: reads the old text of the cues of its rowid range
+//    talks.first_cue..last_cue, gives it to the FTS5 'delete' command (an external-content
+//    table must be told the old text), deletes the range from cues, appends the new cues to
+//    cues (rowids after the largest one) and to cues_fts, and sets first_cue/last_cue to the
+//    new range (NULL when the talk now has no cues). It commits and does not run 'optimize'
+//    (a cron update would not), so the new cues sit in small FTS segments. One JSON line:
+//      {"engine":"fts5-per-cue","updated":K,"cues_deleted":D,"cues_added":A,"seconds":S,
+//       "db_bytes":B}
+//    seconds: wall time (steady_clock) from opening DB to the commit (not the parsing, not the
+//    close); db_bytes: the size of DB plus its -wal file after closing (the close checkpoints
+//    the WAL and removes it; the pages the old cues held stay on the freelist).
+//
 // Query translation to FTS5 (every word quoted as an FTS5 string, so none is an operator):
 //   rare/mid/common/year  w       -> "w"
 //   and                   w1 w2   -> "w1" "w2"  (implicit AND: both words in ONE cue)
@@ -42,8 +59,11 @@
 //   CORPUS/talks.tsv: a '#' header line, then n, ytid, caption (path relative to CORPUS,
 //   .vtt or .srt), year (4 digits or empty), event, slug, title; tab-separated.
 //   QUERIES: class<TAB>words<TAB>year lines; '#' lines are comments.
+//   CHANGED: one talk number a line; '#' lines are comments.
 // A caption file the parser rejects is reported on stderr and its talk gets no cues; the run
-// goes on.
+// goes on. update checks every listed talk before it changes anything: a number talks.tsv or
+// DB does not hold, or an unreadable caption file, is exit 2 naming all of them, with DB left
+// as it was.
 //
 // Exit codes: 0 success; 1 a failure while running (SQLite error, output not writable);
 // 2 bad usage or an unreadable or malformed input (the message names the file).
@@ -228,6 +248,10 @@ class Statement {
     }
 
     std::int64_t column_int64(int col) const { return sqlite3_column_int64(stmt_, col); }
+    std::optional<std::int64_t> column_optional_int64(int col) const {
+        if (sqlite3_column_type(stmt_, col) == SQLITE_NULL) return std::nullopt;
+        return sqlite3_column_int64(stmt_, col);
+    }
     std::string_view column_text(int col) const {
         const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, col));
         return text ? std::string_view(text,
@@ -692,6 +716,227 @@ int run_query(const fs::path& db_path, const fs::path& queries_path, const fs::p
     return 0;
 }
 
+// ---- update -----------------------------------------------------------------------
+
+/// The talk numbers of a CHANGED file, in file order, each once. Throws BadInput naming the
+/// file and line of anything that is not a talk number.
+std::vector<std::int64_t> read_changed(const fs::path& path) {
+    const std::string text = read_input(path);
+    std::vector<std::int64_t> numbers;
+    for (const Line& line : split_lines(text)) {
+        std::string_view field = line.text;
+        while (!field.empty() && (field.front() == ' ' || field.front() == '\t'))
+            field.remove_prefix(1);
+        while (!field.empty() && (field.back() == ' ' || field.back() == '\t'))
+            field.remove_suffix(1);
+        if (field.empty() || field.front() == '#') continue;
+        if (!all_digits(field) || field.size() > 12)
+            throw BadInput(path.string() + ":" + std::to_string(line.number) +
+                           ": not a talk number: '" + std::string(field) + "'");
+        const std::int64_t n = std::stoll(std::string(field));
+        if (std::find(numbers.begin(), numbers.end(), n) == numbers.end()) numbers.push_back(n);
+    }
+    return numbers;
+}
+
+/// "1, 2, 3" for an error message.
+std::string join_numbers(const std::vector<std::int64_t>& numbers) {
+    std::string out;
+    for (std::int64_t n : numbers) out += (out.empty() ? "" : ", ") + std::to_string(n);
+    return out;
+}
+
+/// One talk to replace: its number and its new cues (none when the parser rejected the file).
+struct ChangedTalk {
+    std::int64_t n = 0;
+    std::vector<Cue> cues;
+};
+
+/// Resolves CHANGED against talks.tsv and reads every caption file, before the database is
+/// touched: an unknown talk number or an unreadable file is BadInput naming all of them, and
+/// nothing is changed.
+std::vector<ChangedTalk> read_changed_talks(const fs::path& corpus, const fs::path& changed_path) {
+    const std::vector<std::int64_t> numbers = read_changed(changed_path);
+    if (numbers.empty()) throw BadInput(changed_path.string() + ": no talk numbers");
+    const std::vector<TalkRow> talks = read_talks(corpus / "talks.tsv");
+    std::vector<ChangedTalk> changed;
+    std::vector<std::int64_t> unknown;
+    std::vector<std::string> unreadable;
+    std::uint64_t skipped_files = 0;
+    for (std::int64_t n : numbers) {
+        const auto talk =
+            std::find_if(talks.begin(), talks.end(), [n](const TalkRow& t) { return t.n == n; });
+        if (talk == talks.end()) {
+            unknown.push_back(n);
+            continue;
+        }
+        try {
+            std::optional<Captions> captions = load_captions(corpus / talk->caption);
+            if (!captions) ++skipped_files;
+            changed.push_back({n, captions ? std::move(captions->cues) : std::vector<Cue>()});
+        } catch (const BadInput& e) {
+            unreadable.push_back(e.what());
+        }
+    }
+    std::string problems;
+    if (!unknown.empty())
+        problems += (corpus / "talks.tsv").string() + " has no talk " + join_numbers(unknown);
+    for (const std::string& u : unreadable) problems += (problems.empty() ? "" : "; ") + u;
+    if (!problems.empty()) throw BadInput(problems);
+    if (skipped_files > 0)
+        std::cerr << "talksearch-bench-fts5: " << skipped_files
+                  << " caption file(s) skipped: those talks are left with no cues\n";
+    return changed;
+}
+
+struct UpdateCounts {
+    std::uint64_t talks = 0;
+    std::uint64_t cues_deleted = 0;
+    std::uint64_t cues_added = 0;
+};
+
+/// Statements of the replacement of one talk, prepared once for all talks.
+struct UpdateStatements {
+    explicit UpdateStatements(const Database& db)
+        : talk_range(db, "SELECT first_cue, last_cue FROM talks WHERE id = ?1"),
+          old_cues(db, "SELECT id, text FROM cues WHERE id BETWEEN ?1 AND ?2"),
+          fts_delete(db, "INSERT INTO cues_fts(cues_fts, rowid, text) VALUES('delete', ?1, ?2)"),
+          cues_delete(db, "DELETE FROM cues WHERE id BETWEEN ?1 AND ?2"),
+          cue_insert(db,
+                     "INSERT INTO cues(talk_id, start_ms, end_ms, text) VALUES(?1, ?2, ?3, ?4)"),
+          fts_insert(db, "INSERT INTO cues_fts(rowid, text) VALUES(?1, ?2)"),
+          set_range(db, "UPDATE talks SET first_cue = ?2, last_cue = ?3 WHERE id = ?1") {}
+    Statement talk_range;
+    Statement old_cues;
+    Statement fts_delete;
+    Statement cues_delete;
+    Statement cue_insert;
+    Statement fts_insert;
+    Statement set_range;
+};
+
+/// A talk's cue rowid range; both are empty when the talk has no cues.
+struct CueRange {
+    std::optional<std::int64_t> first;
+    std::optional<std::int64_t> last;
+};
+
+/// The current cue range of every changed talk, in the same order. Throws BadInput naming the
+/// talks the database does not hold (a DB indexed from another corpus).
+std::vector<CueRange> read_ranges(UpdateStatements& st, const std::vector<ChangedTalk>& changed,
+                                  const fs::path& db_path) {
+    std::vector<CueRange> ranges;
+    std::vector<std::int64_t> missing;
+    for (const ChangedTalk& talk : changed) {
+        st.talk_range.bind(1, talk.n);
+        if (st.talk_range.step())
+            ranges.push_back(
+                {st.talk_range.column_optional_int64(0), st.talk_range.column_optional_int64(1)});
+        else
+            missing.push_back(talk.n);
+        st.talk_range.reset();
+    }
+    if (!missing.empty())
+        throw BadInput(db_path.string() + " has no talk " + join_numbers(missing));
+    return ranges;
+}
+
+/// Replaces the cues of one talk: its old rowid range is deleted from the FTS index (with the
+/// old text, as an external-content table requires) and from cues, the new cues are appended
+/// (INTEGER PRIMARY KEY without a value: the largest rowid + 1) and indexed, and the talk's
+/// range is set to them (NULL when it has none).
+void replace_talk(Database& db, UpdateStatements& st, const ChangedTalk& talk,
+                  const CueRange& old_range, UpdateCounts& counts) {
+    if (old_range.first && old_range.last) {
+        // The old text first, into memory: the FTS delete runs while no read is open on cues.
+        std::vector<std::pair<std::int64_t, std::string>> old_cues;
+        st.old_cues.bind(1, *old_range.first);
+        st.old_cues.bind(2, *old_range.last);
+        while (st.old_cues.step())
+            old_cues.emplace_back(st.old_cues.column_int64(0), st.old_cues.column_text(1));
+        st.old_cues.reset();
+        for (const auto& [id, text] : old_cues) {
+            st.fts_delete.bind(1, id);
+            st.fts_delete.bind(2, std::string_view(text));
+            st.fts_delete.run();
+        }
+        st.cues_delete.bind(1, *old_range.first);
+        st.cues_delete.bind(2, *old_range.last);
+        st.cues_delete.run();
+        counts.cues_deleted += old_cues.size();
+    }
+    CueRange range;
+    for (const Cue& cue : talk.cues) {
+        st.cue_insert.bind(1, talk.n);
+        st.cue_insert.bind(2, cue.start_ms);
+        st.cue_insert.bind(3, cue.end_ms);
+        st.cue_insert.bind(4, std::string_view(cue.text));
+        st.cue_insert.run();
+        const std::int64_t id = sqlite3_last_insert_rowid(db.get());
+        st.fts_insert.bind(1, id);
+        st.fts_insert.bind(2, std::string_view(cue.text));
+        st.fts_insert.run();
+        if (!range.first) range.first = id;
+        range.last = id;
+    }
+    counts.cues_added += talk.cues.size();
+    st.set_range.bind(1, talk.n);
+    st.set_range.bind(2, range.first);
+    st.set_range.bind(3, range.last);
+    st.set_range.run();
+    ++counts.talks;
+}
+
+int run_update(const fs::path& corpus, const fs::path& db_path, const fs::path& changed_path) {
+    const std::vector<ChangedTalk> changed = read_changed_talks(corpus, changed_path);
+    if (!fs::is_regular_file(db_path)) throw BadInput(db_path.string() + ": no such file");
+
+    const Clock::time_point start = Clock::now();
+    Database db(db_path, SQLITE_OPEN_READWRITE);
+    check_database(db, db_path);
+    // The database is in WAL mode since index (journal_mode is stored in the file).
+    db.exec("PRAGMA synchronous=NORMAL");
+    UpdateCounts counts;
+    {
+        UpdateStatements statements(db);
+        db.exec("BEGIN IMMEDIATE");
+        try {
+            const std::vector<CueRange> ranges = read_ranges(statements, changed, db_path);
+            for (std::size_t i = 0; i < changed.size(); ++i)
+                replace_talk(db, statements, changed[i], ranges[i], counts);
+        } catch (...) {
+            sqlite3_exec(db.get(), "ROLLBACK", nullptr, nullptr, nullptr);
+            throw;
+        }
+        db.exec("COMMIT");
+    }
+    const double seconds = elapsed_ms(start, Clock::now()) / 1000.0;
+    // Closing the last connection checkpoints the WAL into DB and deletes the -wal file, so
+    // db_bytes is the checkpointed database (pages freed by the old cues are kept on the
+    // freelist, and the new FTS segments are not merged: no 'optimize', as a cron update).
+    db.close();
+
+    const std::uintmax_t bytes =
+        file_size_or_zero(db_path) + file_size_or_zero(db_path.string() + "-wal");
+    JsonWriter out;
+    out.begin_object()
+        .key("engine")
+        .value(kEngine)
+        .key("updated")
+        .value(counts.talks)
+        .key("cues_deleted")
+        .value(counts.cues_deleted)
+        .key("cues_added")
+        .value(counts.cues_added)
+        .key("seconds")
+        .value(seconds, 3)
+        .key("db_bytes")
+        .value(static_cast<std::uint64_t>(bytes))
+        .end_object();
+    std::cout << out.str() << "\n";
+    return 0;
+}
+
 /// The one catch point of a command: the message on stderr and the exit code.
 template <class Command>
 int guarded(const char* name, Command command) {
@@ -727,12 +972,23 @@ int run(int argc, char** argv) {
         ->capture_default_str();
     query->add_flag("--no-raw", no_raw, "Do not time the raw yt-fts query (no raw_ms)");
 
+    std::string update_corpus, update_db, changed_file;
+    auto* update =
+        app.add_subcommand("update", "Replace the cues of the listed talks in one transaction");
+    update->add_option("CORPUS", update_corpus, "Corpus folder (talks.tsv, captions/)")->required();
+    update->add_option("DB", update_db, "SQLite database made by index")->required();
+    update->add_option("CHANGED", changed_file, "Talk numbers, one a line ('#' lines ignored)")
+        ->required();
+
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
         return app.exit(e) == 0 ? 0 : kExitBadInput;
     }
     if (index->parsed()) return guarded("index", [&] { return run_index(corpus, index_db); });
+    if (update->parsed())
+        return guarded("update",
+                       [&] { return run_update(update_corpus, update_db, changed_file); });
     return guarded("query",
                    [&] { return run_query(query_db, queries_file, out_file, passes, !no_raw); });
 }
