@@ -10,17 +10,19 @@
  * Usage (run.sh adds the JVM flags -Xmx2g -XX:+UseParallelGC and the classpath):
  *
  *   LuceneBench index CORPUS INDEXDIR [--serial-merges]
+ *   LuceneBench update CORPUS INDEXDIR CHANGED [--serial-merges]
  *   LuceneBench query INDEXDIR QUERIES OUT.json [--passes 3] [--warmup-seconds 30] [--seed 42]
  *                                               [--snippets]
  *
  * Exit status: 0 on success, 2 on bad usage or unreadable input (the message names the file),
- * 1 on any other failure. Results go to stdout (index) or OUT.json (query); progress and
- * summaries go to stderr.
+ * 1 on any other failure. Results go to stdout (index, update) or OUT.json (query); progress
+ * and summaries go to stderr.
  *
  * index: reads CORPUS/talks.tsv (header line starting with '#', then
  *   n<TAB>ytid<TAB>caption<TAB>year<TAB>event<TAB>slug<TAB>title) and each caption file (WebVTT or
  *   SRT, relative to CORPUS). The body of a talk is the plain text of its cues, tags removed and
  *   &amp; &lt; &gt; decoded, joined with single spaces. Fields:
+ *     id     StringField (indexed, not stored), n as decimal text: update finds the talk by it
  *     n      StoredField + NumericDocValuesField (the page reads n from doc values)
  *     title  TextField, stored
  *     year   IntPoint (filter) + StoredField, only when the talk has a year
@@ -35,6 +37,26 @@
  *     {"engine":"lucene-8.8-per-talk","talks":N,"seconds":S,"index_bytes":B,"segments":K}
  *   seconds = wall time (System.nanoTime) of reading + parsing + indexing + commit + close;
  *   index_bytes = total size of the files in INDEXDIR; segments = segments in the last commit.
+ *
+ * update: re-indexes the talks listed in CHANGED (one talk number n a line; blank lines and lines
+ *   starting with '#' skipped; a number listed twice is updated once) in an existing INDEXDIR
+ *   built by index. Each n is looked up in CORPUS/talks.tsv; its caption file is read again
+ *   and writer.updateDocument(Term("id", n), doc) replaces the talk's document (atomically:
+ *   the old one is deleted, the new one added; a talk not yet in the index is simply added) with
+ *   exactly the document index builds (talkDocument). IndexWriterConfig as index, but
+ *   OpenMode.APPEND: same EnglishAnalyzer, 256 MB RAM buffer, no compound files, the default
+ *   TieredMergePolicy/ConcurrentMergeScheduler (--serial-merges as index). Then commit and close;
+ *   no forceMerge, so the replaced documents stay as deletions in their old segments until a
+ *   natural merge drops them. Checked before the writer is opened (exit 2, index untouched):
+ *   every n is an integer, in talks.tsv and on one line only, every caption file is readable,
+ *   and the index has the "id" field (one written before it was added must be rebuilt). A
+ *   caption that still fails to read while updating rolls the writer back (exit 2). Prints one
+ *   JSON line on stdout:
+ *     {"engine":"lucene-8.8-per-talk","updated":K,"seconds":S,"index_bytes":B,"segments":G}
+ *   K = talks updated; seconds = wall time (System.nanoTime) from opening the IndexWriter to the
+ *   end of close (reading + parsing the K caption files, updateDocument, commit, close with any
+ *   merges it waits for), not reading talks.tsv and CHANGED or the checks; index_bytes and
+ *   segments as for index, after the update.
  *
  * query: reads QUERIES (lines class<TAB>words<TAB>year; '#' lines are comments), opens a
  *   DirectoryReader (MMapDirectory) and one IndexSearcher (single-threaded, default query cache),
@@ -91,9 +113,14 @@ import java.text.BreakIterator;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Random;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.stream.Stream;
 
 import org.apache.lucene.analysis.Analyzer;
@@ -107,14 +134,17 @@ import org.apache.lucene.document.FieldType;
 import org.apache.lucene.document.IntPoint;
 import org.apache.lucene.document.NumericDocValuesField;
 import org.apache.lucene.document.StoredField;
+import org.apache.lucene.document.StringField;
 import org.apache.lucene.document.TextField;
 import org.apache.lucene.index.DirectoryReader;
+import org.apache.lucene.index.FieldInfos;
 import org.apache.lucene.index.IndexOptions;
 import org.apache.lucene.index.IndexWriter;
 import org.apache.lucene.index.IndexWriterConfig;
 import org.apache.lucene.index.LeafReaderContext;
 import org.apache.lucene.index.NumericDocValues;
 import org.apache.lucene.index.ReaderUtil;
+import org.apache.lucene.index.SegmentCommitInfo;
 import org.apache.lucene.index.SegmentInfos;
 import org.apache.lucene.index.SerialMergeScheduler;
 import org.apache.lucene.index.Term;
@@ -142,6 +172,7 @@ public final class LuceneBench {
 
     static final String USAGE =
         "usage: LuceneBench index CORPUS INDEXDIR [--serial-merges]\n"
+      + "       LuceneBench update CORPUS INDEXDIR CHANGED [--serial-merges]\n"
       + "       LuceneBench query INDEXDIR QUERIES OUT.json [--passes 3] [--warmup-seconds 30]"
       + " [--seed 42] [--snippets]\n";
 
@@ -160,12 +191,13 @@ public final class LuceneBench {
             switch (args[0]) {
                 case "index": index(Arrays.copyOfRange(args, 1, args.length)); break;
                 case "query": query(Arrays.copyOfRange(args, 1, args.length)); break;
+                case "update": update(Arrays.copyOfRange(args, 1, args.length)); break;
                 case "-h": case "--help": System.out.print(USAGE); return;
                 default: throw new InputError("unknown command '" + args[0] + "'");
             }
         } catch (InputError e) {
             System.err.println("LuceneBench: " + e.getMessage());
-            if (e.getMessage().startsWith("missing command") || e.getMessage().startsWith("unknown")
+            if (e.getMessage().startsWith("missing command") || e.getMessage().startsWith("unknown command")
                 || e.getMessage().startsWith("usage")) System.err.print(USAGE);
             System.exit(2);
         } catch (Exception | Error e) {
@@ -307,6 +339,67 @@ public final class LuceneBench {
         BODY_TYPE.freeze();
     }
 
+    /** One row of talks.tsv: what the document of a talk is built from (besides its captions). */
+    static final class TalkRow {
+        final int n;
+        final Integer year;  // null: no year
+        final String title;
+        final Path caption;
+        final String where;  // "talks.tsv:LINE", for messages
+        TalkRow(int n, Integer year, String title, Path caption, String where) {
+            this.n = n; this.year = year; this.title = title; this.caption = caption; this.where = where;
+        }
+    }
+
+    /** Parses one non-comment line of talks.tsv (n, ytid, caption, year, event, slug, title). */
+    static TalkRow parseTalkRow(Path corpus, String line, String where) throws InputError {
+        String[] f = line.split("\t", -1);
+        if (f.length < 4) throw new InputError(where + ": expected at least 4 tab-separated fields, got " + f.length);
+        int n = parseIntField(f[0], where, "n");
+        String yearText = f[3].trim();
+        Integer year = yearText.isEmpty() ? null : parseIntField(yearText, where, "year");
+        String title = f.length > 6 ? f[6] : "";
+        return new TalkRow(n, year, title, corpus.resolve(f[2]), where);
+    }
+
+    /** The raw bytes of a talk's caption file; an unreadable file is an input error (exit 2). */
+    static byte[] readCaption(TalkRow t) throws InputError {
+        try {
+            return Files.readAllBytes(t.caption);
+        } catch (IOException e) {
+            throw new InputError(t.caption + ": cannot read caption file (listed at " + t.where + "): "
+                + (e instanceof NoSuchFileException ? "no such file" : e.toString()));
+        }
+    }
+
+    /** The term that identifies talk n: field "id", n as decimal text (a StringField). */
+    static Term idTerm(int n) { return new Term("id", Integer.toString(n)); }
+
+    /** The document of one talk, as both index and update write it. */
+    static Document talkDocument(TalkRow t, Captions cap) {
+        Document doc = new Document();
+        doc.add(new StringField("id", Integer.toString(t.n), Field.Store.NO));  // for updateDocument
+        doc.add(new StoredField("n", t.n));
+        doc.add(new NumericDocValuesField("n", t.n));
+        doc.add(new TextField("title", t.title, Field.Store.YES));
+        if (t.year != null) {
+            doc.add(new IntPoint("year", t.year));
+            doc.add(new StoredField("year", t.year));
+        }
+        doc.add(new Field("body", cap.text, BODY_TYPE));
+        return doc;
+    }
+
+    /** The IndexWriter configuration of both index (CREATE) and update (APPEND). */
+    static IndexWriterConfig writerConfig(Analyzer analyzer, IndexWriterConfig.OpenMode mode, boolean serialMerges) {
+        IndexWriterConfig cfg = new IndexWriterConfig(analyzer)
+            .setOpenMode(mode)
+            .setRAMBufferSizeMB(256)
+            .setUseCompoundFile(false);
+        if (serialMerges) cfg.setMergeScheduler(new SerialMergeScheduler());
+        return cfg;
+    }
+
     static void index(String[] args) throws Exception {
         List<String> pos = new ArrayList<>();
         boolean serialMerges = false;
@@ -327,11 +420,7 @@ public final class LuceneBench {
         long t0 = System.nanoTime();
         List<String> lines = readLines(talksTsv);
         Analyzer analyzer = new EnglishAnalyzer();
-        IndexWriterConfig cfg = new IndexWriterConfig(analyzer)
-            .setOpenMode(IndexWriterConfig.OpenMode.CREATE)
-            .setRAMBufferSizeMB(256)
-            .setUseCompoundFile(false);
-        if (serialMerges) cfg.setMergeScheduler(new SerialMergeScheduler());
+        IndexWriterConfig cfg = writerConfig(analyzer, IndexWriterConfig.OpenMode.CREATE, serialMerges);
         int talks = 0;
         long captionBytes = 0, textChars = 0, cues = 0;
         try (Directory dir = FSDirectory.open(indexDir)) {
@@ -340,36 +429,13 @@ public final class LuceneBench {
             for (int ln = 0; ln < lines.size(); ln++) {
                 String line = lines.get(ln);
                 if (line.isEmpty() || line.startsWith("#")) continue;
-                String where = talksTsv + ":" + (ln + 1);
-                String[] f = line.split("\t", -1);
-                if (f.length < 4) throw new InputError(where + ": expected at least 4 tab-separated fields, got " + f.length);
-                int n = parseIntField(f[0], where, "n");
-                String year = f[3].trim();
-                String title = f.length > 6 ? f[6] : "";
-                Path caption = corpus.resolve(f[2]);
-                byte[] raw;
-                try {
-                    raw = Files.readAllBytes(caption);
-                } catch (IOException e) {
-                    throw new InputError(caption + ": cannot read caption file (listed at " + where + "): "
-                        + (e instanceof NoSuchFileException ? "no such file" : e.toString()));
-                }
+                TalkRow row = parseTalkRow(corpus, line, talksTsv + ":" + (ln + 1));
+                byte[] raw = readCaption(row);
                 captionBytes += raw.length;
                 Captions cap = parseCaptions(new String(raw, StandardCharsets.UTF_8));
                 textChars += cap.text.length();
                 cues += cap.cues;
-
-                Document doc = new Document();
-                doc.add(new StoredField("n", n));
-                doc.add(new NumericDocValuesField("n", n));
-                doc.add(new TextField("title", title, Field.Store.YES));
-                if (!year.isEmpty()) {
-                    int y = parseIntField(year, where, "year");
-                    doc.add(new IntPoint("year", y));
-                    doc.add(new StoredField("year", y));
-                }
-                doc.add(new Field("body", cap.text, BODY_TYPE));
-                writer.addDocument(doc);
+                writer.addDocument(talkDocument(row, cap));
                 talks++;
                 if (talks % 1000 == 0) System.err.printf(Locale.ROOT, "indexed %d talks, %.1f s%n", talks, secondsSince(t0));
             }
@@ -396,6 +462,127 @@ public final class LuceneBench {
         System.out.printf(Locale.ROOT,
             "{\"engine\":\"%s\",\"talks\":%d,\"seconds\":%.3f,\"index_bytes\":%d,\"segments\":%d}%n",
             ENGINE, talks, seconds, indexBytes, segments);
+    }
+
+    // ---------------------------------------------------------------------------------------
+    // update
+
+    static void update(String[] args) throws Exception {
+        List<String> pos = new ArrayList<>();
+        boolean serialMerges = false;
+        for (String a : args) {
+            if (a.equals("--serial-merges")) serialMerges = true;
+            else if (a.startsWith("--")) throw new InputError("usage: unknown option " + a);
+            else pos.add(a);
+        }
+        if (pos.size() != 3) throw new InputError("usage: update needs CORPUS INDEXDIR CHANGED");
+        Path corpus = Paths.get(pos.get(0));
+        Path indexDir = Paths.get(pos.get(1));
+        Path changedFile = Paths.get(pos.get(2));
+        Path talksTsv = corpus.resolve("talks.tsv");
+        if (!Files.isReadable(talksTsv)) throw new InputError(talksTsv + ": cannot read (no such file?)");
+        if (!Files.isReadable(changedFile)) throw new InputError(changedFile + ": cannot read (no such file?)");
+
+        // CHANGED: one talk number a line; blank lines and '#' lines skipped; duplicates once.
+        Set<Integer> changed = new LinkedHashSet<>();
+        List<String> changedLines = readLines(changedFile);
+        for (int ln = 0; ln < changedLines.size(); ln++) {
+            String line = changedLines.get(ln).trim();
+            if (line.isEmpty() || line.startsWith("#")) continue;
+            changed.add(parseIntField(line, changedFile + ":" + (ln + 1), "talk number"));
+        }
+
+        // talks.tsv: every row parsed (as index does), the listed ones kept.
+        Map<Integer, TalkRow> rows = new HashMap<>();
+        Set<Integer> duplicated = new TreeSet<>();
+        List<String> lines = readLines(talksTsv);
+        for (int ln = 0; ln < lines.size(); ln++) {
+            String line = lines.get(ln);
+            if (line.isEmpty() || line.startsWith("#")) continue;
+            TalkRow row = parseTalkRow(corpus, line, talksTsv + ":" + (ln + 1));
+            if (!changed.contains(row.n)) continue;
+            if (rows.putIfAbsent(row.n, row) != null) duplicated.add(row.n);
+        }
+        List<Integer> unknown = new ArrayList<>();
+        for (int n : changed) if (!rows.containsKey(n)) unknown.add(n);
+        if (!unknown.isEmpty())
+            throw new InputError(changedFile + ": talk number" + (unknown.size() == 1 ? "" : "s") + " not in "
+                + talksTsv + ": " + joinInts(unknown));
+        if (!duplicated.isEmpty())
+            throw new InputError(talksTsv + ": talk number" + (duplicated.size() == 1 ? "" : "s")
+                + " on more than one line (which one to update?): " + joinInts(duplicated));
+        // Checked before the writer is opened, so that a bad input leaves the index untouched;
+        // a file that fails to read later still stops the update (rolled back, exit 2).
+        List<String> unreadable = new ArrayList<>();
+        for (int n : changed) {
+            TalkRow row = rows.get(n);
+            if (!Files.isRegularFile(row.caption) || !Files.isReadable(row.caption))
+                unreadable.add(row.caption + " (talk " + n + ", " + row.where + ")");
+        }
+        if (!unreadable.isEmpty())
+            throw new InputError("cannot read caption file" + (unreadable.size() == 1 ? "" : "s") + ": "
+                + String.join(", ", unreadable));
+
+        if (!Files.isDirectory(indexDir)) throw new InputError(indexDir + ": no such directory");
+        try (Directory dir = FSDirectory.open(indexDir)) {
+            if (!DirectoryReader.indexExists(dir)) throw new InputError(indexDir + ": no Lucene index here");
+            // An index written before talks had an "id" term cannot be updated: updateDocument
+            // would delete nothing and add a second document for the talk.
+            try (DirectoryReader reader = DirectoryReader.open(dir)) {
+                if (reader.maxDoc() > 0 && FieldInfos.getMergedFieldInfos(reader).fieldInfo("id") == null)
+                    throw new InputError(indexDir + ": index has no \"id\" field (written by an older"
+                        + " LuceneBench); rebuild it with the index command");
+            }
+        }
+
+        Analyzer analyzer = new EnglishAnalyzer();
+        IndexWriterConfig cfg = writerConfig(analyzer, IndexWriterConfig.OpenMode.APPEND, serialMerges);
+        int updated = 0;
+        long captionBytes = 0;
+        long t0;
+        double seconds;
+        try (Directory dir = FSDirectory.open(indexDir)) {
+          t0 = System.nanoTime();
+          IndexWriter writer = new IndexWriter(dir, cfg);
+          try {
+            for (int n : changed) {
+                TalkRow row = rows.get(n);
+                byte[] raw = readCaption(row);
+                captionBytes += raw.length;
+                Captions cap = parseCaptions(new String(raw, StandardCharsets.UTF_8));
+                writer.updateDocument(idTerm(n), talkDocument(row, cap));
+                updated++;
+            }
+            writer.commit();
+            writer.close();  // waits for running merges, then commits their result
+          } catch (Exception | Error e) {
+            // Leave the index at its previous commit.
+            try { writer.rollback(); } catch (Exception | Error r) { e.addSuppressed(r); }
+            throw e;
+          }
+          seconds = secondsSince(t0);
+        }
+
+        int segments;
+        long liveDocs = 0;
+        try (Directory dir = FSDirectory.open(indexDir)) {
+            SegmentInfos infos = SegmentInfos.readLatestCommit(dir);
+            segments = infos.size();
+            for (SegmentCommitInfo si : infos) liveDocs += si.info.maxDoc() - si.getDelCount() - si.getSoftDelCount();
+        }
+        long indexBytes = directoryBytes(indexDir);
+        System.err.printf(Locale.ROOT,
+            "Lucene %s: updated %d talks (%.2f MB captions) in %.3f s; the index now holds %d talks in %d segments%n",
+            Version.LATEST, updated, captionBytes / 1e6, seconds, liveDocs, segments);
+        System.out.printf(Locale.ROOT,
+            "{\"engine\":\"%s\",\"updated\":%d,\"seconds\":%.3f,\"index_bytes\":%d,\"segments\":%d}%n",
+            ENGINE, updated, seconds, indexBytes, segments);
+    }
+
+    static String joinInts(Iterable<Integer> xs) {
+        StringBuilder o = new StringBuilder();
+        for (int x : xs) o.append(o.length() > 0 ? ", " : "").append(x);
+        return o.toString();
     }
 
     static long directoryBytes(Path dir) throws IOException {
