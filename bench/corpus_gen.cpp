@@ -176,7 +176,8 @@ Vocabulary load_subtlex(const fs::path& file) {
         if (inserted) order.push_back(w);
         it->second += count;
     }
-    if (order.size() < 1000) throw Error(file.string() + ": fewer than 1,000 words");
+    // Topic words are drawn from ranks 1,000 up.
+    if (order.size() < 2000) throw Error(file.string() + ": fewer than 2,000 words");
     std::stable_sort(order.begin(), order.end(), [&](const std::string& a, const std::string& b) {
         return counts[a] > counts[b];
     });
@@ -406,6 +407,8 @@ TalkOut write_talk(std::size_t k, std::uint64_t seed, const Vocabulary& v, const
         if (sounds && rng.chance(0.01)) {
             const char* sound = rng.chance(0.5) ? "[Music]" : "[Applause]";
             std::string s;
+            // A sound cue numbered like "12b": real SRT files have such index
+            // lines, and parsers must keep the cue.
             if (!vtt) s += std::to_string(cue + 1) + "b\n";
             s += timestamp(at_ms, sep) + " --> " + timestamp(at_ms + 2000, sep) + "\n" + sound +
                  "\n\n";

@@ -213,7 +213,7 @@ Inputs gather_inputs(const BuildOptions& given, BuildReport& report) {
 
 // Bumped whenever the way a talk becomes a document changes, so that
 // `update` re-indexes every talk after such an upgrade.
-constexpr std::string_view kDocumentFormat = "talksearch-document-2";
+constexpr std::string_view kDocumentFormat = "talksearch-document-3";
 
 /// Reads a talk's caption files once: their bytes make the talk's source
 /// hash, and are parsed only when the talk must be (re)indexed.
@@ -224,7 +224,8 @@ class TalkReader {
           options_(options),
           report_(report),
           used_(in.files.size(), false),
-          failed_(in.files.size(), false) {}
+          unreadable_(in.files.size(), false),
+          unparsable_(in.files.size(), false) {}
 
     /// Reads the caption files of talk `ti` and sets its source_hash.
     void read(std::size_t ti, Talk& talk) {
@@ -236,11 +237,14 @@ class TalkReader {
         for (const CaptionAssignment* a : in_.by_talk[ti]) {
             const CaptionFile& f = in_.files[a->file];
             std::optional<std::string> bytes;
-            if (!failed_[a->file]) {
+            // Only a failed read (not another talk's failed parse) changes
+            // the key: a talk's hash must not depend on the order talks are
+            // read in.
+            if (!unreadable_[a->file]) {
                 try {
                     bytes = read_file(f.path, options_.max_caption_bytes);
                 } catch (const Error& e) {
-                    failed_[a->file] = true;
+                    unreadable_[a->file] = true;
                     report_.problems.push_back(
                         {f.path.string(), 0, e.what(), "unreadable caption", true});
                 }
@@ -259,7 +263,7 @@ class TalkReader {
         const auto& assignments = in_.by_talk[ti];
         for (std::size_t k = 0; k < assignments.size(); ++k) {
             const CaptionAssignment* a = assignments[k];
-            if (!bytes_[k] || failed_[a->file]) continue;
+            if (!bytes_[k] || unparsable_[a->file]) continue;
             const CaptionFile& f = in_.files[a->file];
             try {
                 Captions parsed = parse_captions(*bytes_[k], f.path.filename().string());
@@ -280,11 +284,11 @@ class TalkReader {
                 talk.tracks.push_back(std::move(track));
                 used_[a->file] = true;
             } catch (const ParseError& e) {
-                failed_[a->file] = true;
+                unparsable_[a->file] = true;
                 report_.problems.push_back(
                     {f.path.string(), e.line(), e.what(), "not a caption file", true});
             } catch (const Error& e) {
-                failed_[a->file] = true;
+                unparsable_[a->file] = true;
                 report_.problems.push_back(
                     {f.path.string(), 0, e.what(), "unreadable caption", true});
             }
@@ -308,7 +312,7 @@ class TalkReader {
     const Inputs& in_;
     const BuildOptions& options_;
     BuildReport& report_;
-    std::vector<bool> used_, failed_;
+    std::vector<bool> used_, unreadable_, unparsable_;
     std::vector<std::optional<std::string>> bytes_;
 };
 
@@ -367,8 +371,14 @@ class ShardWriters {
             shard->writer = std::make_unique<IndexWriter>(dir, options);
             shards_.push_back(std::move(shard));
         }
-        for (auto& shard : shards_)
-            shard->thread = std::thread([this, s = shard.get()] { run(*s); });
+        try {
+            for (auto& shard : shards_)
+                shard->thread = std::thread([this, s = shard.get()] { run(*s); });
+        } catch (...) {
+            stop_ = true;
+            close_all();  // joins the threads that did start
+            throw;
+        }
     }
     ~ShardWriters() {
         stop_ = true;
@@ -384,7 +394,8 @@ class ShardWriters {
         shard.changed.wait(lock, [&] { return shard.queue.size() < kQueued || failed_.load(); });
         if (failed_.load()) {
             lock.unlock();
-            finish();  // rethrows the writer's error
+            stop_ = true;  // the others need not write what will be thrown away
+            finish();      // rethrows the writer's error
         }
         shard.queue.push_back(ti);
         shard.changed.notify_all();
@@ -433,7 +444,12 @@ class ShardWriters {
         } catch (...) {
             shard.error = std::current_exception();
             failed_ = true;
-            for (auto& other : shards_) other->changed.notify_all();
+            // Under each queue's mutex, so a producer between its check of
+            // failed_ and its wait cannot miss the wakeup.
+            for (auto& other : shards_) {
+                { const std::lock_guard lock(other->mutex); }
+                other->changed.notify_all();
+            }
         }
         shard.writer.reset();  // closes the database, on this thread
     }
@@ -457,7 +473,9 @@ class ShardWriters {
 };
 
 unsigned build_jobs(unsigned requested, std::size_t talks) {
-    unsigned jobs = requested != 0 ? requested : std::max(1u, std::thread::hardware_concurrency());
+    // By default one per core, at most 8 (each holds a batch in memory).
+    unsigned jobs =
+        requested != 0 ? requested : std::clamp(std::thread::hardware_concurrency(), 1u, 8u);
     jobs = std::min(jobs, 64u);
     return static_cast<unsigned>(std::max<std::size_t>(1, std::min<std::size_t>(jobs, talks)));
 }
@@ -492,21 +510,30 @@ BuildReport build_impl(const BuildOptions& options,
     GenerationGuard guard(work_dir);
     TalkReader reader(in, options, report);
     {
-        const unsigned jobs = build_jobs(options.jobs, in.talks.size());
+        // A repeated id (the same video in two yt-dlp folders, say): the
+        // first one wins, as in `update`. Shards could not settle it.
+        std::vector<std::size_t> todo;
+        {
+            std::unordered_set<std::string> seen;
+            for (std::size_t ti = 0; ti < in.talks.size(); ++ti) {
+                if (seen.insert(talk_id(in.talks[ti])).second) todo.push_back(ti);
+            }
+        }
+        const unsigned jobs = build_jobs(options.jobs, todo.size());
         fs::create_directories(work_dir);
         std::vector<fs::path> shard_dirs;
         for (unsigned s = 0; s < jobs; ++s)
             shard_dirs.push_back(work_dir / ("shard-" + std::to_string(s)));
         std::vector<std::size_t> first(jobs + 1);
-        for (unsigned s = 0; s <= jobs; ++s) first[s] = in.talks.size() * s / jobs;
+        for (unsigned s = 0; s <= jobs; ++s) first[s] = todo.size() * s / jobs;
         {
             ShardWriters writers(shard_dirs, in.talks, options.writer);
-            BuildProgress state{0, in.talks.size()};
+            BuildProgress state{0, todo.size()};
             // One talk of each shard in turn, so every writer has work.
-            for (std::size_t i = 0; state.done < in.talks.size(); ++i) {
+            for (std::size_t i = 0; state.done < todo.size(); ++i) {
                 for (unsigned s = 0; s < jobs; ++s) {
-                    const std::size_t ti = first[s] + i;
-                    if (ti >= first[s + 1]) continue;
+                    if (first[s] + i >= first[s + 1]) continue;
+                    const std::size_t ti = todo[first[s] + i];
                     Talk& talk = in.talks[ti];
                     reader.read(ti, talk);
                     ++state.done;
@@ -536,7 +563,8 @@ BuildReport build_impl(const BuildOptions& options,
         report.talks = static_cast<std::size_t>(Xapian::Database(merged.string()).get_doccount());
         fs::rename(merged, gen_dir);
         guard.retarget(gen_dir);
-        fs::remove_all(work_dir);
+        std::error_code ignored;  // what is left is removed by the next run
+        fs::remove_all(work_dir, ignored);
     }
     report.caption_files_used = reader.files_used();
 

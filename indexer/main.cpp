@@ -240,10 +240,13 @@ int run_indexing(const BuildOptions& options, bool update, bool verbose,
 // does not finish leaves the previous revision).
 [[noreturn]] void on_terminate() {
     const int error_number = errno;  // what the failed write set, most likely
-    // With no exception at hand (one thrown while another unwound), say what
-    // the last failed call said.
-    std::string what = "an error inside Xapian while writing";
-    if (error_number != 0) what += std::string(" (") + std::strerror(error_number) + ")";
+    // With no exception at hand (one thrown while another unwound), name the
+    // last failed call's error when it is a storage one.
+    std::string what = "an unexpected error";
+    if (error_number == ENOSPC || error_number == EIO || error_number == EDQUOT ||
+        error_number == EFBIG) {
+        what += std::string(" while writing (") + std::strerror(error_number) + ")";
+    }
     if (const std::exception_ptr e = std::current_exception()) {
         try {
             std::rethrow_exception(e);

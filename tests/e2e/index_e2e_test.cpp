@@ -416,3 +416,31 @@ TEST_CASE(
         CHECK(outputs[0] == outputs[1]);
     }
 }
+
+TEST_CASE("a talk listed twice is indexed once however many shards a build writes",
+          "[e2e][build]") {
+    TempDir tmp;
+    // The same yt-dlp output in two folders: every talk id appears twice, and
+    // with a shard per talk (64 is more than there are) each copy is in a
+    // shard of its own. The fixture holds one broken info.json: exit 1.
+    const fs::path copy = tmp.path() / "ytdlp-copy";
+    fs::copy(kTestData / "ytdlp", copy, fs::copy_options::recursive);
+    std::map<std::string, std::int64_t> talks;
+    for (const std::string sources : {"one", "two"}) {
+        for (const std::string jobs : {"1", "64"}) {
+            const fs::path index = tmp.path() / ("index-" + sources + "-" + jobs);
+            std::vector<std::string> args = {
+                "build",   "--jobs",      jobs, "--ytdlp", (kTestData / "ytdlp").string(),
+                "--index", index.string()};
+            if (sources == "two") args.insert(args.end(), {"--ytdlp", copy.string()});
+            const ProcessResult r = index_tool(args);
+            INFO(sources << " folder(s), " << jobs << " job(s): " << r.err);
+            REQUIRE(r.exit_code == 1);
+            talks[sources + "-" + jobs] = stats_of(index).talks;
+        }
+    }
+    CHECK(talks["one-1"] >= 2);
+    CHECK(talks["one-64"] == talks["one-1"]);
+    CHECK(talks["two-1"] == talks["one-1"]);
+    CHECK(talks["two-64"] == talks["one-1"]);
+}

@@ -91,6 +91,10 @@ TEST_CASE("the display value decodes to the same result as the whole document da
     const TalkInfo a = decode_talk_info(display);
     const TalkInfo b = decode_talk_info(data);
     CHECK(a.id == b.id);
+    CHECK(a.origin == b.origin);
+    CHECK(a.event == b.event);
+    CHECK(a.slug == b.slug);
+    CHECK(a.language == b.language);
     CHECK(a.title == b.title);
     CHECK(a.event_title == b.event_title);
     CHECK(a.speakers == b.speakers);
@@ -105,5 +109,8 @@ TEST_CASE("the display value decodes to the same result as the whole document da
     CHECK(a.captions == "human");
     CHECK(b.captions == "human");
     REQUIRE(a.chapters.size() == 2);
+    REQUIRE(b.chapters.size() == 2);
     CHECK(a.chapters[1].title == "Wrappers");
+    CHECK(a.chapters[1].start_ms == b.chapters[1].start_ms);
+    CHECK(a.chapters[1].end_ms == b.chapters[1].end_ms);
 }
