@@ -665,11 +665,9 @@ SearchResult Searcher::search_once(const SearchRequest& req) {
         const auto moments_of = [&](Xapian::docid did, const Xapian::Document& doc,
                                     const TalkInfo& talk, std::size_t must_exceed) {
             std::vector<Occurrence> occurrences;
-            // A talk without captions has no time map: nothing to read.
-            const std::string map_bytes = groups.empty() || talk.captions == sc::kCaptionsNone
-                                              ? std::string()
-                                              : doc.get_value(sc::kSlotTimeMap);
-            for (std::uint32_t gi = 0; gi < groups.size() && !map_bytes.empty(); ++gi) {
+            // A talk without captions has no transcript positions to look up.
+            const bool transcript = talk.captions != sc::kCaptionsNone;
+            for (std::uint32_t gi = 0; gi < groups.size() && transcript; ++gi) {
                 const TermGroup& g = groups[gi];
                 if (!g.phrase) {
                     for (const std::string& term : g.terms) {
@@ -709,8 +707,10 @@ SearchResult Searcher::search_once(const SearchRequest& req) {
             if (occurrences.size() + talk.chapters.size() <= must_exceed)
                 return std::vector<Moment>{};
             // The time map and cue text are read only when a word was said.
+            const std::string map_bytes =
+                occurrences.empty() ? std::string() : doc.get_value(sc::kSlotTimeMap);
             const sc::TimeMap map =
-                occurrences.empty() ? sc::TimeMap{} : sc::decode_time_map(map_bytes);
+                map_bytes.empty() ? sc::TimeMap{} : sc::decode_time_map(map_bytes);
             const IndexCueText cue_text(doc);
             std::vector<Moment> moments = talk_moments(
                 talk.chapters, map, cue_text, std::move(occurrences), is_match, req.moments);

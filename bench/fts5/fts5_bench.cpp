@@ -530,31 +530,34 @@ void check_database(const Database& db, const fs::path& path) {
     if (rc != SQLITE_ROW) throw BadInput(path.string() + ": " + sqlite3_errmsg(db.get()));
 }
 
-/// The §5 SQL, without and with the year join (?2).
+/// `select` + `tail`, with the year join (?2) between them when asked for.
+std::string with_year_join(std::string_view select, bool with_year, std::string_view tail) {
+    std::string sql(select);
+    if (with_year) sql += "JOIN talks t ON t.id = c.talk_id AND t.year = ?2 ";
+    sql += tail;
+    return sql;
+}
+
+/// The §5 SQL, without and with the year join.
 std::string grouped_sql(bool with_year) {
-    return std::string(
-               "WITH h AS (SELECT rowid AS cue, rank FROM cues_fts WHERE cues_fts MATCH ?1) "
-               "SELECT c.talk_id, MIN(h.rank) AS best, COUNT(*) AS hits, c.start_ms, h.cue "
-               "FROM h JOIN cues c ON c.id = h.cue ") +
-           (with_year ? "JOIN talks t ON t.id = c.talk_id AND t.year = ?2 " : "") +
-           "GROUP BY c.talk_id ORDER BY best LIMIT 10";
+    return with_year_join(
+        "WITH h AS (SELECT rowid AS cue, rank FROM cues_fts WHERE cues_fts MATCH ?1) "
+        "SELECT c.talk_id, MIN(h.rank) AS best, COUNT(*) AS hits, c.start_ms, h.cue "
+        "FROM h JOIN cues c ON c.id = h.cue ",
+        with_year, "GROUP BY c.talk_id ORDER BY best LIMIT 10");
 }
 
 /// yt-fts's search: the best cues by bm25, read from the content table, no grouping.
 std::string raw_sql(bool with_year) {
-    return std::string(
-               "SELECT c.talk_id, c.start_ms, c.text FROM cues_fts JOIN cues c ON c.id = "
-               "cues_fts.rowid ") +
-           (with_year ? "JOIN talks t ON t.id = c.talk_id AND t.year = ?2 " : "") +
-           "WHERE cues_fts MATCH ?1 ORDER BY rank LIMIT 50";
+    return with_year_join(
+        "SELECT c.talk_id, c.start_ms, c.text FROM cues_fts JOIN cues c ON c.id = cues_fts.rowid ",
+        with_year, "WHERE cues_fts MATCH ?1 ORDER BY rank LIMIT 50");
 }
 
 std::string count_sql(bool with_year) {
-    return std::string(
-               "SELECT COUNT(DISTINCT c.talk_id) FROM cues_fts JOIN cues c ON c.id = "
-               "cues_fts.rowid ") +
-           (with_year ? "JOIN talks t ON t.id = c.talk_id AND t.year = ?2 " : "") +
-           "WHERE cues_fts MATCH ?1";
+    return with_year_join(
+        "SELECT COUNT(DISTINCT c.talk_id) FROM cues_fts JOIN cues c ON c.id = cues_fts.rowid ",
+        with_year, "WHERE cues_fts MATCH ?1");
 }
 
 /// A statement in two forms: without and with the year filter.

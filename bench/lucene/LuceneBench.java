@@ -400,15 +400,25 @@ public final class LuceneBench {
         return cfg;
     }
 
-    static void index(String[] args) throws Exception {
-        List<String> pos = new ArrayList<>();
+    /** The arguments of a writing command: its positional arguments and --serial-merges. */
+    static final class WriterArgs {
+        final List<String> pos = new ArrayList<>();
         boolean serialMerges = false;
-        for (String a : args) {
-            if (a.equals("--serial-merges")) serialMerges = true;
-            else if (a.startsWith("--")) throw new InputError("usage: unknown option " + a);
-            else pos.add(a);
+
+        WriterArgs(String[] args, int count, String usage) throws InputError {
+            for (String a : args) {
+                if (a.equals("--serial-merges")) serialMerges = true;
+                else if (a.startsWith("--")) throw new InputError("usage: unknown option " + a);
+                else pos.add(a);
+            }
+            if (pos.size() != count) throw new InputError("usage: " + usage);
         }
-        if (pos.size() != 2) throw new InputError("usage: index needs CORPUS and INDEXDIR");
+    }
+
+    static void index(String[] args) throws Exception {
+        WriterArgs parsed = new WriterArgs(args, 2, "index needs CORPUS and INDEXDIR");
+        List<String> pos = parsed.pos;
+        boolean serialMerges = parsed.serialMerges;
         Path corpus = Paths.get(pos.get(0));
         Path indexDir = Paths.get(pos.get(1));
         Path talksTsv = corpus.resolve("talks.tsv");
@@ -468,14 +478,9 @@ public final class LuceneBench {
     // update
 
     static void update(String[] args) throws Exception {
-        List<String> pos = new ArrayList<>();
-        boolean serialMerges = false;
-        for (String a : args) {
-            if (a.equals("--serial-merges")) serialMerges = true;
-            else if (a.startsWith("--")) throw new InputError("usage: unknown option " + a);
-            else pos.add(a);
-        }
-        if (pos.size() != 3) throw new InputError("usage: update needs CORPUS INDEXDIR CHANGED");
+        WriterArgs parsed = new WriterArgs(args, 3, "update needs CORPUS INDEXDIR CHANGED");
+        List<String> pos = parsed.pos;
+        boolean serialMerges = parsed.serialMerges;
         Path corpus = Paths.get(pos.get(0));
         Path indexDir = Paths.get(pos.get(1));
         Path changedFile = Paths.get(pos.get(2));
