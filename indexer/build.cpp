@@ -688,6 +688,11 @@ BuildReport update_impl(const BuildOptions& options,
 }  // namespace
 
 void remove_partial_generation() noexcept {
+    // Two writer threads can fail at once (a full disk) and both end in
+    // std::terminate: the first removes, the others wait here until it has
+    // exited the process, rather than exit halfway through its removal.
+    static std::mutex once;
+    once.lock();
     if (g_partial_generation.empty()) return;
     // Renamed first: a writer thread still running then cannot add files to
     // what is being removed (its paths no longer exist). The new name is

@@ -96,7 +96,9 @@ BuildReport build_index(const BuildOptions& options,
 
 /// Removes the generation a build in this process was writing, if any. For a
 /// process about to die without unwinding (a std::terminate handler):
-/// Xapian 1.4 can abort inside commit() when the disk fills up.
+/// Xapian 1.4 can abort inside commit() when the disk fills up. Only the
+/// first call in a process works; later ones (another thread terminating at
+/// the same time) wait for ever, so the caller must exit the process.
 void remove_partial_generation() noexcept;
 
 /// Brings the live generation up to date with the sources in place: a talk
