@@ -473,9 +473,12 @@ class ShardWriters {
 };
 
 unsigned build_jobs(unsigned requested, std::size_t talks) {
-    // By default one per core, at most 8 (each holds a batch in memory).
-    unsigned jobs =
-        requested != 0 ? requested : std::clamp(std::thread::hardware_concurrency(), 1u, 8u);
+    // By default two per core, at most 8 (each holds a batch in memory):
+    // a writer waits on the disk often enough that one per core leaves the
+    // cores idle a quarter of the time (docs/DESIGN.md, "Indexing speed").
+    unsigned jobs = requested != 0
+                        ? requested
+                        : std::clamp(2 * std::thread::hardware_concurrency(), 1u, 8u);
     jobs = std::min(jobs, 64u);
     return static_cast<unsigned>(std::max<std::size_t>(1, std::min<std::size_t>(jobs, talks)));
 }
@@ -519,21 +522,36 @@ BuildReport build_impl(const BuildOptions& options,
                 if (seen.insert(talk_id(in.talks[ti])).second) todo.push_back(ti);
             }
         }
+        // Shards of at most shard_talks talks, `jobs` written at a time (a
+        // wave): Xapian's cost per talk grows with the database it is added
+        // to, so bounded shards keep a large build linear (docs/DESIGN.md,
+        // "Indexing speed").
         const unsigned jobs = build_jobs(options.jobs, todo.size());
+        const std::size_t per_shard = std::max<std::size_t>(1, options.shard_talks);
+        const std::size_t waves =
+            std::max<std::size_t>(1, (todo.size() + per_shard * jobs - 1) / (per_shard * jobs));
+        const std::size_t shards = waves * jobs;
         fs::create_directories(work_dir);
         std::vector<fs::path> shard_dirs;
-        for (unsigned s = 0; s < jobs; ++s)
+        for (std::size_t s = 0; s < shards; ++s)
             shard_dirs.push_back(work_dir / ("shard-" + std::to_string(s)));
-        std::vector<std::size_t> first(jobs + 1);
-        for (unsigned s = 0; s <= jobs; ++s) first[s] = todo.size() * s / jobs;
-        {
-            ShardWriters writers(shard_dirs, in.talks, options.writer);
-            BuildProgress state{0, todo.size()};
+        std::vector<std::size_t> first(shards + 1);
+        for (std::size_t s = 0; s <= shards; ++s) first[s] = todo.size() * s / shards;
+        WriterOptions shard_options = options.writer;
+        shard_options.durable = false;  // the merged generation is synced instead
+        BuildProgress state{0, todo.size()};
+        for (std::size_t wave = 0; wave < shards; wave += jobs) {
+            const std::vector<fs::path> dirs(shard_dirs.begin() + wave,
+                                             shard_dirs.begin() + wave + jobs);
+            ShardWriters writers(dirs, in.talks, shard_options);
             // One talk of each shard in turn, so every writer has work.
-            for (std::size_t i = 0; state.done < todo.size(); ++i) {
+            for (std::size_t i = 0;; ++i) {
+                bool any = false;
                 for (unsigned s = 0; s < jobs; ++s) {
-                    if (first[s] + i >= first[s + 1]) continue;
-                    const std::size_t ti = todo[first[s] + i];
+                    const std::size_t shard = wave + s;
+                    if (first[shard] + i >= first[shard + 1]) continue;
+                    any = true;
+                    const std::size_t ti = todo[first[shard] + i];
                     Talk& talk = in.talks[ti];
                     reader.read(ti, talk);
                     ++state.done;
@@ -548,11 +566,12 @@ BuildReport build_impl(const BuildOptions& options,
                     writers.add(s, ti);
                     if (progress) progress(state);
                 }
+                if (!any) break;
             }
             writers.finish();
         }
         {
-            IndexWriter first_shard(shard_dirs.front(), options.writer);
+            IndexWriter first_shard(shard_dirs.front(), shard_options);
             first_shard.build_spelling(shard_dirs);
         }
         Xapian::Database all;

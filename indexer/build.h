@@ -39,6 +39,9 @@ struct BuildOptions {
     /// them (Xapian's compaction); 0: one per CPU core. `update` writes in
     /// place with one.
     unsigned jobs = 0;
+    /// `build` writes shards of at most this many talks (so more waves of
+    /// `jobs` shards as the catalogue grows).
+    std::size_t shard_talks = 2500;
 };
 
 /// The shrink guard: a result with fewer than this share of the live index's

@@ -213,7 +213,9 @@ IndexWriter::IndexWriter(const std::filesystem::path& dir, WriterOptions options
     // We commit in batches ourselves; keep Xapian's own auto-commit out of the way.
     ::setenv("XAPIAN_FLUSH_THRESHOLD", "1000000", 1);
     try {
-        impl_->db = Xapian::WritableDatabase(dir.string(), Xapian::DB_CREATE_OR_OPEN);
+        impl_->db = Xapian::WritableDatabase(
+            dir.string(),
+            Xapian::DB_CREATE_OR_OPEN | (impl_->options.durable ? 0 : Xapian::DB_NO_SYNC));
     } catch (const Xapian::DatabaseLockError& e) {
         throw Error(dir.string() + ": locked by another writer (" + e.get_msg() + ")");
     } catch (const Xapian::Error& e) {

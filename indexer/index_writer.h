@@ -30,6 +30,11 @@ struct WriterOptions {
     /// A build is compacted at the end, so small batches cost no size.
     std::size_t batch_documents = 2000;
     std::size_t batch_text_bytes = 2 * 1024 * 1024;
+    /// false for a work product that is published only through another
+    /// copy (a build's shards, merged by compaction into the synced
+    /// generation): commits then skip fsync (Xapian's DB_NO_SYNC). A crash
+    /// loses nothing published, since the work folder is never published.
+    bool durable = true;
 };
 
 /// Owns a writable Xapian database. Not thread-safe. The destructor does not

@@ -329,8 +329,11 @@ int main(int argc, char** argv) {
         app.add_subcommand("build", "Build a fresh index from talk metadata and caption files");
     add_source_options(b);
     b->add_option("--jobs,-j", build.jobs,
-                  "Shards written at once, one thread each (default: one per CPU core)")
+                  "Shards written at once, one thread each (default: two per CPU core, at most 8)")
         ->check(CLI::Range(1u, 64u));
+    b->add_option("--shard-talks", build.shard_talks,
+                  "Talks per shard at most; shards are merged at the end (default: 2500)")
+        ->check(CLI::Range(std::size_t{1}, std::size_t{1} << 30));
     b->footer(
         "Writes a new generation, checks it, and makes it live atomically.\n"
         "Example:\n  talksearch-index build --talks ../shared/corpus/pyvideo-data \\\n"
