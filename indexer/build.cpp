@@ -437,8 +437,11 @@ class ShardWriters {
                 if (stop_.load()) continue;
                 Talk& talk = talks_[ti];
                 shard.writer->add(talk);
-                talk.tracks.clear();
-                talk.tracks.shrink_to_fit();
+                // Nothing reads a talk once it is written: free it, or the
+                // whole catalogue's metadata stays to the end, when the
+                // spelling dictionary and the merge need memory of their own
+                // (100,000 bench talks: a 611 MB peak, about 300 MB of it talks).
+                talk = Talk{};
             }
             if (!stop_.load()) shard.writer->commit();
         } catch (...) {
