@@ -36,8 +36,8 @@ struct BuildOptions {
     /// Record each added, replaced and deleted talk in BuildReport::changes.
     bool list_changes = false;
     /// `build` writes this many shards at once, one thread each, then merges
-    /// them (Xapian's compaction); 0: one per CPU core. `update` writes in
-    /// place with one.
+    /// them (Xapian's compaction); 0: two per CPU core, at most 8. `update`
+    /// writes in place with one.
     unsigned jobs = 0;
     /// `build` writes shards of at most this many talks (so more waves of
     /// `jobs` shards as the catalogue grows).
