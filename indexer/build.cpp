@@ -478,7 +478,7 @@ class ShardWriters {
 unsigned build_jobs(unsigned requested, std::size_t talks) {
     // By default two per core, at most 8 (each holds a batch in memory):
     // a writer waits on the disk often enough that one per core leaves the
-    // cores idle a quarter of the time (docs/DESIGN.md, "Indexing speed").
+    // cores idle a quarter of the time (docs/DESIGN.md, "Data flow", step 6).
     unsigned jobs = requested != 0
                         ? requested
                         : std::clamp(2 * std::thread::hardware_concurrency(), 1u, 8u);
@@ -528,7 +528,7 @@ BuildReport build_impl(const BuildOptions& options,
         // Shards of at most shard_talks talks, `jobs` written at a time (a
         // wave): Xapian's cost per talk grows with the database it is added
         // to, so bounded shards keep a large build linear (docs/DESIGN.md,
-        // "Indexing speed").
+        // "Data flow", step 6).
         const unsigned jobs = build_jobs(options.jobs, todo.size());
         const std::size_t per_shard = std::max<std::size_t>(1, options.shard_talks);
         const std::size_t waves =
