@@ -479,9 +479,8 @@ unsigned build_jobs(unsigned requested, std::size_t talks) {
     // By default two per core, at most 8 (each holds a batch in memory):
     // a writer waits on the disk often enough that one per core leaves the
     // cores idle a quarter of the time (docs/DESIGN.md, "Data flow", step 6).
-    unsigned jobs = requested != 0
-                        ? requested
-                        : std::clamp(2 * std::thread::hardware_concurrency(), 1u, 8u);
+    unsigned jobs =
+        requested != 0 ? requested : std::clamp(2 * std::thread::hardware_concurrency(), 1u, 8u);
     jobs = std::min(jobs, 64u);
     return static_cast<unsigned>(std::max<std::size_t>(1, std::min<std::size_t>(jobs, talks)));
 }
