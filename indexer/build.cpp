@@ -517,31 +517,31 @@ BuildReport build_impl(const BuildOptions& options,
     {
         // A repeated id (the same video in two yt-dlp folders, say): the
         // first one wins, as in `update`. Shards could not settle it.
-        std::vector<std::size_t> todo;
+        std::vector<std::size_t> to_write;
         {
             std::unordered_set<std::string> seen;
             for (std::size_t ti = 0; ti < in.talks.size(); ++ti) {
-                if (seen.insert(talk_id(in.talks[ti])).second) todo.push_back(ti);
+                if (seen.insert(talk_id(in.talks[ti])).second) to_write.push_back(ti);
             }
         }
         // Shards of at most shard_talks talks, `jobs` written at a time (a
         // wave): Xapian's cost per talk grows with the database it is added
         // to, so bounded shards keep a large build linear (docs/DESIGN.md,
         // "Data flow", step 6).
-        const unsigned jobs = build_jobs(options.jobs, todo.size());
+        const unsigned jobs = build_jobs(options.jobs, to_write.size());
         const std::size_t per_shard = std::max<std::size_t>(1, options.shard_talks);
         const std::size_t waves =
-            std::max<std::size_t>(1, (todo.size() + per_shard * jobs - 1) / (per_shard * jobs));
+            std::max<std::size_t>(1, (to_write.size() + per_shard * jobs - 1) / (per_shard * jobs));
         const std::size_t shards = waves * jobs;
         fs::create_directories(work_dir);
         std::vector<fs::path> shard_dirs;
         for (std::size_t s = 0; s < shards; ++s)
             shard_dirs.push_back(work_dir / ("shard-" + std::to_string(s)));
         std::vector<std::size_t> first(shards + 1);
-        for (std::size_t s = 0; s <= shards; ++s) first[s] = todo.size() * s / shards;
+        for (std::size_t s = 0; s <= shards; ++s) first[s] = to_write.size() * s / shards;
         WriterOptions shard_options = options.writer;
         shard_options.durable = false;  // the merged generation is synced instead
-        BuildProgress state{0, todo.size()};
+        BuildProgress state{0, to_write.size()};
         for (std::size_t wave = 0; wave < shards; wave += jobs) {
             const std::vector<fs::path> dirs(shard_dirs.begin() + wave,
                                              shard_dirs.begin() + wave + jobs);
@@ -553,7 +553,7 @@ BuildReport build_impl(const BuildOptions& options,
                     const std::size_t shard = wave + s;
                     if (first[shard] + i >= first[shard + 1]) continue;
                     any = true;
-                    const std::size_t ti = todo[first[shard] + i];
+                    const std::size_t ti = to_write[first[shard] + i];
                     Talk& talk = in.talks[ti];
                     reader.read(ti, talk);
                     ++state.done;

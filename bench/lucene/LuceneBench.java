@@ -400,10 +400,16 @@ public final class LuceneBench {
         return cfg;
     }
 
-    /** The arguments of a writing command: its positional arguments and --serial-merges. */
+    /**
+     * The arguments of a writing command: CORPUS INDEXDIR and any further positional arguments,
+     * and --serial-merges. The corpus's talks.tsv must be readable.
+     */
     static final class WriterArgs {
         final List<String> pos = new ArrayList<>();
         boolean serialMerges = false;
+        final Path corpus;
+        final Path indexDir;
+        final Path talksTsv;
 
         WriterArgs(String[] args, int count, String usage) throws InputError {
             for (String a : args) {
@@ -412,17 +418,19 @@ public final class LuceneBench {
                 else pos.add(a);
             }
             if (pos.size() != count) throw new InputError("usage: " + usage);
+            corpus = Paths.get(pos.get(0));
+            indexDir = Paths.get(pos.get(1));
+            talksTsv = corpus.resolve("talks.tsv");
+            if (!Files.isReadable(talksTsv)) throw new InputError(talksTsv + ": cannot read (no such file?)");
         }
     }
 
     static void index(String[] args) throws Exception {
         WriterArgs parsed = new WriterArgs(args, 2, "index needs CORPUS and INDEXDIR");
-        List<String> pos = parsed.pos;
         boolean serialMerges = parsed.serialMerges;
-        Path corpus = Paths.get(pos.get(0));
-        Path indexDir = Paths.get(pos.get(1));
-        Path talksTsv = corpus.resolve("talks.tsv");
-        if (!Files.isReadable(talksTsv)) throw new InputError(talksTsv + ": cannot read (no such file?)");
+        Path corpus = parsed.corpus;
+        Path indexDir = parsed.indexDir;
+        Path talksTsv = parsed.talksTsv;
         if (Files.exists(indexDir) && !Files.isDirectory(indexDir))
             throw new InputError(indexDir + ": exists and is not a directory");
         Files.createDirectories(indexDir);
@@ -479,13 +487,11 @@ public final class LuceneBench {
 
     static void update(String[] args) throws Exception {
         WriterArgs parsed = new WriterArgs(args, 3, "update needs CORPUS INDEXDIR CHANGED");
-        List<String> pos = parsed.pos;
         boolean serialMerges = parsed.serialMerges;
-        Path corpus = Paths.get(pos.get(0));
-        Path indexDir = Paths.get(pos.get(1));
-        Path changedFile = Paths.get(pos.get(2));
-        Path talksTsv = corpus.resolve("talks.tsv");
-        if (!Files.isReadable(talksTsv)) throw new InputError(talksTsv + ": cannot read (no such file?)");
+        Path corpus = parsed.corpus;
+        Path indexDir = parsed.indexDir;
+        Path talksTsv = parsed.talksTsv;
+        Path changedFile = Paths.get(parsed.pos.get(2));
         if (!Files.isReadable(changedFile)) throw new InputError(changedFile + ": cannot read (no such file?)");
 
         // CHANGED: one talk number a line; blank lines and '#' lines skipped; duplicates once.
