@@ -333,3 +333,48 @@ std::string encode_document_data(const Talk& talk) { return encode_talk(talk, tr
 std::string encode_display_data(const Talk& talk) { return encode_talk(talk, false); }
 
 }  // namespace talksearch::schema
+
+namespace talksearch::schema {
+
+std::string encode_facet_key(const FacetKey& key) {
+    std::string out = key.dedup;
+    for (const std::string* field : {&key.event, &key.year, &key.language}) {
+        out += '\x1e';
+        out += *field;
+    }
+    out += '\x1e';
+    for (std::size_t i = 0; i < key.speakers.size(); ++i) {
+        if (i > 0) out += '\x1f';
+        out += key.speakers[i];
+    }
+    return out;
+}
+
+FacetKey decode_facet_key(std::string_view value) {
+    std::vector<std::string_view> fields;
+    std::size_t start = 0;
+    for (;;) {
+        const std::size_t end = value.find('\x1e', start);
+        fields.push_back(value.substr(start, end == std::string_view::npos ? end : end - start));
+        if (end == std::string_view::npos) break;
+        start = end + 1;
+    }
+    if (fields.size() != 5 || fields[0].empty())
+        throw Error("facet value: expected 5 fields, got " + std::to_string(fields.size()));
+    FacetKey key;
+    key.dedup = std::string(fields[0]);
+    key.event = std::string(fields[1]);
+    key.year = std::string(fields[2]);
+    key.language = std::string(fields[3]);
+    const std::string_view speakers = fields[4];
+    std::size_t at = 0;
+    while (at < speakers.size()) {
+        std::size_t end = speakers.find('\x1f', at);
+        if (end == std::string_view::npos) end = speakers.size();
+        if (end > at) key.speakers.emplace_back(speakers.substr(at, end - at));
+        at = end + 1;
+    }
+    return key;
+}
+
+}  // namespace talksearch::schema

@@ -54,6 +54,12 @@ enum Slot : unsigned {
     kSlotDisplay = 13,      ///< what a result shows (encode_display_data): values are stored
                             ///< uncompressed, document data is zlib'ed (inflating it was most
                             ///< of a hit's cost)
+    kSlotSortKey = 14,      ///< the talk's id: orders results of equal weight, so that an
+                            ///< index split into shards ranks exactly as one index does
+                            ///< (Xapian would order them by document number)
+    kSlotDateOrder = 15,    ///< "YYYYMMDD" '\x1f' id: the date order, ties settled by id
+    kSlotFacets = 16,       ///< encode_facet_key: what the facets count, in one value that
+                            ///< Xapian's own ValueCountMatchSpy reads (also on a remote shard)
 };
 
 /// Every cue's plain text, concatenated (the time map's text offsets point
@@ -133,6 +139,23 @@ struct CueRef {
     std::size_t cue = 0;
 };
 std::optional<CueRef> find_cue(const TimeMap& map, std::uint32_t position);
+
+// ---- Facets ------------------------------------------------------------------
+/// What one recording adds to the facet counts. Recordings of one talk (the
+/// same `dedup`) count once per value.
+struct FacetKey {
+    std::string dedup;     ///< "g:" + recording group, or "t:" + id when recorded once
+    std::string event;     ///< event slug; empty when none
+    std::string year;      ///< "2014"; empty when unknown
+    std::string language;  ///< talk language tag; empty when unknown
+    std::vector<std::string> speakers;
+};
+
+/// The kSlotFacets value: the fields joined by U+001E, speakers by U+001F.
+std::string encode_facet_key(const FacetKey& key);
+
+/// Parses encode_facet_key's output. Throws Error on a malformed value.
+FacetKey decode_facet_key(std::string_view value);
 
 // ---- Document data ---------------------------------------------------------
 /// Document data is a small JSON object holding what a result shows, written

@@ -213,7 +213,7 @@ Inputs gather_inputs(const BuildOptions& given, BuildReport& report) {
 
 // Bumped whenever the way a talk becomes a document changes, so that
 // `update` re-indexes every talk after such an upgrade.
-constexpr std::string_view kDocumentFormat = "talksearch-document-3";
+constexpr std::string_view kDocumentFormat = "talksearch-document-4";
 
 /// Reads a talk's caption files once: their bytes make the talk's source
 /// hash, and are parsed only when the talk must be (re)indexed.
@@ -489,16 +489,38 @@ unsigned build_jobs(unsigned requested, std::size_t talks) {
 
 namespace {
 
+// The shard a talk is written to: every recording of a talk in the same one.
+std::uint32_t shard_of_talk(const Talk& talk, std::uint32_t count) {
+    return shard_of(talk.recording_group.empty() ? talk_id(talk) : talk.recording_group, count);
+}
+
+// The part a run on `options.index_dir` writes: the one asked for, else the
+// one its live generation holds. Refuses to write another part into a shard.
+ShardPart part_to_write(const BuildOptions& options) {
+    const ShardPart held = shard_part_of(options.index_dir);
+    if (options.part.whole()) return held;
+    if (!held.whole() && held.text() != options.part.text()) {
+        throw Error(options.index_dir.string() + ": holds shard " + held.text() + ", not shard " +
+                    options.part.text() + " (docs/SCALING.md)");
+    }
+    return options.part;
+}
+
+// `given`: the sources, already read (a build of several shards reads them
+// once, and reports their problems once).
 BuildReport build_impl(const BuildOptions& options,
-                       const std::function<void(const BuildProgress&)>& progress) {
+                       const std::function<void(const BuildProgress&)>& progress, Inputs* given) {
     const auto started = std::chrono::steady_clock::now();
     const std::uint64_t written_before = bytes_written_so_far();
     BuildReport report;
     report.mode = "build";
     IndexLock lock(options.index_dir);
     remove_old_generations(options.index_dir, 1, options.grace);  // leftovers of dead runs first
+    const ShardPart part = part_to_write(options);
 
-    Inputs in = gather_inputs(options, report);
+    Inputs own;
+    if (given == nullptr) own = gather_inputs(options, report);
+    Inputs& in = given != nullptr ? *given : own;
 
     // ---- The new generation ----
     const std::string generation = new_generation_name();
@@ -521,7 +543,10 @@ BuildReport build_impl(const BuildOptions& options,
         {
             std::unordered_set<std::string> seen;
             for (std::size_t ti = 0; ti < in.talks.size(); ++ti) {
-                if (seen.insert(talk_id(in.talks[ti])).second) to_write.push_back(ti);
+                if (!seen.insert(talk_id(in.talks[ti])).second) continue;
+                if (!part.whole() && shard_of_talk(in.talks[ti], part.count) != part.index)
+                    continue;  // another shard's
+                to_write.push_back(ti);
             }
         }
         // Shards of at most shard_talks talks, `jobs` written at a time (a
@@ -576,6 +601,13 @@ BuildReport build_impl(const BuildOptions& options,
             IndexWriter first_shard(shard_dirs.front(), shard_options);
             first_shard.build_spelling(shard_dirs);
         }
+        if (!part.whole()) {
+            // Compaction keeps user metadata: the generation says which part it holds.
+            Xapian::WritableDatabase shard0(shard_dirs.front().string(),
+                                            Xapian::DB_OPEN | Xapian::DB_NO_SYNC);
+            shard0.set_metadata(std::string(kShardPartKey), part.text());
+            shard0.commit();
+        }
         Xapian::Database all;
         for (const fs::path& dir : shard_dirs) all.add_database(Xapian::Database(dir.string()));
         const fs::path merged = work_dir / "merged";
@@ -601,7 +633,7 @@ BuildReport build_impl(const BuildOptions& options,
     guard.release();
     remove_old_generations(options.index_dir, 1, options.grace);
     report.generation = generation;
-    name_urls(report, in);
+    if (given == nullptr) name_urls(report, in);
     report.bytes_written = bytes_written_so_far() - written_before;
     report.seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
@@ -609,7 +641,7 @@ BuildReport build_impl(const BuildOptions& options,
 }
 
 BuildReport update_impl(const BuildOptions& options,
-                        const std::function<void(const BuildProgress&)>& progress) {
+                        const std::function<void(const BuildProgress&)>& progress, Inputs* given) {
     const auto started = std::chrono::steady_clock::now();
     const std::uint64_t written_before = bytes_written_so_far();
     BuildReport report;
@@ -622,8 +654,11 @@ BuildReport update_impl(const BuildOptions& options,
     }
     const fs::path gen_dir = options.index_dir / *live;
     remove_old_generations(options.index_dir, 1, options.grace);  // leftovers of dead runs
+    const ShardPart part = part_to_write(options);
 
-    Inputs in = gather_inputs(options, report);
+    Inputs own;
+    if (given == nullptr) own = gather_inputs(options, report);
+    Inputs& in = given != nullptr ? *given : own;
 
     // What the live index holds: id term -> source hash.
     std::unordered_map<std::string, std::string> indexed;
@@ -651,6 +686,9 @@ BuildReport update_impl(const BuildOptions& options,
     for (std::size_t ti = 0; ti < in.talks.size(); ++ti) {
         Talk& talk = in.talks[ti];
         state.done = ti + 1;
+        // Another shard's talk is not seen here: if this shard holds it (its
+        // recording group changed), it is deleted here and added there.
+        if (!part.whole() && shard_of_talk(talk, part.count) != part.index) continue;
         const std::string term = schema::make_term(schema::kId, talk_id(talk));
         if (!seen.insert(term).second) continue;  // a repeated id: the first one wins
         reader.read(ti, talk);
@@ -699,7 +737,7 @@ BuildReport update_impl(const BuildOptions& options,
     }
     report.talks = static_cast<std::size_t>(writer.document_count());
     report.generation = *live;
-    name_urls(report, in);
+    if (given == nullptr) name_urls(report, in);
     report.bytes_written = bytes_written_so_far() - written_before;
     report.seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
@@ -725,13 +763,143 @@ void remove_partial_generation() noexcept {
     g_partial_generation.clear();
 }
 
+namespace {
+
+constexpr std::string_view kShardFolder = "shard-";
+
+fs::path shard_dir(const fs::path& index_dir, std::uint32_t k) {
+    return index_dir / (std::string(kShardFolder) + std::to_string(k));
+}
+
+// Adds what one shard's run did to the whole run's report. Counts that a
+// shard's run lowers from the gathered total (caption-only talks whose
+// captions did not parse) wrap, and add up right.
+void add_shard_report(BuildReport& total, BuildReport&& r, std::uint32_t k) {
+    total.talks += r.talks;
+    total.talks_with_captions += r.talks_with_captions;
+    total.caption_files_used += r.caption_files_used;
+    total.caption_only_talks += r.caption_only_talks;
+    total.suspect_tracks += r.suspect_tracks;
+    total.added += r.added;
+    total.replaced += r.replaced;
+    total.deleted += r.deleted;
+    total.unchanged += r.unchanged;
+    for (InputProblem& p : r.problems) total.problems.push_back(std::move(p));
+    for (std::string& c : r.changes) total.changes.push_back(std::move(c));
+    total.generation += (total.generation.empty() ? "" : ",") + std::string(kShardFolder) +
+                        std::to_string(k) + "/" + r.generation;
+}
+
+// Runs `one` (build_impl or update_impl) on each shard of a split folder in
+// turn, with the sources read once. Each shard is published (or committed)
+// as it is done: a reader meanwhile sees some shards new and some old, each
+// whole, and a talk in exactly one of them.
+template <typename Run>
+BuildReport run_sharded(const BuildOptions& options, std::uint32_t shards, const char* mode,
+                        const std::function<void(const BuildProgress&)>& progress, Run one) {
+    const auto started = std::chrono::steady_clock::now();
+    const std::uint64_t written_before = bytes_written_so_far();
+    BuildReport total;
+    total.mode = mode;
+    IndexLock lock(options.index_dir);  // one run on the split folder at a time
+    Inputs in = gather_inputs(options, total);
+    for (std::uint32_t k = 0; k < shards; ++k) {
+        BuildOptions o = options;
+        o.index_dir = shard_dir(options.index_dir, k);
+        o.part = ShardPart{k, shards};
+        o.shards = 0;
+        // Progress over the whole run: shard k's talks come after k shards' worth.
+        const auto shard_progress = [&](const BuildProgress& p) {
+            if (progress) progress({k * p.total + p.done, shards * p.total});
+        };
+        try {
+            add_shard_report(total, one(o, shard_progress, &in), k);
+        } catch (const LockBusy&) {
+            throw;
+        } catch (const std::exception& e) {
+            throw Error(o.index_dir.string() + ": " + e.what() +
+                        (k > 0 ? std::string(" (the shards before it were ") +
+                                     (mode == std::string_view("build") ? "rebuilt" : "updated") +
+                                     " and are live)"
+                               : std::string()));
+        } catch (const Xapian::Error& e) {
+            throw Error(o.index_dir.string() + ": " + e.get_description());
+        }
+    }
+    std::vector<StubEntry> entries;
+    for (std::uint32_t k = 0; k < shards; ++k) {
+        StubEntry e;
+        e.path = std::string(kShardFolder) + std::to_string(k);  // relative: the folder can move
+        entries.push_back(std::move(e));
+    }
+    const fs::path stub = options.index_dir / "XAPIANDB";
+    std::ifstream current(stub, std::ios::binary);
+    const std::string text((std::istreambuf_iterator<char>(current)),
+                           std::istreambuf_iterator<char>());
+    if (text != format_stub(entries)) write_stub_file(stub, format_stub(entries));
+    name_urls(total, in);
+    total.bytes_written = bytes_written_so_far() - written_before;
+    total.seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    return total;
+}
+
+}  // namespace
+
+std::uint32_t shard_count_of(const fs::path& index_dir) {
+    std::ifstream in(index_dir / "XAPIANDB", std::ios::binary);
+    if (!in) return 0;
+    const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    try {
+        const std::vector<StubEntry> entries = parse_stub(text, index_dir / "XAPIANDB");
+        for (std::size_t k = 0; k < entries.size(); ++k) {
+            const StubEntry& e = entries[k];
+            if (e.kind != StubEntry::Kind::kLocal ||
+                e.path != shard_dir(index_dir, static_cast<std::uint32_t>(k))) {
+                return 0;
+            }
+        }
+        return static_cast<std::uint32_t>(entries.size());
+    } catch (const Error&) {
+        return 0;
+    }
+}
+
+ShardPart shard_part_of(const fs::path& index_dir) {
+    const auto live = live_generation(index_dir);
+    if (!live) return {};
+    try {
+        const std::string text =
+            Xapian::Database((index_dir / *live).string()).get_metadata(std::string(kShardPartKey));
+        return text.empty() ? ShardPart{} : parse_shard_part(text);
+    } catch (const Xapian::Error& e) {
+        throw Error(index_dir.string() + ": cannot read the live index: " + e.get_description());
+    }
+}
+
 // Xapian's exceptions are not std::exceptions: every one that escapes a run
 // (a full disk, an I/O error) becomes an Error here, after the run's guards
 // have removed what it wrote.
 BuildReport build_index(const BuildOptions& options,
                         const std::function<void(const BuildProgress&)>& progress) {
     try {
-        return build_impl(options, progress);
+        const fs::path& dir = options.index_dir;
+        const std::uint32_t existing = shard_count_of(dir);
+        const std::uint32_t shards = options.shards != 0 ? options.shards : std::max(existing, 1u);
+        if (shards > 1 && !options.part.whole())
+            throw Error("--shards and --shard cannot be given together");
+        if (existing != 0 && shards != existing) {
+            throw Error(dir.string() + ": holds an index split into " + std::to_string(existing) +
+                        " shards; to change their number, build into another folder "
+                        "(docs/SCALING.md)");
+        }
+        if (existing == 0 && shards > 1 && live_generation(dir)) {
+            throw Error(dir.string() +
+                        ": holds an index in one piece; to split it into shards, build into "
+                        "another folder (docs/SCALING.md)");
+        }
+        if (shards <= 1) return build_impl(options, progress, nullptr);
+        return run_sharded(options, shards, "build", progress, build_impl);
     } catch (const Xapian::Error& e) {
         throw Error(e.get_description());
     }
@@ -740,7 +908,9 @@ BuildReport build_index(const BuildOptions& options,
 BuildReport update_index(const BuildOptions& options,
                          const std::function<void(const BuildProgress&)>& progress) {
     try {
-        return update_impl(options, progress);
+        if (const std::uint32_t shards = shard_count_of(options.index_dir); shards > 0)
+            return run_sharded(options, shards, "update", progress, update_impl);
+        return update_impl(options, progress, nullptr);
     } catch (const Xapian::Error& e) {
         throw Error(e.get_description());
     }

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "core/index_stub.h"
 #include "indexer/config.h"
 #include "indexer/index_writer.h"
 
@@ -42,6 +43,16 @@ struct BuildOptions {
     /// `build` writes shards of at most this many talks (so more waves of
     /// `jobs` shards as the catalogue grows).
     std::size_t shard_talks = 2500;
+    /// `build`: split the index into this many shards (docs/SCALING.md): the
+    /// folder then holds shard-0 ... shard-N-1, each an index folder of its
+    /// own, and a XAPIANDB stub listing them. 0: as the folder already is
+    /// (one index when new). Changing the number of an existing folder is
+    /// refused (build into another folder).
+    std::uint32_t shards = 0;
+    /// Write only this part of the catalogue into the folder (a shard on its
+    /// own host: `--shard 1/3`). Unset (whole), a folder that holds a shard
+    /// keeps the part it has.
+    ShardPart part;
 };
 
 /// The shrink guard: a result with fewer than this share of the live index's
@@ -91,7 +102,8 @@ struct BuildReport {
 };
 
 /// Builds a fresh index from the sources into a new generation folder and
-/// publishes it. Bad inputs are reported in the BuildReport and skipped; the
+/// publishes it. Split into shards, each shard is built and published in
+/// turn, then the stub that lists them. Bad inputs are reported in the BuildReport and skipped; the
 /// run goes on. Throws LockBusy when another writer runs, and Error when the
 /// run cannot finish (the live index is then left exactly as it was).
 BuildReport build_index(const BuildOptions& options,
@@ -104,13 +116,23 @@ BuildReport build_index(const BuildOptions& options,
 /// the same time) wait for ever, so the caller must exit the process.
 void remove_partial_generation() noexcept;
 
+/// The number of shards an index folder is split into (its stub lists
+/// shard-0 ... shard-N-1), or 0 when it is not split.
+std::uint32_t shard_count_of(const std::filesystem::path& index_dir);
+
+/// The part of the catalogue the live generation of an index folder holds
+/// (whole when it is not a shard, or when there is no index yet).
+ShardPart shard_part_of(const std::filesystem::path& index_dir);
+
 /// Brings the live generation up to date with the sources in place: a talk
 /// whose source hash (metadata, caption file bytes, recording group) is
 /// unchanged is not touched, a changed one is replaced, a new one added, one
 /// no source holds deleted; all in one Xapian transaction, so readers see the
 /// old state or the new one. A run with no change writes nothing. Throws
 /// LockBusy, or Error (the live index is then as it was) when there is no
-/// index yet, when the shrink guard refuses, or when writing fails.
+/// index yet, when the shrink guard refuses, or when writing fails. A folder
+/// split into shards has each shard updated in turn (each atomically); a
+/// shard's folder is updated with the talks of its part alone.
 BuildReport update_index(const BuildOptions& options,
                          const std::function<void(const BuildProgress&)>& progress = {});
 

@@ -115,19 +115,23 @@ void publish_generation(const fs::path& index_dir, const std::string& generation
         if (!out) throw Error(marker.string() + ": cannot write");
     }
     fsync_path(marker, false);
-    const fs::path tmp = index_dir / (std::string(kStub) + ".tmp");
+    write_stub_file(index_dir / kStub, "auto " + generation + "\n");
+}
+
+void write_stub_file(const fs::path& stub, const std::string& text) {
+    const fs::path tmp = fs::path(stub.string() + ".tmp");
     {
         std::ofstream out(tmp, std::ios::trunc);
-        out << "auto " << generation << "\n";
+        out << text;
         out.flush();
         if (!out) throw Error(tmp.string() + ": cannot write the index stub");
     }
     fsync_path(tmp, false);
-    if (::rename(tmp.c_str(), (index_dir / kStub).c_str()) != 0) {
-        throw Error((index_dir / kStub).string() +
-                    ": cannot replace the index stub: " + std::strerror(errno));
+    if (::rename(tmp.c_str(), stub.c_str()) != 0) {
+        throw Error(stub.string() + ": cannot replace the index stub: " + std::strerror(errno));
     }
-    fsync_path(index_dir, true);
+    const fs::path folder = stub.parent_path().empty() ? fs::path(".") : stub.parent_path();
+    fsync_path(folder, true);
 }
 
 std::vector<std::string> remove_old_generations(const fs::path& index_dir,

@@ -48,6 +48,10 @@ std::string new_generation_name();
 /// Throws Error on failure (the old stub is then untouched).
 void publish_generation(const std::filesystem::path& index_dir, const std::string& generation);
 
+/// Replaces `stub` (a Xapian stub file) with `text` atomically: written under
+/// a temporary name, fsynced, renamed over it, its folder fsynced. Throws Error.
+void write_stub_file(const std::filesystem::path& stub, const std::string& text);
+
 /// fsyncs every file below `dir` and `dir` itself.
 void sync_tree(const std::filesystem::path& dir);
 

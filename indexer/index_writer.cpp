@@ -194,6 +194,20 @@ Xapian::Document IndexWriter::Impl::build(const Talk& talk, std::size_t& text_by
     }
 
     doc.add_value(sc::kSlotDisplay, sc::encode_display_data(talk));
+    // Orders and facets that do not depend on document numbers, which differ
+    // between one index and the same talks in shards (docs/SCALING.md).
+    const std::string id = talk_id(talk);
+    doc.add_value(sc::kSlotSortKey, id);
+    doc.add_value(sc::kSlotDateOrder, date_compact(talk.recorded) + '\x1f' + id);
+    {
+        sc::FacetKey facets;
+        facets.dedup = talk.recording_group.empty() ? "t:" + id : "g:" + talk.recording_group;
+        facets.event = talk.event;
+        if (auto year = talk_year(talk)) facets.year = std::to_string(*year);
+        facets.language = talk.language;
+        facets.speakers = talk.speakers;
+        doc.add_value(sc::kSlotFacets, sc::encode_facet_key(facets));
+    }
     std::string data = sc::encode_document_data(talk);
     if (!talk.source_hash.empty()) {
         doc.add_value(sc::kSlotContentHash, talk.source_hash);

@@ -267,7 +267,8 @@ int run_stats(const std::string& index, const std::string& format) {
     try {
         const IndexStats s = read_index_stats(index);
         std::cout << (format == "json" ? stats_to_json(s) + "\n" : stats_to_text(s));
-        return kExitOk;
+        for (const std::string& p : s.problems) std::cerr << "talksearch-index: " << p << "\n";
+        return s.problems.empty() ? kExitOk : kExitSkipped;
     } catch (const Error& e) {
         std::cerr << "talksearch-index: " << e.what() << "\n";
         return kExitFailed;
@@ -332,10 +333,20 @@ int main(int argc, char** argv) {
                   "Shards written at once, one thread each (default: two per CPU core, at most 8)")
         ->check(CLI::Range(1u, 64u));
     b->add_option("--shard-talks", build.shard_talks,
-                  "Talks per shard at most; shards are merged at the end (default: 2500)")
+                  "Talks per piece written in parallel, at most; the pieces are merged at the end "
+                  "(default: 2500)")
         ->check(CLI::Range(std::size_t{1}, std::size_t{1} << 30));
+    b->add_option("--shards", build.shards,
+                  "Split the index into this many shards: FOLDER/shard-0 ... and a stub listing "
+                  "them (default: as the folder is; one for a new folder). docs/SCALING.md")
+        ->check(CLI::Range(1u, 1024u));
+    std::string part_text;
+    b->add_option("--shard", part_text,
+                  "Write only shard K of N (K/N, from 0) into the folder: a shard built on its own "
+                  "host. Later runs on the folder keep its part");
     b->footer(
         "Writes a new generation, checks it, and makes it live atomically.\n"
+        "Split into shards (--shards N), each shard is built and made live in turn.\n"
         "Example:\n  talksearch-index build --talks ../shared/corpus/pyvideo-data \\\n"
         "      --captions ../shared/corpus/pycon-captions \\\n"
         "      --manifest ../shared/corpus/pycon-captions/manifest.json --index ./index");
@@ -344,7 +355,8 @@ int main(int argc, char** argv) {
     add_source_options(u);
     u->footer(
         "Re-reads the sources, replaces the talks whose content changed, adds new ones and\n"
-        "deletes vanished ones in one atomic commit. For cron:\n"
+        "deletes vanished ones in one atomic commit (per shard, for an index in shards; a\n"
+        "shard's own folder gets the talks of its part). For cron:\n"
         "  */30 * * * * talksearch-index update --config /etc/talksearch/sources.json");
 
     std::string caption_file, caption_format = "text";
@@ -359,7 +371,9 @@ int main(int argc, char** argv) {
 
     std::string stats_index = default_index, stats_format = "text";
     auto* s = app.add_subcommand("stats", "Summarise an index");
-    s->add_option("--index", stats_index, "Index folder")->capture_default_str();
+    s->add_option("--index", stats_index,
+                  "Index folder, or a stub file listing shards (local or remote HOST:PORT)")
+        ->capture_default_str();
     s->add_option("--format", stats_format, "text or json")
         ->check(CLI::IsMember({"text", "json"}))
         ->capture_default_str();
@@ -403,6 +417,14 @@ int main(int argc, char** argv) {
             return kExitFailed;
         }
         build.index_dir = build_index_dir.empty() ? default_index : build_index_dir;
+        if (!part_text.empty()) {
+            try {
+                build.part = parse_shard_part(part_text);
+            } catch (const Error& e) {
+                std::cerr << "talksearch-index build: --shard: " << e.what() << "\n";
+                return kExitFailed;
+            }
+        }
         build.grace = std::chrono::seconds(static_cast<std::int64_t>(grace_s));
         build.list_changes = verbose || !report_path.empty();
         return run_indexing(build, update, verbose, report_path);

@@ -2,9 +2,12 @@
 
 #include <xapian.h>
 
+#include <fstream>
+#include <iterator>
 #include <sstream>
 
 #include "core/error.h"
+#include "core/index_stub.h"
 #include "core/json_writer.h"
 #include "core/schema.h"
 #include "core/text.h"
@@ -40,12 +43,44 @@ std::uint64_t folder_bytes(const fs::path& dir) {
 
 IndexStats read_index_stats(const fs::path& index_dir) {
     IndexStats s;
-    const auto live = live_generation(index_dir);
-    if (!live)
+    const fs::path stub = stub_file_of(index_dir);
+    std::error_code ec;
+    if (!fs::exists(stub, ec))
         throw Error(index_dir.string() +
                     ": no index here (no XAPIANDB stub); run talksearch-index build");
     try {
-        Xapian::Database db(index_dir.string());
+        std::ifstream in(stub, std::ios::binary);
+        const std::string text((std::istreambuf_iterator<char>(in)),
+                               std::istreambuf_iterator<char>());
+        const std::vector<StubEntry> entries = parse_stub(text, stub);
+        Xapian::Database db;
+        for (const StubEntry& e : entries) {
+            IndexStats::Shard shard;
+            shard.label = e.label();
+            Xapian::Database one;
+            try {
+                if (e.kind == StubEntry::Kind::kRemote) {
+                    one = Xapian::Remote::open(e.host, e.port, 10000, 10000);
+                } else {
+                    one = Xapian::Database(e.path.string());
+                    if (const auto live = live_generation(e.path)) {
+                        shard.generation = *live;
+                        shard.bytes = folder_bytes(e.path / *live);
+                    } else {
+                        shard.bytes = folder_bytes(e.path);  // a generation itself
+                        shard.generation = e.path.filename().string();
+                    }
+                }
+                shard.part = one.get_metadata(std::string(kShardPartKey));
+            } catch (const Xapian::Error& x) {
+                throw Error(entries.size() > 1 ? shard.label + ": " + x.get_description()
+                                               : x.get_description());
+            }
+            shard.talks = one.get_doccount();
+            s.bytes += shard.bytes;
+            db.add_database(one);
+            s.shards.push_back(std::move(shard));
+        }
         namespace sc = schema;
         s.talks = db.get_doccount();
         const auto kinds = prefix_counts(db, sc::kCaptions);
@@ -67,9 +102,26 @@ IndexStats read_index_stats(const fs::path& index_dir) {
         s.languages = prefix_counts(db, sc::kLanguage);
     } catch (const Xapian::Error& e) {
         throw Error(index_dir.string() + ": cannot read the index: " + e.get_description());
+    } catch (const Error& e) {
+        throw Error(index_dir.string() + ": cannot read the index: " + e.what());
     }
-    s.generation = *live;
-    s.bytes = folder_bytes(index_dir / *live);
+    {
+        std::vector<std::string> labels, parts;
+        for (const IndexStats::Shard& shard : s.shards) {
+            labels.push_back(shard.label);
+            parts.push_back(shard.part);
+        }
+        s.problems = check_parts(labels, parts);
+    }
+    if (s.shards.size() == 1 && s.shards[0].part.empty()) {
+        s.generation = s.shards[0].generation;  // one index
+        s.shards.clear();
+    } else {
+        for (const IndexStats::Shard& shard : s.shards) {
+            s.generation += (s.generation.empty() ? "" : ",") + shard.label +
+                            (shard.generation.empty() ? "" : "/" + shard.generation);
+        }
+    }
     return s;
 }
 
@@ -88,6 +140,18 @@ std::string stats_to_json(const IndexStats& s) {
     w.key("languages").counts(s.languages);
     w.key("bytes").value(s.bytes);
     w.key("generation").value(s.generation);
+    w.key("problems").strings(s.problems);
+    w.key("shards").begin_array();
+    for (const IndexStats::Shard& shard : s.shards) {
+        w.begin_object();
+        w.key("label").value(shard.label);
+        w.key("part").value(shard.part);
+        w.key("talks").value(shard.talks);
+        w.key("generation").value(shard.generation);
+        w.key("bytes").value(shard.bytes);
+        w.end_object();
+    }
+    w.end_array();
     w.end_object();
     return w.take();
 }
@@ -100,7 +164,19 @@ std::string stats_to_text(const IndexStats& s) {
     o << "with repetition loops collapsed: " << s.talks_with_suspect_loops << "\n";
     o << "given at several events: " << s.repeated_talks << " talks (" << s.repeat_recordings
       << " recordings)\n";
-    o << "size on disk:        " << s.bytes / 1024 << " KiB (" << s.generation << ")\n";
+    if (s.shards.empty()) {
+        o << "size on disk:        " << s.bytes / 1024 << " KiB (" << s.generation << ")\n";
+    } else {
+        o << "shards:              " << s.shards.size() << " (" << s.bytes / 1024
+          << " KiB on this machine)\n";
+        for (const IndexStats::Shard& shard : s.shards) {
+            o << "  " << shard.label << "  part " << (shard.part.empty() ? "?" : shard.part) << "  "
+              << shard.talks << " talks";
+            if (!shard.generation.empty())
+                o << "  " << shard.bytes / 1024 << " KiB (" << shard.generation << ")";
+            o << "\n";
+        }
+    }
     o << "years:\n";
     for (const auto& [y, n] : s.years) o << "  " << y << "  " << n << "\n";
     o << "languages:\n";

@@ -23,6 +23,7 @@ namespace {
 constexpr int kExitOk = 0;
 constexpr int kExitNoMatch = 1;  // the query ran and matched nothing
 constexpr int kExitError = 2;    // a bad query or option, or no readable index
+constexpr int kExitPartial = 3;  // a shard could not be searched: the results may lack talks
 
 // Enough descriptors for the connection limit (the soft limit is often 1024).
 void raise_file_limit() {
@@ -51,7 +52,14 @@ int serve_main(int argc, char** argv) {
     std::string index = default_index_path(std::getenv("TALKSEARCH_INDEX"), std::getenv("HOME"));
     unsigned timeout_s = opt.connection_timeout_s;
     double grace_s = 4.0;
-    app.add_option("--index", index, "Index folder")->capture_default_str();
+    app.add_option("--index", index,
+                   "Index folder, or a stub file listing shards (docs/SCALING.md)")
+        ->capture_default_str();
+    app.add_option("--shard-timeout", opt.searcher.shard_timeout_ms,
+                   "Milliseconds a remote shard may take to connect or answer before it is left "
+                   "out (results then say \"partial\")")
+        ->check(CLI::Range(1u, 600000u))
+        ->capture_default_str();
     app.add_option("--host", opt.host, "Address to listen on")->capture_default_str();
     app.add_option("--port", opt.port, "Port (0: any free port)")->capture_default_str();
     app.add_option("--base-url", opt.base_url,
@@ -134,7 +142,8 @@ int main(int argc, char** argv) {
         "  talksearch-query asyncio --event pycon-us-2019 --sort date --facets\n\n"
         "A query that starts with '-' (NOT) goes after --:  talksearch-query -- -java python\n"
         "HTTP server: talksearch-query serve --help (a search for the word serve: -- serve)\n\n"
-        "Exit codes: 0 results; 1 no talk matched; 2 a bad query or option, or no readable index.\n"
+        "Exit codes: 0 results; 1 no talk matched; 2 a bad query or option, or no readable index;\n"
+        "3 partial results: a shard of a sharded index could not be searched (stderr says which).\n"
         "--index defaults to $TALKSEARCH_INDEX, else ~/.local/share/talksearch/index.");
     std::vector<std::string> words;
     std::string index = default_index_path(std::getenv("TALKSEARCH_INDEX"), std::getenv("HOME"));
@@ -143,7 +152,15 @@ int main(int argc, char** argv) {
     double preroll_s = 2.0;
     std::size_t moments = 3;
     app.add_option("QUERY", words, "The query (several arguments are joined with spaces)");
-    app.add_option("--index", index, "Index folder")->capture_default_str();
+    app.add_option("--index", index,
+                   "Index folder, or a stub file listing shards (docs/SCALING.md)")
+        ->capture_default_str();
+    SearcherOptions searcher_options;
+    app.add_option("--shard-timeout", searcher_options.shard_timeout_ms,
+                   "Milliseconds a remote shard may take to connect or answer before it is left "
+                   "out (exit 3)")
+        ->check(CLI::Range(1u, 600000u))
+        ->capture_default_str();
     app.add_option("--format", format, "text, json or html")
         ->check(CLI::IsMember({"text", "json", "html"}))
         ->capture_default_str();
@@ -188,8 +205,10 @@ int main(int argc, char** argv) {
     req.moments.preroll_ms = static_cast<std::int64_t>(preroll_s * 1000);
     try {
         if (!year.empty()) parse_year_range(year, req.year_from, req.year_to);
-        Searcher searcher(index);
+        Searcher searcher(index, searcher_options);
         const SearchResult result = searcher.search(req);
+        for (const std::string& m : result.missing_shards)
+            std::cerr << "talksearch-query: partial results: not searched: " << m << "\n";
         std::string out;
         if (format == "json") {
             out = render_json(result);
@@ -201,6 +220,7 @@ int main(int argc, char** argv) {
         }
         std::cout << out;
         std::cout.flush();
+        if (result.partial()) return kExitPartial;
         return result.total == 0 ? kExitNoMatch : kExitOk;
     } catch (const Error& e) {
         std::cerr << "talksearch-query: " << e.what() << "\n";

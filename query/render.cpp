@@ -174,6 +174,10 @@ std::string render_json(const SearchResult& r) {
         w.null();
     }
     w.key("notices").strings(r.notices);
+    w.key("partial").value(r.partial());
+    // How many, not which: shard addresses are the operator's, not the page's.
+    w.key("shards").value(r.shards);
+    w.key("shards_missing").value(static_cast<std::uint64_t>(r.missing_shards.size()));
     w.key("results").begin_array();
     for (const Hit& h : r.hits) {
         const TalkInfo& t = h.talk;
@@ -250,6 +254,11 @@ std::string render_json(const SearchResult& r) {
 std::string render_html(const SearchResult& r) {
     std::string out =
         "<section class=\"talksearch-results\" data-total=\"" + std::to_string(r.total) + "\">\n";
+    if (r.partial()) {
+        out += "  <p class=\"talksearch-partial\" role=\"alert\">Some results may be missing: " +
+               std::to_string(r.missing_shards.size()) + " of " + std::to_string(r.shards) +
+               " parts of the index could not be searched.</p>\n";
+    }
     if (r.suggestion) {
         out += "  <p class=\"talksearch-suggestion\">Did you mean <em>" +
                html_escape(*r.suggestion) + "</em>?</p>\n";

@@ -119,6 +119,12 @@ struct SearchResult {
     std::optional<Facets> facets;
     std::optional<std::string> suggestion;  ///< "did you mean": the query with words corrected
     std::vector<std::string> notices;       ///< e.g. "searched for the words only: ..."
+    /// Shards of a sharded index that could not be searched ("remote
+    /// 10.0.0.7:33333: connection refused"): when not empty the result is
+    /// partial, the talks those shards hold are missing (docs/SCALING.md).
+    std::vector<std::string> missing_shards;
+    std::uint32_t shards = 1;  ///< shards searched, the missing ones included
+    bool partial() const { return !missing_shards.empty(); }
 };
 
 }  // namespace talksearch

@@ -11,6 +11,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "core/index_stub.h"
 #include "core/language.h"
 #include "core/schema.h"
 #include "core/text.h"
@@ -39,49 +40,39 @@ constexpr std::size_t kMaxSurfaceForms = 40;
 // At most this many matches per talk are placed in time.
 constexpr std::size_t kMaxOccurrencesPerTalk = 4000;
 
-/// Facet counts: for each value of a slot (or each of several values joined
-/// by U+001F), how many matching talks have it. Recordings of one talk count
-/// once per value, so a count is the number of results the value's filter
-/// would leave.
-class FacetSpy : public Xapian::MatchSpy {
-  public:
-    FacetSpy(Xapian::valueno slot, bool split) : slot_(slot), split_(split) {}
-    void operator()(const Xapian::Document& doc, double) override {
-        const std::string v = doc.get_value(slot_);
-        const std::string group = doc.get_value(sc::kSlotGroup);
-        auto count = [&](std::string value) {
-            if (!group.empty() && !seen_.emplace(value, group).second) return;
-            ++counts_[std::move(value)];
+/// Facet counts from the kSlotFacets values of the matching recordings
+/// (Xapian's ValueCountMatchSpy, which also runs on remote shards): for each
+/// event, year, language and speaker, how many matching talks have it.
+/// Recordings of one talk count once per value, so a count is the number of
+/// results the value's filter would leave.
+Facets facet_counts(const Xapian::ValueCountMatchSpy& spy) {
+    Facets f;
+    std::set<std::pair<std::string, std::string>> seen;  // (field + value, talk) counted
+    for (auto it = spy.values_begin(); it != spy.values_end(); ++it) {
+        sc::FacetKey key;
+        try {
+            key = sc::decode_facet_key(*it);
+        } catch (const Error&) {
+            continue;  // not ours to count
+        }
+        const bool grouped = key.dedup.starts_with("g:");
+        const std::uint64_t n = it.get_termfreq();
+        const auto count = [&](std::map<std::string, std::uint64_t>& counts, char field,
+                               const std::string& value) {
+            if (value.empty()) return;
+            if (!grouped) {
+                counts[value] += n;  // one recording each
+            } else if (seen.emplace(field + value, key.dedup).second) {
+                counts[value] += 1;
+            }
         };
-        if (!split_) {
-            if (!v.empty()) count(v);
-            return;
-        }
-        std::size_t start = 0;
-        while (start < v.size()) {
-            std::size_t end = v.find('\x1f', start);
-            if (end == std::string::npos) end = v.size();
-            if (end > start) count(v.substr(start, end - start));
-            start = end + 1;
-        }
+        count(f.events, 'e', key.event);
+        count(f.years, 'y', key.year);
+        count(f.languages, 'l', key.language);
+        for (const std::string& speaker : key.speakers) count(f.speakers, 's', speaker);
     }
-    std::string name() const override { return "talksearch.FacetSpy"; }
-    /// The counts; with `years`, keys are sortable_serialise'd years made decimal.
-    std::map<std::string, std::uint64_t> counts(bool years = false) const {
-        if (!years) return counts_;
-        std::map<std::string, std::uint64_t> out;
-        for (const auto& [key, n] : counts_) {
-            out[std::to_string(static_cast<int>(Xapian::sortable_unserialise(key)))] = n;
-        }
-        return out;
-    }
-
-  private:
-    Xapian::valueno slot_;
-    bool split_;
-    std::map<std::string, std::uint64_t> counts_;
-    std::set<std::pair<std::string, std::string>> seen_;
-};
+    return f;
+}
 
 // A talk's cue text read from the index a segment at a time (schema.h), each
 // segment once, as the moments need it; or whole, from an index written
@@ -263,16 +254,55 @@ void parse_year_range(const std::string& text, std::optional<int>& from, std::op
     if (!from && !to) throw QueryRejected("year: expected a year or a range like 2014..2019");
 }
 
-struct Searcher::Impl {
-    Xapian::Database db;
-    std::string dir;
-    std::string stub;  ///< the XAPIANDB stub's text when `db` was opened
+namespace {
 
-    std::string read_stub() const {
-        std::ifstream in(std::filesystem::path(dir) / "XAPIANDB", std::ios::binary);
-        std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-        return text;
+// Reads a small text file (a stub) whole; "" when it cannot be read.
+std::string read_small_file(const std::filesystem::path& path) {
+    std::ifstream in(path, std::ios::binary);
+    std::string text;
+    char buf[4096];
+    while (in.read(buf, sizeof buf) || in.gcount() > 0) {
+        text.append(buf, static_cast<std::size_t>(in.gcount()));
+        if (text.size() > (1u << 20)) break;  // a stub is a few lines
     }
+    return text;
+}
+
+using Clock = std::chrono::steady_clock;
+
+/// One database a stub lists, and its state.
+struct Shard {
+    StubEntry entry;
+    Xapian::Database db;  ///< open when `up`
+    bool up = false;
+    std::string error;      ///< why it is not up
+    std::string live_stub;  ///< a local index folder's XAPIANDB text when opened
+    Clock::time_point opened{}, tried{};
+
+    std::string label() const { return entry.label(); }
+};
+
+}  // namespace
+
+struct Searcher::Impl {
+    SearcherOptions options;
+    std::filesystem::path index;      ///< as given
+    std::filesystem::path stub_file;  ///< the stub it names
+    std::string stub;                 ///< the stub's text when opened
+    std::vector<Shard> shards;
+    Xapian::Database db;                ///< the shards that are up, as one database
+    std::vector<std::string> unlisted;  ///< parts of the catalogue no listed shard holds
+
+    /// Reads and parses the stub, opens every shard. Throws Error when none opens.
+    void open_all();
+    /// Opens (or reopens afresh) one shard; records why when it cannot.
+    void open_shard(Shard& s);
+    /// Makes `db` the shards that are up. Throws Error when none is.
+    void combine();
+    /// After a network error in a search: shards whose connection failed
+    /// are reconnected, or left out when they do not answer.
+    void recover();
+    std::string where() const { return index.string(); }
 
     Xapian::Query parse(const SearchRequest& req, const std::string& text,
                         const Xapian::Stem& stemmer, SearchResult& result);
@@ -481,45 +511,213 @@ std::optional<std::string> Searcher::Impl::suggest(const std::string& text) {
     return out;
 }
 
-Searcher::Searcher(const std::filesystem::path& index_dir) : impl_(std::make_unique<Impl>()) {
-    impl_->dir = index_dir.string();
-    std::error_code ec;
-    if (!std::filesystem::exists(index_dir / "XAPIANDB", ec)) {
-        throw Error(index_dir.string() +
-                    ": no index here (no XAPIANDB stub); run talksearch-index build");
-    }
+void Searcher::Impl::open_shard(Shard& s) {
+    s.tried = Clock::now();
+    s.db = Xapian::Database();
+    s.up = false;
     try {
-        impl_->stub = impl_->read_stub();
-        impl_->db = Xapian::Database(index_dir.string());
+        if (s.entry.kind == StubEntry::Kind::kRemote) {
+            s.db = Xapian::Remote::open(s.entry.host, s.entry.port, options.shard_timeout_ms,
+                                        options.shard_timeout_ms);
+        } else {
+            std::error_code ec;
+            s.live_stub = std::filesystem::is_directory(s.entry.path, ec)
+                              ? read_small_file(s.entry.path / "XAPIANDB")
+                              : std::string();
+            s.db = Xapian::Database(s.entry.path.string());
+        }
+        s.up = true;
+        s.error.clear();
+        s.opened = s.tried;
     } catch (const Xapian::Error& e) {
-        throw Error(index_dir.string() + ": cannot open the index: " + e.get_description());
+        s.db = Xapian::Database();
+        s.error = e.get_description();
     }
 }
 
-bool Searcher::refresh() {
-    try {
-        const std::string stub = impl_->read_stub();
-        if (stub != impl_->stub) {
-            // A new generation: a fresh handle. reopen() must not be used across
-            // a swap (it can keep the old tables when revisions coincide).
-            Xapian::Database fresh(impl_->dir);
-            impl_->db = fresh;
-            impl_->stub = stub;
-            impl_->forms_cache.clear();
-            return true;
+void Searcher::Impl::combine() {
+    // Which part of the catalogue each shard holds: shards that overlap
+    // would count talks twice, so they are refused; a part no shard holds
+    // makes every result partial.
+    std::vector<std::string> labels, parts;
+    bool all_up = true;
+    for (Shard& s : shards) {
+        if (s.up) {
+            try {
+                parts.push_back(s.db.get_metadata(std::string(kShardPartKey)));
+                labels.push_back(s.label());
+                continue;
+            } catch (const Xapian::Error& e) {
+                s.up = false;
+                s.error = e.get_description();
+                s.db = Xapian::Database();
+            }
         }
-        // Commits made in place to the same generation.
-        const bool changed = impl_->db.reopen();
-        if (changed) impl_->forms_cache.clear();
-        return changed;
-    } catch (const Xapian::Error& e) {
-        throw Error(impl_->dir + ": cannot reopen the index: " + e.get_description());
+        all_up = false;
     }
+    unlisted.clear();
+    for (const std::string& problem : check_parts(labels, parts)) {
+        if (!problem.starts_with("no shard listed")) {
+            throw Error(where() + ": the shards listed do not make one index: " + problem);
+        }
+        if (all_up) unlisted.push_back(problem);
+    }
+    Xapian::Database all;
+    std::string why;
+    bool any = false;
+    for (const Shard& s : shards) {
+        if (s.up) {
+            all.add_database(s.db);
+            any = true;
+        } else {
+            why +=
+                (why.empty() ? "" : "; ") + (shards.size() > 1 ? s.label() + ": " : "") + s.error;
+        }
+    }
+    if (!any) {
+        throw Error(
+            where() +
+            (shards.size() > 1 ? ": no shard could be opened: " : ": cannot open the index: ") +
+            why);
+    }
+    db = all;
+    forms_cache.clear();
+}
+
+void Searcher::Impl::open_all() {
+    std::error_code ec;
+    if (!std::filesystem::exists(stub_file, ec)) {
+        throw Error(where() + ": no index here (no XAPIANDB stub); run talksearch-index build");
+    }
+    stub = read_small_file(stub_file);
+    std::vector<Shard> fresh;
+    for (StubEntry& e : parse_stub(stub, stub_file)) {
+        fresh.emplace_back();
+        fresh.back().entry = std::move(e);
+    }
+    for (Shard& s : fresh) open_shard(s);
+    shards = std::move(fresh);
+    combine();
+}
+
+void Searcher::Impl::recover() {
+    for (Shard& s : shards) {
+        if (!s.up || s.entry.kind != StubEntry::Kind::kRemote) continue;
+        try {
+            s.db.reopen();  // a round trip: is it still there?
+        } catch (const Xapian::NetworkTimeoutError& e) {
+            s.up = false;  // it does not answer: waiting again would only double the wait
+            s.error = e.get_description();
+            s.db = Xapian::Database();
+            s.tried = Clock::now();
+        } catch (const Xapian::Error&) {
+            open_shard(s);  // the connection was closed (an idle timeout, a restart)
+        }
+    }
+    combine();
+}
+
+Searcher::Searcher(const std::filesystem::path& index, SearcherOptions options)
+    : impl_(std::make_unique<Impl>()) {
+    impl_->options = options;
+    impl_->index = index;
+    impl_->stub_file = stub_file_of(index);
+    impl_->open_all();
+}
+
+bool Searcher::refresh() {
+    Impl& im = *impl_;
+    if (read_small_file(im.stub_file) != im.stub) {
+        // A new generation, or another list of shards: fresh handles.
+        // reopen() must not be used across a swap (it can keep the old
+        // tables when revisions coincide).
+        Impl fresh;
+        fresh.options = im.options;
+        fresh.index = im.index;
+        fresh.stub_file = im.stub_file;
+        fresh.open_all();  // throws Error: the current handles stay
+        im.stub = std::move(fresh.stub);
+        im.shards = std::move(fresh.shards);
+        im.unlisted = std::move(fresh.unlisted);
+        im.db = fresh.db;
+        im.forms_cache.clear();
+        return true;
+    }
+    const auto now = Clock::now();
+    bool changed = false;
+    for (Shard& s : im.shards) {
+        const auto reopen_afresh = [&] {
+            im.open_shard(s);
+            changed = true;
+        };
+        if (!s.up) {
+            if (now - s.tried >= im.options.retry_after) reopen_afresh();
+        } else if (s.entry.kind == StubEntry::Kind::kRemote &&
+                   now - s.opened >= im.options.reconnect_after) {
+            reopen_afresh();
+        } else if (!s.live_stub.empty() &&
+                   read_small_file(s.entry.path / "XAPIANDB") != s.live_stub) {
+            reopen_afresh();  // the shard's folder has a new generation
+        } else {
+            try {
+                // Commits made in place to the same generation.
+                if (s.db.reopen()) changed = true;
+            } catch (const Xapian::Error&) {
+                reopen_afresh();
+            }
+        }
+    }
+    if (changed) {
+        try {
+            im.combine();
+        } catch (const Error& e) {
+            throw Error(im.where() + ": cannot reopen the index: " + e.what());
+        }
+    }
+    return changed;
 }
 
 Searcher::~Searcher() = default;
 
 std::uint64_t Searcher::talk_count() const { return impl_->db.get_doccount(); }
+
+std::size_t Searcher::shard_count() const { return impl_->shards.size(); }
+
+std::vector<std::string> Searcher::missing_shards() const {
+    std::vector<std::string> out;
+    for (const Shard& s : impl_->shards) {
+        if (!s.up) out.push_back(s.label() + ": " + s.error);
+    }
+    out.insert(out.end(), impl_->unlisted.begin(), impl_->unlisted.end());
+    return out;
+}
+
+std::string Searcher::describe() const {
+    auto generation = [](const Shard& s) {
+        std::string_view g = trim(s.live_stub);
+        if (g.starts_with("auto ")) g = trim(g.substr(5));
+        return std::string(g.substr(0, g.find('\n')));
+    };
+    const Impl& im = *impl_;
+    if (im.shards.size() == 1 && im.shards[0].entry.kind == StubEntry::Kind::kLocal) {
+        const std::string g = generation(im.shards[0]);
+        return g.empty() ? im.shards[0].label() : g;
+    }
+    std::string out;
+    for (const Shard& s : im.shards) {
+        if (!out.empty()) out += ',';
+        out += s.label() + "=";
+        if (!s.up) {
+            out += "down";
+        } else if (s.entry.kind == StubEntry::Kind::kRemote) {
+            out += "up";
+        } else {
+            const std::string g = generation(s);
+            out += g.empty() ? "up" : g;
+        }
+    }
+    return out;
+}
 
 SearchResult Searcher::search(const SearchRequest& req) {
     try {
@@ -529,6 +727,15 @@ SearchResult Searcher::search(const SearchRequest& req) {
         // the newest revision and run the query again.
         refresh();
         return search_once(req);
+    } catch (const Xapian::NetworkError&) {
+        // A remote shard went away or stopped answering mid-search (its
+        // timeout bounds the wait): search again without it (docs/SCALING.md).
+        impl_->recover();
+        try {
+            return search_once(req);
+        } catch (const Xapian::Error& e) {
+            throw Error(impl_->where() + ": search failed: " + e.get_description());
+        }
     }
 }
 
@@ -553,6 +760,8 @@ SearchResult Searcher::search_once(const SearchRequest& req) {
     }
     result.limit = req.limit;
     result.offset = req.offset;
+    result.shards = static_cast<std::uint32_t>(impl_->shards.size());
+    result.missing_shards = missing_shards();
 
     const Xapian::Stem stemmer(std::string(stemmer_for_language(req.language)));
     Xapian::Database& db = impl_->db;
@@ -609,17 +818,26 @@ SearchResult Searcher::search_once(const SearchRequest& req) {
         enquire.set_query(ranked);
         if (req.group_recordings) enquire.set_collapse_key(sc::kSlotGroup);
         enquire.set_weighting_scheme(Xapian::BM25Weight(kBm25K1, 0, 1, kBm25B, kBm25MinNormLen));
-        if (req.sort == SortOrder::kDate)
-            enquire.set_sort_by_value_then_relevance(sc::kSlotDate, true);
-        FacetSpy event_spy(sc::kSlotEvent, false), year_spy(sc::kSlotYear, false),
-            language_spy(sc::kSlotLanguage, false), speaker_spy(sc::kSlotSpeakers, true);
+        // Equal keys are ordered by talk id, not by document number: the
+        // same talks in shards are numbered otherwise (docs/SCALING.md).
+        // An index written before those values orders by date alone.
+        const bool ordered = db.get_value_freq(sc::kSlotDateOrder) > 0;
+        if (req.sort == SortOrder::kDate) {
+            enquire.set_sort_by_value_then_relevance(ordered ? sc::kSlotDateOrder : sc::kSlotDate,
+                                                     true);
+        } else if (ordered) {
+            enquire.set_sort_by_relevance_then_value(sc::kSlotSortKey, false);
+        }
+        Xapian::ValueCountMatchSpy facet_spy(sc::kSlotFacets);
         Xapian::doccount check_at_least = 0;
         if (req.facets) {
-            enquire.add_matchspy(&event_spy);
-            enquire.add_matchspy(&year_spy);
-            enquire.add_matchspy(&language_spy);
-            enquire.add_matchspy(&speaker_spy);
+            enquire.add_matchspy(&facet_spy);
             check_at_least = db.get_doccount();
+            if (!ordered && check_at_least > 0) {
+                result.notices.push_back(
+                    "this index was written by an earlier talksearch-index: rebuild it to get "
+                    "facet counts");
+            }
         }
         // Xapian collapses only while it collects results: a page of 0 (a
         // count) asks for one, and looks at enough matches to count talks
@@ -630,14 +848,7 @@ SearchResult Searcher::search_once(const SearchRequest& req) {
         const Xapian::MSetIterator page_end = req.limit == 0 ? mset.begin() : mset.end();
         result.total = mset.get_matches_estimated();
         result.total_exact = mset.get_matches_lower_bound() == mset.get_matches_upper_bound();
-        if (req.facets) {
-            Facets f;
-            f.events = event_spy.counts();
-            f.years = year_spy.counts(true);
-            f.languages = language_spy.counts();
-            f.speakers = speaker_spy.counts();
-            result.facets = std::move(f);
-        }
+        if (req.facets) result.facets = facet_counts(facet_spy);
 
         // Moments: the query's words and phrases, their positions in each talk.
         const std::vector<TermGroup> groups =
@@ -833,8 +1044,10 @@ SearchResult Searcher::search_once(const SearchRequest& req) {
         if (has_words) result.suggestion = impl_->suggest(text);
     } catch (const Xapian::DatabaseModifiedError&) {
         throw;  // search() reopens and retries
+    } catch (const Xapian::NetworkError&) {
+        throw;  // search() leaves out the shard and retries
     } catch (const Xapian::Error& e) {
-        throw Error(impl_->dir + ": search failed: " + e.get_description());
+        throw Error(impl_->where() + ": search failed: " + e.get_description());
     }
     return result;
 }

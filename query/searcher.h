@@ -1,6 +1,7 @@
 // The searcher: a query in, talks with their moments out.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <filesystem>
 #include <memory>
@@ -52,13 +53,29 @@ struct SearchRequest {
 /// Parses "2014", "2014..2019", "..2019", "2014..": throws QueryRejected otherwise.
 void parse_year_range(const std::string& text, std::optional<int>& from, std::optional<int>& to);
 
-/// Owns an open index (one Xapian::Database). Not thread-safe: use one
-/// Searcher per thread.
+/// How a Searcher treats the shards of a sharded index (docs/SCALING.md).
+struct SearcherOptions {
+    /// A remote shard's connection and each of its replies may take at most
+    /// this long; a shard that does not answer in time is left out.
+    std::uint32_t shard_timeout_ms = 3000;
+    /// A shard left out is tried again after this long (on refresh()).
+    std::chrono::milliseconds retry_after{10000};
+    /// Remote shards are reconnected this often (on refresh()): a connection
+    /// keeps reading the generation it opened, so a rebuild on the shard's
+    /// host is seen within this long. Updates in place are seen at once.
+    std::chrono::milliseconds reconnect_after{60000};
+};
+
+/// Owns an open index: one Xapian database, or the shards a stub lists
+/// searched as one. Not thread-safe: use one Searcher per thread.
 class Searcher {
   public:
-    /// Opens the index folder (its XAPIANDB stub). Throws Error naming the
-    /// folder when there is no readable index.
-    explicit Searcher(const std::filesystem::path& index_dir);
+    /// Opens an index folder (its XAPIANDB stub, which names a generation or
+    /// lists shards) or a stub file listing shards (local folders, or
+    /// `remote HOST:PORT` for xapian-tcpsrv). Shards that cannot be opened are
+    /// left out, and every result says so (SearchResult::missing_shards).
+    /// Throws Error naming the path when no shard at all can be opened.
+    explicit Searcher(const std::filesystem::path& index, SearcherOptions options = {});
     ~Searcher();
     Searcher(const Searcher&) = delete;
     Searcher& operator=(const Searcher&) = delete;
@@ -68,8 +85,16 @@ class Searcher {
     /// parser rejects falls back to its plain words.
     SearchResult search(const SearchRequest& request);
 
-    /// Talks in the index.
+    /// Talks in the index (in the shards that are up).
     std::uint64_t talk_count() const;
+
+    /// What is open, for an operator: the generation ("gen-...") of a single
+    /// index, else one "label=generation-or-state" per shard, comma-separated.
+    std::string describe() const;
+
+    /// Shards listed, and those left out (label: reason).
+    std::size_t shard_count() const;
+    std::vector<std::string> missing_shards() const;
 
     /// Picks up what writers did since the index was opened: a new
     /// generation (the stub changed) is opened afresh, commits made in place

@@ -75,17 +75,6 @@ struct PooledSearcher {
     Clock::time_point refreshed;
 };
 
-// "auto gen-20261122T101500.123-4242\n" -> "gen-20261122T101500.123-4242".
-std::string live_generation(const std::filesystem::path& index_dir) {
-    std::ifstream in(index_dir / "XAPIANDB", std::ios::binary);
-    char buf[512];
-    in.read(buf, sizeof buf);
-    std::string_view stub(buf, static_cast<std::size_t>(in.gcount()));
-    stub = trim(stub);
-    if (stub.starts_with("auto ")) stub = trim(stub.substr(5));
-    return sanitize_utf8(stub);
-}
-
 // A Prometheus label value: backslash, quote and newline escaped.
 std::string label_value(std::string_view v) {
     std::string out;
@@ -141,6 +130,7 @@ struct Server::Impl {
     std::atomic<int> in_flight{0};
     std::atomic<bool> stopping{false};
     std::atomic<std::uint64_t> reloads{0};
+    std::atomic<std::uint64_t> partial_results{0};
     std::atomic<std::uint64_t> aborted{0};
 
     std::mutex pool_mutex;
@@ -207,7 +197,7 @@ std::unique_ptr<PooledSearcher> Server::Impl::acquire() {
     }
     if (!p) {
         p = std::make_unique<PooledSearcher>();
-        p->searcher = std::make_unique<Searcher>(opt.index_dir);  // throws Error: no index
+        p->searcher = std::make_unique<Searcher>(opt.index_dir, opt.searcher);  // throws: no index
         p->refreshed = Clock::now();
         const std::lock_guard lock(pool_mutex);
         ++searchers;
@@ -273,6 +263,10 @@ Reply Server::Impl::api(MHD_Connection* c, RequestState& st, ApiEndpoint endpoin
                 ok.body = render_atom(result, FeedInfo{public_base(), st.target});
             }
             ok.cache_control = kApiCache;
+            if (result.partial()) {
+                ++partial_results;
+                ok.cache_control = "no-store";  // not to be kept once the shard is back
+            }
             return ok;
         });
     } catch (const QueryRejected& e) {
@@ -291,14 +285,20 @@ Reply Server::Impl::api(MHD_Connection* c, RequestState& st, ApiEndpoint endpoin
 Reply Server::Impl::healthz() {
     try {
         return with_searcher([&](Searcher& s) {
+            const std::size_t missing = s.missing_shards().size();
             JsonWriter w;
+            // "degraded": answering, without the talks of the shards that are down.
             w.begin_object()
                 .key("status")
-                .value("ok")
+                .value(missing == 0 ? "ok" : "degraded")
                 .key("generation")
-                .value(live_generation(opt.index_dir))
+                .value(s.describe())
                 .key("talks")
                 .value(static_cast<std::uint64_t>(s.talk_count()))
+                .key("shards")
+                .value(static_cast<std::uint64_t>(s.shard_count()))
+                .key("shards_missing")
+                .value(static_cast<std::uint64_t>(missing))
                 .end_object();
             Reply r;
             r.body = w.take() + "\n";
@@ -334,18 +334,27 @@ Reply Server::Impl::metrics_page() {
     gauge("talksearch_http_connections_open", "Open client connections.", "gauge",
           "talksearch_http_connections_open " +
               std::to_string(info != nullptr ? info->num_connections : 0));
-    gauge("talksearch_index_info", "The live index generation.", "gauge",
-          "talksearch_index_info{generation=\"" + label_value(live_generation(opt.index_dir)) +
-              "\"} 1");
-    std::string talks = "NaN";
+    std::string talks = "NaN", generation, shards = "NaN", missing = "NaN";
     try {
         with_searcher([&](Searcher& s) {
             talks = std::to_string(s.talk_count());
+            generation = s.describe();
+            shards = std::to_string(s.shard_count());
+            missing = std::to_string(s.missing_shards().size());
             return Reply{};
         });
     } catch (...) {
         // Reported as NaN: the index cannot be read.
     }
+    gauge("talksearch_index_info", "The live index generation (per shard for shards).", "gauge",
+          "talksearch_index_info{generation=\"" + label_value(generation) + "\"} 1");
+    gauge("talksearch_index_shards", "Shards the index is split into (1: one index).", "gauge",
+          "talksearch_index_shards " + shards);
+    gauge("talksearch_index_shards_missing", "Shards that could not be searched just now.", "gauge",
+          "talksearch_index_shards_missing " + missing);
+    gauge("talksearch_partial_results_total",
+          "Search responses that lacked a shard's talks (\"partial\": true).", "counter",
+          "talksearch_partial_results_total " + std::to_string(partial_results.load()));
     gauge("talksearch_index_talks", "Talks in the index.", "gauge",
           "talksearch_index_talks " + talks);
     gauge("talksearch_index_reloads_total",

@@ -11,6 +11,7 @@
 #include <string>
 #include <string_view>
 
+#include "query/searcher.h"
 #include "query/static_assets.h"
 
 namespace talksearch {
@@ -23,9 +24,10 @@ inline constexpr const char* kHtmlContentSecurityPolicy =
 
 /// How the server listens, what it serves and what it allows.
 struct ServerOptions {
-    std::filesystem::path index_dir;
-    std::string host = "127.0.0.1";  ///< an address to bind ("0.0.0.0", "::1", ...)
-    std::uint16_t port = 8080;       ///< 0 picks a free port (see Server::port())
+    std::filesystem::path index_dir;  ///< an index folder, or a stub listing shards
+    SearcherOptions searcher;         ///< shard timeouts (docs/SCALING.md)
+    std::string host = "127.0.0.1";   ///< an address to bind ("0.0.0.0", "::1", ...)
+    std::uint16_t port = 8080;        ///< 0 picks a free port (see Server::port())
     /// The public base URL (OpenSearch, the feed's links), no trailing
     /// slash; empty means http://host:port.
     std::string base_url;
