@@ -118,6 +118,8 @@ struct Inputs {
     MatchResult match;
     std::vector<std::vector<const CaptionAssignment*>> by_talk;
     std::map<std::string, std::string> url_of;  ///< mirrored file -> the URL it came from
+    /// Caption files attached to a talk so far (by every shard of a run).
+    std::vector<bool> used;
 };
 
 // Problems in a mirrored remote file are reported under the URL it came from.
@@ -207,6 +209,7 @@ Inputs gather_inputs(const BuildOptions& given, BuildReport& report) {
     }
 
     in.by_talk.resize(in.talks.size());
+    in.used.assign(in.files.size(), false);
     for (const CaptionAssignment& a : in.match.assignments) in.by_talk[a.talk].push_back(&a);
     return in;
 }
@@ -219,11 +222,11 @@ constexpr std::string_view kDocumentFormat = "talksearch-document-4";
 /// hash, and are parsed only when the talk must be (re)indexed.
 class TalkReader {
   public:
-    TalkReader(const Inputs& in, const BuildOptions& options, BuildReport& report)
+    TalkReader(Inputs& in, const BuildOptions& options, BuildReport& report)
         : in_(in),
           options_(options),
           report_(report),
-          used_(in.files.size(), false),
+          used_(in.used),
           unreadable_(in.files.size(), false),
           unparsable_(in.files.size(), false) {}
 
@@ -309,10 +312,11 @@ class TalkReader {
     }
 
   private:
-    const Inputs& in_;
+    Inputs& in_;
     const BuildOptions& options_;
     BuildReport& report_;
-    std::vector<bool> used_, unreadable_, unparsable_;
+    std::vector<bool>& used_;  // shared by the shards of a run: a file used by two counts once
+    std::vector<bool> unreadable_, unparsable_;
     std::vector<std::optional<std::string>> bytes_;
 };
 
@@ -777,7 +781,7 @@ fs::path shard_dir(const fs::path& index_dir, std::uint32_t k) {
 void add_shard_report(BuildReport& total, BuildReport&& r, std::uint32_t k) {
     total.talks += r.talks;
     total.talks_with_captions += r.talks_with_captions;
-    total.caption_files_used += r.caption_files_used;
+    total.caption_files_used = r.caption_files_used;  // the files all shards so far used
     total.caption_only_talks += r.caption_only_talks;
     total.suspect_tracks += r.suspect_tracks;
     total.added += r.added;

@@ -111,7 +111,8 @@ IndexStats read_index_stats(const fs::path& index_dir) {
             labels.push_back(shard.label);
             parts.push_back(shard.part);
         }
-        s.problems = check_parts(labels, parts);
+        // One shard's own folder is not expected to hold the others' parts.
+        if (s.shards.size() > 1) s.problems = check_parts(labels, parts);
     }
     if (s.shards.size() == 1 && s.shards[0].part.empty()) {
         s.generation = s.shards[0].generation;  // one index

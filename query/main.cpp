@@ -60,6 +60,10 @@ int serve_main(int argc, char** argv) {
                    "out (results then say \"partial\")")
         ->check(CLI::Range(1u, 600000u))
         ->capture_default_str();
+    std::uint32_t retry_ms = static_cast<std::uint32_t>(opt.searcher.retry_after.count());
+    app.add_option("--shard-retry", retry_ms, "Milliseconds before a shard left out is tried again")
+        ->check(CLI::Range(1u, 3600000u))
+        ->capture_default_str();
     app.add_option("--host", opt.host, "Address to listen on")->capture_default_str();
     app.add_option("--port", opt.port, "Port (0: any free port)")->capture_default_str();
     app.add_option("--base-url", opt.base_url,
@@ -87,6 +91,7 @@ int serve_main(int argc, char** argv) {
         return app.exit(e) == 0 ? kExitOk : kExitError;
     }
     opt.index_dir = index;
+    opt.searcher.retry_after = std::chrono::milliseconds(retry_ms);
     opt.connection_timeout_s = timeout_s;
     opt.shutdown_grace = std::chrono::milliseconds(static_cast<long>(grace_s * 1000));
     opt.log = [](std::string_view line) {

@@ -37,6 +37,10 @@ constexpr double kRepeatPriorWeight = 1.0;
 constexpr std::size_t kMaxCachedStems = 20000;
 // At most this many surface forms are searched for positions per query word.
 constexpr std::size_t kMaxSurfaceForms = 40;
+// A wildcard ("deco*") stands for at most this many words, those most talks hold.
+constexpr Xapian::termcount kMaxWildcardTerms = 100;
+// Totals of matches of up to this many recordings are counted, not estimated.
+constexpr Xapian::doccount kExactTotalUpTo = 1000;
 // At most this many matches per talk are placed in time.
 constexpr std::size_t kMaxOccurrencesPerTalk = 4000;
 
@@ -135,13 +139,13 @@ bool is_prefixed(const std::string& term) {
     return !term.empty() && term[0] >= 'A' && term[0] <= 'Z';
 }
 
-// The kMaxSurfaceForms terms of `found` (term frequency, term) held by most talks.
-std::vector<std::string> most_frequent(
-    std::vector<std::pair<Xapian::doccount, std::string>> found) {
-    std::sort(found.begin(), found.end(),
-              [](const auto& a, const auto& b) { return a.first > b.first; });
+// The `limit` terms of `found` (term frequency, term) held by most talks.
+std::vector<std::string> most_frequent(std::vector<std::pair<Xapian::doccount, std::string>> found,
+                                       std::size_t limit = kMaxSurfaceForms) {
+    std::stable_sort(found.begin(), found.end(),
+                     [](const auto& a, const auto& b) { return a.first > b.first; });
     std::vector<std::string> out;
-    for (std::size_t i = 0; i < found.size() && i < kMaxSurfaceForms; ++i) {
+    for (std::size_t i = 0; i < found.size() && i < limit; ++i) {
         out.push_back(found[i].second);
     }
     return out;
@@ -313,16 +317,67 @@ struct Searcher::Impl {
                                                 const Xapian::Stem& stemmer);
     /// (stemmer, stem) -> surface forms in this index; cleared when it changes.
     std::unordered_map<std::string, std::vector<std::string>> forms_cache;
-    std::vector<std::string> expand_prefix(const std::string& prefix);
+    std::vector<std::string> expand_prefix(const std::string& prefix,
+                                           std::size_t limit = kMaxSurfaceForms);
+    /// The query with each wildcard replaced by the words it stands for in
+    /// the whole index, OR'ed: Xapian 1.4 would expand a wildcard in each
+    /// shard on its own, and weigh its OP_SYNONYM with that shard's counts,
+    /// so shards would rank prefix queries otherwise than one index does.
+    /// (OP_MAX would weigh a talk by its best word, but a remote shard of
+    /// Xapian 1.4.22 drops the connection on OP_MAX beside a posting source.)
+    Xapian::Query expand_wildcards(const Xapian::Query& q, bool& changed);
     std::optional<std::string> suggest(const std::string& text);
 };
 
-std::vector<std::string> Searcher::Impl::expand_prefix(const std::string& prefix) {
+std::vector<std::string> Searcher::Impl::expand_prefix(const std::string& prefix,
+                                                       std::size_t limit) {
     std::vector<std::pair<Xapian::doccount, std::string>> found;
     for (auto it = db.allterms_begin(prefix); it != db.allterms_end(prefix); ++it) {
         found.emplace_back(it.get_termfreq(), *it);
     }
-    return most_frequent(std::move(found));
+    return most_frequent(std::move(found), limit);
+}
+
+// Xapian 1.4 has no accessor for a wildcard's pattern (its term iterator is
+// empty); its description is "Query(WILDCARD <OP> <pattern>)". "" if unknown.
+static std::string wildcard_pattern(const Xapian::Query& q) {
+    const std::string d = q.get_description();
+    const auto space = d.rfind(' ');
+    if (space == std::string::npos || d.size() < space + 2 || d.back() != ')') return {};
+    return d.substr(space + 1, d.size() - space - 2);
+}
+
+Xapian::Query Searcher::Impl::expand_wildcards(const Xapian::Query& q, bool& changed) {
+    const auto type = q.get_type();
+    if (type == Xapian::Query::OP_WILDCARD) {
+        const std::string pattern = wildcard_pattern(q);
+        if (pattern.empty()) return q;
+        changed = true;
+        const std::vector<std::string> terms = expand_prefix(pattern, kMaxWildcardTerms);
+        if (terms.empty()) return Xapian::Query::MatchNothing;
+        return Xapian::Query(Xapian::Query::OP_OR, terms.begin(), terms.end());
+    }
+    // Operators without parameters are rebuilt from their subqueries; a
+    // wildcard anywhere else (NEAR) is left to Xapian.
+    switch (type) {
+        case Xapian::Query::OP_AND:
+        case Xapian::Query::OP_OR:
+        case Xapian::Query::OP_AND_NOT:
+        case Xapian::Query::OP_XOR:
+        case Xapian::Query::OP_AND_MAYBE:
+        case Xapian::Query::OP_FILTER:
+        case Xapian::Query::OP_SYNONYM:
+            break;
+        default:
+            return q;
+    }
+    bool any = false;
+    std::vector<Xapian::Query> subs;
+    for (std::size_t i = 0; i < q.get_num_subqueries(); ++i)
+        subs.push_back(expand_wildcards(q.get_subquery(i), any));
+    if (!any) return q;
+    changed = true;
+    return Xapian::Query(type, subs.begin(), subs.end());
 }
 
 // The unprefixed words in the index whose stem is `stem`: Snowball stems
@@ -367,12 +422,7 @@ void Searcher::Impl::collect(const Xapian::Query& q, const Xapian::Stem& stemmer
         return;
     }
     if (type == Xapian::Query::OP_WILDCARD) {
-        // Xapian 1.4 has no accessor for a wildcard's pattern (its term
-        // iterator is empty); its description is "Query(WILDCARD <OP> <pattern>)".
-        const std::string d = q.get_description();
-        const auto space = d.rfind(' ');
-        if (space == std::string::npos || d.size() < space + 2 || d.back() != ')') return;
-        const std::string pattern = d.substr(space + 1, d.size() - space - 2);
+        const std::string pattern = wildcard_pattern(q);
         if (!pattern.empty() && !is_prefixed(pattern))
             out.push_back({false, expand_prefix(pattern)});
         return;
@@ -423,7 +473,7 @@ Xapian::Query Searcher::Impl::parse(const SearchRequest& req, const std::string&
     qp.add_boolean_prefix("year", std::string(sc::kYear));
     Xapian::NumberRangeProcessor years(sc::kSlotYear, "year:");
     qp.add_rangeprocessor(&years);
-    qp.set_max_expansion(100, Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT,
+    qp.set_max_expansion(kMaxWildcardTerms, Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT,
                          Xapian::QueryParser::FLAG_WILDCARD | Xapian::QueryParser::FLAG_PARTIAL);
     const unsigned flags = Xapian::QueryParser::FLAG_PHRASE | Xapian::QueryParser::FLAG_BOOLEAN |
                            Xapian::QueryParser::FLAG_LOVEHATE | Xapian::QueryParser::FLAG_WILDCARD |
@@ -768,7 +818,12 @@ SearchResult Searcher::search_once(const SearchRequest& req) {
     try {
         Xapian::Query query;
         const bool has_words = !trim(text).empty();
-        if (has_words) query = impl_->parse(req, text, stemmer, result);
+        Xapian::Query parsed;  // as parsed: its wildcards are each one word group of the moments
+        if (has_words) {
+            parsed = impl_->parse(req, text, stemmer, result);
+            bool expanded = false;
+            query = impl_->expand_wildcards(parsed, expanded);
+        }
 
         // Filters given as options: values of one filter are OR'ed, filters AND'ed.
         std::vector<Xapian::Query> filters;
@@ -848,11 +903,24 @@ SearchResult Searcher::search_once(const SearchRequest& req) {
         const Xapian::MSetIterator page_end = req.limit == 0 ? mset.begin() : mset.end();
         result.total = mset.get_matches_estimated();
         result.total_exact = mset.get_matches_lower_bound() == mset.get_matches_upper_bound();
+        // A small match is counted: Xapian's count of a collapsed match stays
+        // an estimate even when it saw every match, and the estimate depends
+        // on how the index is split into shards (docs/SCALING.md). One more
+        // match, boolean, lists every result.
+        if (const Xapian::doccount most = mset.get_uncollapsed_matches_upper_bound();
+            !result.total_exact && most <= kExactTotalUpTo) {
+            Xapian::Enquire count(db);
+            count.set_query(query);
+            count.set_weighting_scheme(Xapian::BoolWeight());
+            if (req.group_recordings) count.set_collapse_key(sc::kSlotGroup);
+            result.total = count.get_mset(0, most).size();
+            result.total_exact = true;
+        }
         if (req.facets) result.facets = facet_counts(facet_spy);
 
         // Moments: the query's words and phrases, their positions in each talk.
         const std::vector<TermGroup> groups =
-            has_words ? impl_->term_groups(query, stemmer) : std::vector<TermGroup>{};
+            has_words ? impl_->term_groups(parsed, stemmer) : std::vector<TermGroup>{};
         std::unordered_set<std::string> surface;
         for (const TermGroup& g : groups) surface.insert(g.terms.begin(), g.terms.end());
         std::unordered_set<std::string> stems;
