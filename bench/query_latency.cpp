@@ -176,7 +176,15 @@ Transcripts read_transcripts(const Xapian::Database& db) {
         const std::string map_bytes = doc.get_value(sc::kSlotTimeMap);
         if (map_bytes.empty()) continue;
         const sc::TimeMap map = sc::decode_time_map(map_bytes);
-        const std::string cue_text = doc.get_value(sc::kSlotCueText);
+        // The cue text in its 4 KB segments, or whole in an index written before them.
+        std::string cue_text = doc.get_value(sc::kSlotCueText);
+        if (cue_text.empty()) {
+            for (Xapian::valueno k = 0;; ++k) {
+                const std::string segment = doc.get_value(sc::kSlotCueTextSegments + k);
+                if (segment.empty()) break;
+                cue_text += segment;
+            }
+        }
         bool counted = false;
         for (const sc::TimedTrack& track : map.tracks) {
             if (track.kind != CaptionKind::kMachine) continue;

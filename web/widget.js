@@ -675,6 +675,12 @@ mark { background: var(--_mark); color: var(--_mark-fg); padding: 0 0.12em; bord
                 this._extra.append(el('p', { class: 'suggestion' }, 'Did you mean ', button, '?'));
             }
             const notices = Array.isArray(data.notices) ? data.notices.filter((n) => typeof n === 'string' && n) : [];
+            // An index in shards, one of which could not be searched (docs/SCALING.md).
+            if (data.partial === true) {
+                const missing = Number.isFinite(data.shards_missing) ? data.shards_missing : 1;
+                const shards = Number.isFinite(data.shards) ? data.shards : missing;
+                notices.unshift(`Some results may be missing: ${missing} of ${shards} parts of the index could not be searched.`);
+            }
             if (notices.length) this._extra.append(el('ul', { class: 'notices' }, ...notices.map((n) => el('li', null, n))));
 
             if (results.length === 0) {

@@ -12,6 +12,7 @@
 #include <catch2/catch.hpp>
 #include <chrono>
 #include <filesystem>
+#include <functional>
 #include <regex>
 #include <set>
 #include <string>
@@ -69,15 +70,19 @@ bool port_accepts(std::uint16_t port) {
     return ok;
 }
 
-// xapian-tcpsrv serving one shard folder on a loopback port, in a process
-// group of its own (it forks a child per connection): the destructor kills
-// the group and reaps it.
-class ShardServer {
+// A server of Xapian's (xapian-tcpsrv, xapian-replicate-server) on a loopback
+// port, in a process group of its own (it forks a child per connection): the
+// destructor kills the group and reaps it.
+class LoopbackServer {
   public:
-    explicit ShardServer(fs::path db, std::uint16_t port = 0) : db_(std::move(db)) { start(port); }
-    ~ShardServer() { stop(); }
-    ShardServer(const ShardServer&) = delete;
-    ShardServer& operator=(const ShardServer&) = delete;
+    /// `argv(port)`: the command that serves on that port.
+    using Argv = std::function<std::vector<std::string>(std::uint16_t)>;
+    explicit LoopbackServer(Argv argv, std::uint16_t port = 0) : argv_(std::move(argv)) {
+        start(port);
+    }
+    ~LoopbackServer() { stop(); }
+    LoopbackServer(const LoopbackServer&) = delete;
+    LoopbackServer& operator=(const LoopbackServer&) = delete;
 
     std::uint16_t port() const { return port_; }
     std::string address() const { return "127.0.0.1:" + std::to_string(port_); }
@@ -86,6 +91,7 @@ class ShardServer {
     void start(std::uint16_t port = 0) {
         for (int attempt = 0; attempt < 5 && pid_ < 0; ++attempt) {
             port_ = port != 0 ? port : free_port();
+            const std::vector<std::string> args = argv_(port_);
             pid_ = ::fork();
             REQUIRE(pid_ >= 0);
             if (pid_ == 0) {
@@ -93,9 +99,10 @@ class ShardServer {
                 const int null = ::open("/dev/null", O_RDWR);
                 ::dup2(null, 0);
                 ::dup2(null, 1);
-                const std::string p = std::to_string(port_);
-                ::execl(TALKSEARCH_TCPSRV_BIN, "xapian-tcpsrv", "--port", p.c_str(), "--interface",
-                        "127.0.0.1", "--quiet", db_.c_str(), static_cast<char*>(nullptr));
+                std::vector<char*> c;
+                for (const std::string& a : args) c.push_back(const_cast<char*>(a.c_str()));
+                c.push_back(nullptr);
+                ::execv(c[0], c.data());
                 ::_exit(127);
             }
             ::setpgid(pid_, pid_);
@@ -109,7 +116,7 @@ class ShardServer {
             }
             if (port != 0) break;
         }
-        FAIL("xapian-tcpsrv did not start serving " << db_);
+        FAIL("did not start serving: " << argv_(port_)[0]);
     }
     /// Kills the server and the connections it serves.
     void stop() {
@@ -123,9 +130,21 @@ class ShardServer {
     void resume() { ::kill(-pid_, SIGCONT); }
 
   private:
-    fs::path db_;
+    Argv argv_;
     pid_t pid_ = -1;
     std::uint16_t port_ = 0;
+};
+
+// xapian-tcpsrv serving one shard folder.
+struct ShardServer : LoopbackServer {
+    explicit ShardServer(const fs::path& db, std::uint16_t port = 0)
+        : LoopbackServer(
+              [db](std::uint16_t p) {
+                  return std::vector<std::string>{
+                      TALKSEARCH_TCPSRV_BIN, "--port",  std::to_string(p), "--interface",
+                      "127.0.0.1",           "--quiet", db.string()};
+              },
+              port) {}
 };
 
 // The JSON of a search with what may differ between one index and shards
@@ -195,6 +214,19 @@ std::string remote_stub(const std::vector<const ShardServer*>& servers) {
     return text;
 }
 
+// Shards 0 to 2 of a folder behind xapian-tcpsrv, and a stub listing them.
+struct RemoteShards {
+    ShardServer a, b, c;
+    fs::path stub;
+    RemoteShards(const fs::path& folder, fs::path stub_file)
+        : a(folder / "shard-0"),
+          b(folder / "shard-1"),
+          c(folder / "shard-2"),
+          stub(std::move(stub_file)) {
+        write_file(stub, remote_stub({&a, &b, &c}));
+    }
+};
+
 // The ids a JSON result lists, in order.
 std::vector<std::string> ids_of(const std::string& json) {
     static const std::regex id(R"re(\{"rank":\d+,"score":[-0-9.e]+,"id":"([^"]+)")re");
@@ -259,9 +291,9 @@ TEST_CASE(
     CHECK(slurp(s.three / "XAPIANDB") == "auto shard-0\nauto shard-1\nauto shard-2\n");
     check_same_answers(s.one, s.three, kSampleQueries);
 
-    ShardServer a(s.three / "shard-0"), b(s.three / "shard-1"), c(s.three / "shard-2");
-    const fs::path stub = s.tmp.path() / "remote.stub";
-    write_file(stub, remote_stub({&a, &b, &c}));
+    RemoteShards remote(s.three, s.tmp.path() / "remote.stub");
+    ShardServer& b = remote.b;
+    const fs::path& stub = remote.stub;
     check_same_answers(s.one, stub, kSampleQueries);
     const ProcessResult remote_stats = index_tool({"stats", "--index", stub.string()});
     CHECK(remote_stats.exit_code == 0);
@@ -271,9 +303,9 @@ TEST_CASE(
 TEST_CASE("a shard that is down or frozen is left out within the timeout, and the result says so",
           "[e2e][shards]") {
     SampleShards s;
-    ShardServer a(s.three / "shard-0"), b(s.three / "shard-1"), c(s.three / "shard-2");
-    const fs::path stub = s.tmp.path() / "remote.stub";
-    write_file(stub, remote_stub({&a, &b, &c}));
+    RemoteShards remote(s.three, s.tmp.path() / "remote.stub");
+    ShardServer &a = remote.a, &b = remote.b, &c = remote.c;
+    const fs::path& stub = remote.stub;
     const std::vector<std::string> args = {"--year",   "1000..9999", "--limit",         "100",
                                            "--format", "json",       "--all-recordings"};
     std::vector<std::string> everything = {""};
@@ -326,9 +358,9 @@ TEST_CASE("a shard that is down or frozen is left out within the timeout, and th
 TEST_CASE("the server answers partially while a shard is down and whole again once it is back",
           "[e2e][shards][server]") {
     SampleShards s;
-    ShardServer a(s.three / "shard-0"), b(s.three / "shard-1"), c(s.three / "shard-2");
-    const fs::path stub = s.tmp.path() / "remote.stub";
-    write_file(stub, remote_stub({&a, &b, &c}));
+    RemoteShards remote(s.three, s.tmp.path() / "remote.stub");
+    ShardServer& b = remote.b;
+    const fs::path& stub = remote.stub;
     BackgroundProcess server({TALKSEARCH_QUERY_BIN, "serve", "--index", stub.string(), "--port",
                               "0", "--threads", "2", "--shard-timeout", "500", "--shard-retry",
                               "300"});
@@ -456,6 +488,74 @@ TEST_CASE("a stub listing a shard twice is refused, one missing a part flagged, 
     CHECK_THAT(b.err, Catch::Contains(bad.string() + ":2: expected 'remote tcp HOST PORT'"));
 }
 
+TEST_CASE("replicas made by xapian-replicate answer as the shards, after an update and a rebuild",
+          "[e2e][shards]") {
+    TempDir tmp;
+    const fs::path talks = tmp.path() / "talks";
+    fs::copy(kSource / "data/talks", talks, fs::copy_options::recursive);
+    const fs::path master = tmp.path() / "master", replicas = tmp.path() / "replicas";
+    const std::vector<std::string> sources = {"--talks", talks.string(), "--captions",
+                                              (kSource / "data/captions").string()};
+    // Changesets (what a replica is sent after an update) are kept only when asked for.
+    const std::vector<std::string> env = {"XAPIAN_MAX_CHANGESETS=10"};
+    auto index = [&](std::vector<std::string> args) {
+        args.insert(args.begin(), TALKSEARCH_INDEX_BIN);
+        args.insert(args.end(), sources.begin(), sources.end());
+        return run_process(args, env);
+    };
+    REQUIRE(index({"build", "--index", master.string(), "--shards", "3"}).exit_code == 0);
+    LoopbackServer server([&](std::uint16_t p) {
+        return std::vector<std::string>{TALKSEARCH_REPLICATE_SERVER_BIN,
+                                        "-I",
+                                        "127.0.0.1",
+                                        "-p",
+                                        std::to_string(p),
+                                        master.string()};
+    });
+    fs::create_directories(replicas);  // the client makes only the last level
+    // One pass of the replica client for every shard; what it printed.
+    auto replicate = [&] {
+        std::string out;
+        for (int k = 0; k < 3; ++k) {
+            const std::string shard = "shard-" + std::to_string(k);
+            const ProcessResult r = run_process({TALKSEARCH_REPLICATE_BIN, "-h", "127.0.0.1", "-p",
+                                                 std::to_string(server.port()), "-m", shard, "-o",
+                                                 "-v", (replicas / shard).string()});
+            INFO(r.out << r.err);
+            REQUIRE(r.exit_code == 0);
+            out += r.out + r.err;
+        }
+        return out;
+    };
+    CHECK_THAT(replicate(), Catch::Contains("Update complete: 1 copies"));
+    const fs::path stub = tmp.path() / "replicas.stub";
+    write_file(stub, "auto replicas/shard-0\nauto replicas/shard-1\nauto replicas/shard-2\n");
+    auto same = [&](const std::string& q) {
+        const ProcessResult a = query(master, {q, "--format", "json", "--facets"});
+        const ProcessResult b = query(stub, {q, "--format", "json", "--facets"});
+        INFO(q << ": " << b.err);
+        CHECK(b.exit_code == a.exit_code);
+        CHECK(a.out == b.out);
+        return b.out;
+    };
+    same("python");
+    same("decorators");
+
+    const fs::path file = talks / "pydays-sierra-azul-2022/videos/shipping-your-first-package.json";
+    std::string json = slurp(file);
+    const std::string title = "Shipping Your First Package";
+    json.replace(json.find(title), title.size(), "Shipping Your First Wombat");
+    write_file(file, json);
+    REQUIRE(index({"update", "--index", master.string()}).exit_code == 0);
+    CHECK_THAT(replicate(), Catch::Contains("1 changesets"));
+    CHECK_THAT(same("wombat"), Catch::Contains("\"total\":1,"));
+
+    REQUIRE(index({"build", "--index", master.string()}).exit_code == 0);  // new generations
+    CHECK_THAT(replicate(), Catch::Contains("Update complete: 1 copies"));
+    CHECK_THAT(same("wombat"), Catch::Contains("\"total\":1,"));
+    same("python");
+}
+
 TEST_CASE("the real corpus in 3 shards behind xapian-tcpsrv answers exactly as one index does",
           "[e2e][shards][shared]") {
     const fs::path talks = talksearch::test::shared_path("corpus/pyvideo-data");
@@ -482,9 +582,8 @@ TEST_CASE("the real corpus in 3 shards behind xapian-tcpsrv answers exactly as o
     CHECK(built_three.out.substr(0, built_three.out.find(", skipped")) ==
           built_one.out.substr(0, built_one.out.find(", skipped")));
 
-    ShardServer a(three / "shard-0"), b(three / "shard-1"), c(three / "shard-2");
-    const fs::path stub = tmp.path() / "talks.stub";
-    write_file(stub, remote_stub({&a, &b, &c}));
+    RemoteShards remote(three, tmp.path() / "talks.stub");
+    const fs::path& stub = remote.stub;
     const std::vector<std::string> queries = {"decorators",
                                               "python",
                                               "asyncio",
