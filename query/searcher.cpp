@@ -7,6 +7,7 @@
 #include <deque>
 #include <fstream>
 #include <iterator>
+#include <limits>
 #include <set>
 #include <unordered_map>
 #include <unordered_set>
@@ -941,7 +942,9 @@ SearchResult Searcher::search_once(const SearchRequest& req) {
         // matched word, and its matched positions placed in time. A recording
         // with no more matches and chapters than `must_exceed` cannot have
         // more moments than that: it gets none, and nothing more is read.
-        const auto moments_of = [&](Xapian::docid did, const Xapian::Document& doc,
+        // `doc` is read here when it was not yet (another recording of a talk:
+        // from a remote shard, a document comes whole, transcript included).
+        const auto moments_of = [&](Xapian::docid did, std::optional<Xapian::Document>& doc,
                                     const TalkInfo& talk, std::size_t must_exceed) {
             std::vector<Occurrence> occurrences;
             // A talk without captions has no transcript positions to look up.
@@ -986,11 +989,12 @@ SearchResult Searcher::search_once(const SearchRequest& req) {
             if (occurrences.size() + talk.chapters.size() <= must_exceed)
                 return std::vector<Moment>{};
             // The time map and cue text are read only when a word was said.
+            if (!doc) doc = db.get_document(did, Xapian::DOC_ASSUME_VALID);
             const std::string map_bytes =
-                occurrences.empty() ? std::string() : doc.get_value(sc::kSlotTimeMap);
+                occurrences.empty() ? std::string() : doc->get_value(sc::kSlotTimeMap);
             const sc::TimeMap map =
                 map_bytes.empty() ? sc::TimeMap{} : sc::decode_time_map(map_bytes);
-            const IndexCueText cue_text(doc);
+            const IndexCueText cue_text(*doc);
             std::vector<Moment> moments = talk_moments(
                 talk.chapters, map, cue_text, std::move(occurrences), is_match, req.moments);
             for (Moment& m : moments) {
@@ -1001,22 +1005,41 @@ SearchResult Searcher::search_once(const SearchRequest& req) {
         };
 
         // The page's recording groups: each hit's collapse key (empty when it
-        // was recorded once) and every recording of each group, from the
-        // group's term (no document is read for either).
+        // was recorded once) and every recording of each group, in one
+        // boolean match on the groups' terms that keeps each recording's
+        // group (a remote shard answers it in one round trip; reading each
+        // group's postings would cost one per group). No document is read.
         std::vector<std::string> page_keys;
-        std::unordered_map<std::string, std::vector<Xapian::docid>> group_members;
+        struct Member {
+            Xapian::docid did;
+            std::string display;  ///< its display record (kSlotDisplay)
+        };
+        std::unordered_map<std::string, std::vector<Member>> group_members;
         std::unordered_map<Xapian::docid, const std::string*> group_of;
+        std::vector<Xapian::Query> page_groups;
         for (auto it = mset.begin(); it != page_end; ++it) {
             page_keys.push_back(req.group_recordings ? it.get_collapse_key() : std::string());
             const std::string& key = page_keys.back();
-            if (key.empty() || group_members.count(key) > 0) continue;
-            std::vector<Xapian::docid>& members = group_members[key];
-            const std::string term = sc::make_term(sc::kGroup, key);
-            for (auto p = db.postlist_begin(term); p != db.postlist_end(term); ++p)
-                members.push_back(*p);
+            if (key.empty() || !group_members.try_emplace(key).second) continue;
+            page_groups.emplace_back(sc::make_term(sc::kGroup, key));
+        }
+        if (!page_groups.empty()) {
+            Xapian::Enquire members(db);
+            members.set_query(
+                Xapian::Query(Xapian::Query::OP_OR, page_groups.begin(), page_groups.end()));
+            members.set_weighting_scheme(Xapian::BoolWeight());
+            members.set_collapse_key(sc::kSlotGroup, std::numeric_limits<Xapian::doccount>::max());
+            // Sorted by the display record, so that each result carries it
+            // (its sort key) and no document is read for what a result shows.
+            members.set_sort_by_value(sc::kSlotDisplay, false);
+            const Xapian::MSet all = members.get_mset(0, db.get_doccount());
+            for (auto it = all.begin(); it != all.end(); ++it) {
+                if (auto g = group_members.find(it.get_collapse_key()); g != group_members.end())
+                    g->second.push_back({*it, it.get_sort_key()});
+            }
         }
         for (const auto& [key, members] : group_members) {
-            for (Xapian::docid did : members) group_of[did] = &key;
+            for (const Member& m : members) group_of[m.did] = &key;
         }
 
         // Every recording of the page's talks that matches the query: one
@@ -1025,9 +1048,9 @@ SearchResult Searcher::search_once(const SearchRequest& req) {
         if (!group_members.empty()) {
             std::vector<Xapian::Query> group_terms;
             Xapian::doccount members = 0;
-            for (const auto& [key, dids] : group_members) {
+            for (const auto& [key, recorded] : group_members) {
                 group_terms.emplace_back(sc::make_term(sc::kGroup, key));
-                members += static_cast<Xapian::doccount>(dids.size());
+                members += static_cast<Xapian::doccount>(recorded.size());
             }
             Xapian::Enquire siblings(db);
             siblings.set_query(Xapian::Query(
@@ -1041,6 +1064,9 @@ SearchResult Searcher::search_once(const SearchRequest& req) {
             }
         }
 
+        // The page's documents, requested together (from remote shards in one
+        // round trip each, rather than one per document).
+        mset.fetch(mset.begin(), page_end);
         std::uint32_t rank = req.offset;
         std::size_t page_index = 0;
         for (auto it = mset.begin(); it != page_end; ++it, ++page_index) {
@@ -1052,7 +1078,7 @@ SearchResult Searcher::search_once(const SearchRequest& req) {
             // given at several events, the others.
             struct Recording {
                 Xapian::docid did;
-                Xapian::Document doc;
+                std::optional<Xapian::Document> doc;  // read when its moments are
                 TalkInfo talk;
                 bool candidate;  // matches the query: can be the one shown
             };
@@ -1061,14 +1087,17 @@ SearchResult Searcher::search_once(const SearchRequest& req) {
             const std::string& key = page_keys[page_index];
             if (!key.empty()) {
                 const std::vector<Xapian::docid>& matching = matching_recordings[key];
-                for (Xapian::docid did : group_members[key]) {
-                    if (did == *it) continue;
-                    Xapian::Document other = db.get_document(did, Xapian::DOC_ASSUME_VALID);
-                    TalkInfo info = read_talk_info(other);
+                for (const Member& m : group_members[key]) {
+                    if (m.did == *it) continue;
+                    std::optional<Xapian::Document> other;
+                    if (m.display.empty()) {  // an index written before display records
+                        other = db.get_document(m.did, Xapian::DOC_ASSUME_VALID);
+                    }
+                    TalkInfo info = other ? read_talk_info(*other) : decode_talk_info(m.display);
                     const bool candidate =
                         req.sort != SortOrder::kDate &&
-                        std::find(matching.begin(), matching.end(), did) != matching.end();
-                    recordings.push_back({did, std::move(other), std::move(info), candidate});
+                        std::find(matching.begin(), matching.end(), m.did) != matching.end();
+                    recordings.push_back({m.did, std::move(other), std::move(info), candidate});
                 }
             }
             // The recording to show: the one with the most moments, then the
@@ -1080,8 +1109,10 @@ SearchResult Searcher::search_once(const SearchRequest& req) {
             for (std::size_t i = 0; i < recordings.size(); ++i) {
                 if (recordings[i].candidate) order.push_back(i);
             }
+            // (Equal dates by id: recordings are numbered otherwise in shards.)
             std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
-                return recordings[a].talk.recorded > recordings[b].talk.recorded;
+                const TalkInfo &x = recordings[a].talk, &y = recordings[b].talk;
+                return x.recorded != y.recorded ? x.recorded > y.recorded : x.id < y.id;
             });
             std::size_t shown = order.front();
             for (std::size_t k = 0; k < order.size(); ++k) {
@@ -1105,7 +1136,9 @@ SearchResult Searcher::search_once(const SearchRequest& req) {
             }
             std::stable_sort(hit.other_recordings.begin(), hit.other_recordings.end(),
                              [](const OtherRecording& a, const OtherRecording& b) {
-                                 return a.talk.recorded > b.talk.recorded;
+                                 return a.talk.recorded != b.talk.recorded
+                                            ? a.talk.recorded > b.talk.recorded
+                                            : a.talk.id < b.talk.id;
                              });
             result.hits.push_back(std::move(hit));
         }
