@@ -285,6 +285,9 @@ Reply Server::Impl::api(MHD_Connection* c, RequestState& st, ApiEndpoint endpoin
 Reply Server::Impl::healthz() {
     try {
         return with_searcher([&](Searcher& s) {
+            // What is live now, not what this searcher opened last (a pooled
+            // searcher refreshes at most every refresh_interval).
+            if (s.refresh()) ++reloads;
             const std::size_t missing = s.missing_shards().size();
             JsonWriter w;
             // "degraded": answering, without the talks of the shards that are down.
@@ -337,6 +340,7 @@ Reply Server::Impl::metrics_page() {
     std::string talks = "NaN", generation, shards = "NaN", missing = "NaN";
     try {
         with_searcher([&](Searcher& s) {
+            if (s.refresh()) ++reloads;
             talks = std::to_string(s.talk_count());
             generation = s.describe();
             shards = std::to_string(s.shard_count());
