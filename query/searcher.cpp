@@ -297,6 +297,9 @@ struct Searcher::Impl {
     std::vector<Shard> shards;
     Xapian::Database db;                ///< the shards that are up, as one database
     std::vector<std::string> unlisted;  ///< parts of the catalogue no listed shard holds
+    /// The index has the order and facet values (slots 14-16); read once per
+    /// combine(): on remote shards each read is a round trip.
+    bool ordered = false;
 
     /// Reads and parses the stub, opens every shard. Throws Error when none opens.
     void open_all();
@@ -632,6 +635,11 @@ void Searcher::Impl::combine() {
             why);
     }
     db = all;
+    try {
+        ordered = db.get_value_freq(sc::kSlotDateOrder) > 0;
+    } catch (const Xapian::Error& e) {
+        throw Error(where() + ": cannot read the index: " + e.get_description());
+    }
     forms_cache.clear();
 }
 
@@ -690,6 +698,7 @@ bool Searcher::refresh() {
         im.stub = std::move(fresh.stub);
         im.shards = std::move(fresh.shards);
         im.unlisted = std::move(fresh.unlisted);
+        im.ordered = fresh.ordered;
         im.db = fresh.db;
         im.forms_cache.clear();
         return true;
@@ -877,7 +886,7 @@ SearchResult Searcher::search_once(const SearchRequest& req) {
         // Equal keys are ordered by talk id, not by document number: the
         // same talks in shards are numbered otherwise (docs/SCALING.md).
         // An index written before those values orders by date alone.
-        const bool ordered = db.get_value_freq(sc::kSlotDateOrder) > 0;
+        const bool ordered = impl_->ordered;
         if (req.sort == SortOrder::kDate) {
             enquire.set_sort_by_value_then_relevance(ordered ? sc::kSlotDateOrder : sc::kSlotDate,
                                                      true);
