@@ -13,6 +13,7 @@
 
 #include "core/error.h"
 #include "core/index_path.h"
+#include "core/index_stub.h"
 #include "core/json_writer.h"
 #include "core/text.h"
 #include "indexer/build.h"
@@ -275,6 +276,60 @@ int run_stats(const std::string& index, const std::string& format) {
     }
 }
 
+// `talksearch-index stub`: the shards in Xapian's stub syntax, checked (every
+// shard opened, their parts one whole index) before the file is replaced.
+int run_stub(const std::string& output, const std::vector<std::string>& shards, bool check) {
+    try {
+        std::vector<StubEntry> entries;
+        for (const std::string& shard : shards) {
+            std::error_code ec;
+            if (fs::exists(shard, ec)) {
+                StubEntry e;
+                e.path = fs::absolute(shard);  // the stub may live elsewhere
+                entries.push_back(std::move(e));
+            } else {
+                entries.push_back(parse_remote(shard));
+            }
+        }
+        const fs::path target = fs::absolute(output);
+        const fs::path draft = target.string() + ".draft";
+        write_stub_file(draft, format_stub(entries));
+        if (check) {
+            IndexStats s;
+            try {
+                s = read_index_stats(draft);
+            } catch (const Error& e) {
+                fs::remove(draft);
+                std::string why = e.what();
+                if (why.starts_with(draft.string())) why = why.substr(draft.string().size());
+                throw Error(output + " not written" + why);
+            }
+            std::vector<std::string> problems = s.problems;
+            if (s.shards.size() == 1)  // one shard alone: stats does not ask for the others
+                problems = check_parts({s.shards[0].label}, {s.shards[0].part});
+            if (!problems.empty()) {
+                fs::remove(draft);
+                for (const std::string& p : problems)
+                    std::cerr << "talksearch-index: " << p << "\n";
+                std::cerr << "talksearch-index: " << output
+                          << " not written: the shards do not make one whole index\n";
+                return kExitFailed;
+            }
+            for (const IndexStats::Shard& shard : s.shards) {
+                std::cout << shard.label << "  part " << (shard.part.empty() ? "-" : shard.part)
+                          << "  " << shard.talks << " talks\n";
+            }
+            std::cout << "talks: " << s.talks << "\n";
+        }
+        fs::rename(draft, target);
+        std::cout << "wrote " << output << " (" << entries.size() << " shards)\n";
+        return kExitOk;
+    } catch (const std::exception& e) {
+        std::cerr << "talksearch-index: " << e.what() << "\n";
+        return kExitFailed;
+    }
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -379,6 +434,25 @@ int main(int argc, char** argv) {
         ->capture_default_str();
     s->footer("Example:\n  talksearch-index stats --index ./index --format json");
 
+    std::string stub_output;
+    std::vector<std::string> stub_shards;
+    bool stub_no_check = false;
+    auto* st = app.add_subcommand(
+        "stub",
+        "Write a stub file listing shards (remote HOST:PORT or local folders) to search as one");
+    st->add_option("SHARD", stub_shards,
+                   "A shard: HOST:PORT of a xapian-tcpsrv, or a shard's index folder")
+        ->required();
+    st->add_option("--output,-o", stub_output, "The stub file to write (replaced atomically)")
+        ->required();
+    st->add_flag("--no-check", stub_no_check,
+                 "Write without opening the shards (by default each is opened, and the file is "
+                 "written only when they make one whole index)");
+    st->footer(
+        "Example (docs/SCALING.md):\n"
+        "  talksearch-index stub -o /etc/talksearch/talks.stub 10.0.0.7:33333 10.0.0.8:33333 "
+        "10.0.0.9:33333");
+
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
@@ -430,5 +504,6 @@ int main(int argc, char** argv) {
         return run_indexing(build, update, verbose, report_path);
     }
     if (*c) return run_captions(caption_file, caption_format, raw);
+    if (*st) return run_stub(stub_output, stub_shards, !stub_no_check);
     return run_stats(stats_index, stats_format);
 }

@@ -99,6 +99,7 @@ class LoopbackServer {
                 const int null = ::open("/dev/null", O_RDWR);
                 ::dup2(null, 0);
                 ::dup2(null, 1);
+                ::dup2(null, 2);  // "Broken pipe" from the probes of port_accepts()
                 std::vector<char*> c;
                 for (const std::string& a : args) c.push_back(const_cast<char*>(a.c_str()));
                 c.push_back(nullptr);
@@ -295,6 +296,26 @@ TEST_CASE(
     ShardServer& b = remote.b;
     const fs::path& stub = remote.stub;
     check_same_answers(s.one, stub, kSampleQueries);
+    // `talksearch-index stub` writes the same list, once the shards make one index.
+    const fs::path written = s.tmp.path() / "written.stub";
+    const ProcessResult w = index_tool(
+        {"stub", "-o", written.string(), remote.a.address(), b.address(), remote.c.address()});
+    CHECK(w.exit_code == 0);
+    CHECK_THAT(w.out, Catch::Contains("remote " + b.address() + "  part 1/3"));
+    CHECK(slurp(written) == "remote " + remote.a.address() + "\nremote " + b.address() +
+                                "\nremote " + remote.c.address() + "\n");
+    check_same_answers(s.one, written, {"decorators"});
+    const fs::path refused = s.tmp.path() / "refused.stub";
+    const ProcessResult twice =
+        index_tool({"stub", "-o", refused.string(), b.address(), b.address(), remote.c.address()});
+    CHECK(twice.exit_code == 2);
+    CHECK_THAT(twice.err, Catch::Contains("no shard listed holds part 0/3"));
+    CHECK_FALSE(fs::exists(refused));
+    const ProcessResult down =
+        index_tool({"stub", "-o", refused.string(), "127.0.0.1:1", b.address()});
+    CHECK(down.exit_code == 2);
+    CHECK_THAT(down.err, Catch::Contains(refused.string() + " not written: cannot read the index"));
+    CHECK_FALSE(fs::exists(refused));
     const ProcessResult remote_stats = index_tool({"stats", "--index", stub.string()});
     CHECK(remote_stats.exit_code == 0);
     CHECK_THAT(remote_stats.out, Catch::Contains("remote " + b.address() + "  part 1/3"));
