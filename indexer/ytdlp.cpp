@@ -25,6 +25,10 @@ std::string str(dom::object obj, const char* key) {
     return sanitize_utf8(v);
 }
 
+// Times past this (115 days) are no video's: left out rather than overflowing
+// the conversion to milliseconds (found by tests/fuzz).
+constexpr double kMaxSeconds = 1e7;
+
 std::int64_t ms_of(double seconds) { return static_cast<std::int64_t>(seconds * 1000.0 + 0.5); }
 
 bool is_video_id(std::string_view id) {
@@ -70,7 +74,7 @@ Talk parse_ytdlp_info(std::string_view json, const fs::path& path) {
         t.recorded = date.substr(0, 4) + "-" + date.substr(4, 2) + "-" + date.substr(6, 2);
     }
     double duration = 0;
-    if (!obj["duration"].get_double().get(duration) && duration > 0 && duration < 1e7) {
+    if (!obj["duration"].get_double().get(duration) && duration > 0 && duration < kMaxSeconds) {
         t.duration_s = static_cast<std::int64_t>(duration + 0.5);
     }
     dom::array tags;
@@ -96,13 +100,15 @@ Talk parse_ytdlp_info(std::string_view json, const fs::path& path) {
         for (dom::element e : chapters) {
             double start = 0, end = 0;
             dom::object c;
-            if (e.get_object().get(c) || c["start_time"].get_double().get(start) || start < 0) {
+            if (e.get_object().get(c) || c["start_time"].get_double().get(start) || start < 0 ||
+                start > kMaxSeconds) {
                 continue;
             }
             Chapter ch;
             ch.start_ms = ms_of(start);
-            ch.end_ms =
-                !c["end_time"].get_double().get(end) && end >= start ? ms_of(end) : ch.start_ms;
+            ch.end_ms = !c["end_time"].get_double().get(end) && end >= start && end <= kMaxSeconds
+                            ? ms_of(end)
+                            : ch.start_ms;
             ch.title = to_nfc(str(c, "title"));
             if (!ch.title.empty()) t.chapters.push_back(std::move(ch));
         }

@@ -6,6 +6,7 @@
 
 #include <catch2/catch.hpp>
 #include <chrono>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -254,7 +255,8 @@ TEST_CASE("the real catalogue and pycon captions build in under 60 s with human 
     INFO(r.out);
     INFO(r.err.substr(0, 4000));
     CHECK(r.exit_code <= 1);
-    CHECK(seconds < 60.0);
+    // Under AddressSanitizer (scripts/test-sanitizers) the build runs 2-3x slower.
+    if (std::getenv("TALKSEARCH_SANITIZED") == nullptr) CHECK(seconds < 60.0);
     const Stats s = stats_of(index);
     CHECK(s.talks >= 21000);
     // 512 Whisper files; two of them are the recording of two catalogue talks each.

@@ -65,3 +65,18 @@ TEST_CASE("a yt-dlp folder gives each video with the caption files beside it", "
     CHECK(deco.captions[0].kind == CaptionKind::kHuman);  // listed under "subtitles"
     CHECK(deco.talk.chapters.size() == 3);
 }
+
+TEST_CASE("a chapter time past any video's length is left out, never overflowed (found by fuzzing)",
+          "[ytdlp]") {
+    const Talk t = parse_ytdlp_info(R"({
+        "id": "dEc0rAt0r5X", "title": "Decorators", "channel": "PyFictional Channel",
+        "chapters": [{"start_time": 3.66667e+29, "title": "Far away"},
+                     {"start_time": 10, "end_time": 1e300, "title": "Open end"},
+                     {"start_time": 20, "end_time": 30, "title": "Fine"}]})",
+                                    "x.info.json");
+    REQUIRE(t.chapters.size() == 2);
+    CHECK(t.chapters[0].title == "Open end");
+    CHECK(t.chapters[0].start_ms == 10000);
+    CHECK(t.chapters[0].end_ms == 10000);
+    CHECK(t.chapters[1].end_ms == 30000);
+}

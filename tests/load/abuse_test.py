@@ -254,8 +254,13 @@ end
     n_err = sum(int(x) for x in errors.groups()) if errors else 0
     n_non2xx = int(non2xx.group(1)) if non2xx else 0
     grew = after - before
-    check(f"wrk 200 connections for {seconds} s: 0 errors, p99 under 100 ms, flat memory",
-          n_err == 0 and n_non2xx == 0 and p99_ms < 100 and grew < 50 * 1024,
+    # Under AddressSanitizer (scripts/test-sanitizers) code runs 2-3x slower and freed memory is
+    # held in quarantine: only the errors are judged there.
+    sanitized = os.environ.get("TALKSEARCH_SANITIZED") == "1"
+    bounds_ok = sanitized or (p99_ms < 100 and grew < 50 * 1024)
+    check(f"wrk 200 connections for {seconds} s: 0 errors, p99 under 100 ms, flat memory"
+          + (" (sanitized: errors only)" if sanitized else ""),
+          n_err == 0 and n_non2xx == 0 and bounds_ok,
           f"{rps.group(1) if rps else '?'} req/s, p99 {p99_ms:.1f} ms, socket errors {n_err}, "
           f"non-2xx {n_non2xx}, RSS {before} -> {after} kB")
 
