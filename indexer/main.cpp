@@ -1,4 +1,5 @@
 // talksearch-index: options -> library calls -> exit code.
+#include <sys/statvfs.h>
 #include <unistd.h>
 #include <xapian.h>
 
@@ -239,6 +240,23 @@ int run_indexing(const BuildOptions& options, bool update, bool verbose,
 // generation, and exit like any failed run: the live index is untouched (a
 // generation is published only after its commit; an in-place commit that
 // does not finish leaves the previous revision).
+// The index folder of the run, for on_terminate.
+std::string g_index_dir;
+
+// " (the disk holding DIR is full: N KB free)" when it is, else "". Xapian
+// does not always say so: after a failed write it can report the half-written
+// block as corrupt.
+std::string full_disk_note(const std::string& dir) {
+    struct statvfs fs {};
+    if (dir.empty() || ::statvfs(dir.c_str(), &fs) != 0) return {};
+    const unsigned long long free_bytes =
+        static_cast<unsigned long long>(fs.f_bavail) * fs.f_frsize;
+    const unsigned long long size = static_cast<unsigned long long>(fs.f_blocks) * fs.f_frsize;
+    if (free_bytes >= (1ull << 20) && free_bytes * 100 >= size) return {};
+    return " (no space left: the disk holding " + dir + " has " +
+           std::to_string(free_bytes / 1024) + " KB free)";
+}
+
 [[noreturn]] void on_terminate() {
     const int error_number = errno;  // what the failed write set, most likely
     // With no exception at hand (one thrown while another unwound), name the
@@ -258,6 +276,7 @@ int run_indexing(const BuildOptions& options, bool update, bool verbose,
         } catch (...) {
         }
     }
+    what += full_disk_note(g_index_dir);  // before the partial generation is removed
     remove_partial_generation();
     const std::string line = "talksearch-index: failed, the index is unchanged: " + what + "\n";
     [[maybe_unused]] const auto n = ::write(STDERR_FILENO, line.data(), line.size());
@@ -501,6 +520,7 @@ int main(int argc, char** argv) {
         }
         build.grace = std::chrono::seconds(static_cast<std::int64_t>(grace_s));
         build.list_changes = verbose || !report_path.empty();
+        g_index_dir = build.index_dir.string();
         return run_indexing(build, update, verbose, report_path);
     }
     if (*c) return run_captions(caption_file, caption_format, raw);
