@@ -1,6 +1,7 @@
 #include "core/index_stub.h"
 
 #include <charconv>
+#include <fstream>
 
 #include "core/error.h"
 #include "core/hash.h"
@@ -38,6 +39,17 @@ StubEntry remote_entry(std::string_view host, std::string_view port, const std::
 std::string StubEntry::label() const {
     if (kind == Kind::kRemote) return "remote " + host + ":" + std::to_string(port);
     return path.filename().empty() ? path.string() : path.filename().string();
+}
+
+std::string read_stub_text(const fs::path& stub_file) {
+    std::ifstream in(stub_file, std::ios::binary);
+    std::string text;
+    char buf[4096];
+    while (in.read(buf, sizeof buf) || in.gcount() > 0) {
+        text.append(buf, static_cast<std::size_t>(in.gcount()));
+        if (text.size() > (1u << 20)) break;
+    }
+    return text;
 }
 
 fs::path stub_file_of(const fs::path& index) {

@@ -30,6 +30,10 @@ struct StubEntry {
 /// itself for a file.
 std::filesystem::path stub_file_of(const std::filesystem::path& index);
 
+/// A stub file's text, read whole (at most 1 MB: a stub is a few lines);
+/// "" when it cannot be read.
+std::string read_stub_text(const std::filesystem::path& stub_file);
+
 /// Parses a stub's text. Lines: `auto PATH` or `glass PATH` (relative paths
 /// are relative to `stub_file`'s folder, as Xapian resolves them), `remote
 /// HOST:PORT` (Xapian's own syntax for a xapian-tcpsrv) or `remote tcp HOST

@@ -837,10 +837,7 @@ BuildReport run_sharded(const BuildOptions& options, std::uint32_t shards, const
         entries.push_back(std::move(e));
     }
     const fs::path stub = options.index_dir / "XAPIANDB";
-    std::ifstream current(stub, std::ios::binary);
-    const std::string text((std::istreambuf_iterator<char>(current)),
-                           std::istreambuf_iterator<char>());
-    if (text != format_stub(entries)) write_stub_file(stub, format_stub(entries));
+    if (read_stub_text(stub) != format_stub(entries)) write_stub_file(stub, format_stub(entries));
     name_urls(total, in);
     total.bytes_written = bytes_written_so_far() - written_before;
     total.seconds =
@@ -851,11 +848,9 @@ BuildReport run_sharded(const BuildOptions& options, std::uint32_t shards, const
 }  // namespace
 
 std::uint32_t shard_count_of(const fs::path& index_dir) {
-    std::ifstream in(index_dir / "XAPIANDB", std::ios::binary);
-    if (!in) return 0;
-    const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    try {
-        const std::vector<StubEntry> entries = parse_stub(text, index_dir / "XAPIANDB");
+    try {  // an unreadable or foreign stub: not a folder of shards
+        const std::vector<StubEntry> entries =
+            parse_stub(read_stub_text(index_dir / "XAPIANDB"), index_dir / "XAPIANDB");
         for (std::size_t k = 0; k < entries.size(); ++k) {
             const StubEntry& e = entries[k];
             if (e.kind != StubEntry::Kind::kLocal ||

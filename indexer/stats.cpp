@@ -2,8 +2,6 @@
 
 #include <xapian.h>
 
-#include <fstream>
-#include <iterator>
 #include <sstream>
 
 #include "core/error.h"
@@ -49,10 +47,7 @@ IndexStats read_index_stats(const fs::path& index_dir) {
         throw Error(index_dir.string() +
                     ": no index here (no XAPIANDB stub); run talksearch-index build");
     try {
-        std::ifstream in(stub, std::ios::binary);
-        const std::string text((std::istreambuf_iterator<char>(in)),
-                               std::istreambuf_iterator<char>());
-        const std::vector<StubEntry> entries = parse_stub(text, stub);
+        const std::vector<StubEntry> entries = parse_stub(read_stub_text(stub), stub);
         Xapian::Database db;
         for (const StubEntry& e : entries) {
             IndexStats::Shard shard;

@@ -5,8 +5,6 @@
 #include <algorithm>
 #include <charconv>
 #include <deque>
-#include <fstream>
-#include <iterator>
 #include <limits>
 #include <set>
 #include <unordered_map>
@@ -260,18 +258,6 @@ void parse_year_range(const std::string& text, std::optional<int>& from, std::op
 }
 
 namespace {
-
-// Reads a small text file (a stub) whole; "" when it cannot be read.
-std::string read_small_file(const std::filesystem::path& path) {
-    std::ifstream in(path, std::ios::binary);
-    std::string text;
-    char buf[4096];
-    while (in.read(buf, sizeof buf) || in.gcount() > 0) {
-        text.append(buf, static_cast<std::size_t>(in.gcount()));
-        if (text.size() > (1u << 20)) break;  // a stub is a few lines
-    }
-    return text;
-}
 
 using Clock = std::chrono::steady_clock;
 
@@ -576,7 +562,7 @@ void Searcher::Impl::open_shard(Shard& s) {
         } else {
             std::error_code ec;
             s.live_stub = std::filesystem::is_directory(s.entry.path, ec)
-                              ? read_small_file(s.entry.path / "XAPIANDB")
+                              ? read_stub_text(s.entry.path / "XAPIANDB")
                               : std::string();
             s.db = Xapian::Database(s.entry.path.string());
         }
@@ -648,7 +634,7 @@ void Searcher::Impl::open_all() {
     if (!std::filesystem::exists(stub_file, ec)) {
         throw Error(where() + ": no index here (no XAPIANDB stub); run talksearch-index build");
     }
-    stub = read_small_file(stub_file);
+    stub = read_stub_text(stub_file);
     std::vector<Shard> fresh;
     for (StubEntry& e : parse_stub(stub, stub_file)) {
         fresh.emplace_back();
@@ -686,7 +672,7 @@ Searcher::Searcher(const std::filesystem::path& index, SearcherOptions options)
 
 bool Searcher::refresh() {
     Impl& im = *impl_;
-    if (read_small_file(im.stub_file) != im.stub) {
+    if (read_stub_text(im.stub_file) != im.stub) {
         // A new generation, or another list of shards: fresh handles.
         // reopen() must not be used across a swap (it can keep the old
         // tables when revisions coincide).
@@ -716,7 +702,7 @@ bool Searcher::refresh() {
                    now - s.opened >= im.options.reconnect_after) {
             reopen_afresh();
         } else if (!s.live_stub.empty() &&
-                   read_small_file(s.entry.path / "XAPIANDB") != s.live_stub) {
+                   read_stub_text(s.entry.path / "XAPIANDB") != s.live_stub) {
             reopen_afresh();  // the shard's folder has a new generation
         } else {
             try {
@@ -753,10 +739,17 @@ std::vector<std::string> Searcher::missing_shards() const {
 }
 
 std::string Searcher::describe() const {
+    // The generation a local shard's folder stub names ("auto gen-...").
     auto generation = [](const Shard& s) {
-        std::string_view g = trim(s.live_stub);
-        if (g.starts_with("auto ")) g = trim(g.substr(5));
-        return std::string(g.substr(0, g.find('\n')));
+        if (s.live_stub.empty()) return std::string();
+        try {
+            return parse_stub(s.live_stub, s.entry.path / "XAPIANDB")
+                .front()
+                .path.filename()
+                .string();
+        } catch (const Error&) {
+            return std::string();
+        }
     };
     const Impl& im = *impl_;
     if (im.shards.size() == 1 && im.shards[0].entry.kind == StubEntry::Kind::kLocal) {
