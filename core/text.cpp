@@ -232,6 +232,17 @@ bool is_ascii(std::string_view s) {
 
 }  // namespace
 
+std::optional<Utf16Layout> detect_utf16(std::string_view in) {
+    auto byte = [&](std::size_t i) { return static_cast<unsigned char>(in[i]); };
+    if (in.size() >= 2 && byte(0) == 0xFF && byte(1) == 0xFE) return Utf16Layout{true, 2};
+    if (in.size() >= 2 && byte(0) == 0xFE && byte(1) == 0xFF) return Utf16Layout{false, 2};
+    if (in.size() >= 4 && byte(0) != 0 && byte(1) == 0 && byte(2) != 0 && byte(3) == 0)
+        return Utf16Layout{true, 0};
+    if (in.size() >= 4 && byte(0) == 0 && byte(1) != 0 && byte(2) == 0 && byte(3) != 0)
+        return Utf16Layout{false, 0};
+    return std::nullopt;
+}
+
 bool is_valid_utf8(std::string_view text) {
     for (std::size_t i = 0; i < text.size();) {
         const auto b = static_cast<unsigned char>(text[i]);

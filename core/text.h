@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -16,6 +17,17 @@ std::string sanitize_utf8(std::string_view text);
 
 /// True when `text` is valid UTF-8 with no NUL byte.
 bool is_valid_utf8(std::string_view text);
+
+/// How a text that is UTF-16 is laid out.
+struct Utf16Layout {
+    bool little_endian = true;
+    std::size_t bom_bytes = 0;  ///< 2 after a byte order mark, else 0
+};
+
+/// Recognises UTF-16: a byte order mark (FF FE, FE FF), or ASCII-led text
+/// without one (a NUL in every other one of the first 4 bytes, which UTF-8
+/// text never has). nullopt for anything else, UTF-8's own BOM included.
+std::optional<Utf16Layout> detect_utf16(std::string_view bytes);
 
 /// Returns `text` in Unicode Normalization Form C. Invalid UTF-8 is sanitized
 /// first, so the result is always valid UTF-8.

@@ -218,6 +218,15 @@ Inputs gather_inputs(const BuildOptions& given, BuildReport& report) {
 // `update` re-indexes every talk after such an upgrade.
 constexpr std::string_view kDocumentFormat = "talksearch-document-4";
 
+/// The problem reported for a caption file that parsed but left no cue to
+/// index: at the line of its first dropped cue, when there was one.
+InputProblem no_cues_problem(const fs::path& path, const Captions& parsed) {
+    if (parsed.warnings.empty()) return {path.string(), 0, "no cues", "no cues", true};
+    const Warning& first = parsed.warnings.front();
+    return {path.string(), first.line,
+            "no cue could be read (the first problem: " + first.message + ")", "no cues", true};
+}
+
 /// Reads a talk's caption files once: their bytes make the talk's source
 /// hash, and are parsed only when the talk must be (re)indexed.
 class TalkReader {
@@ -284,6 +293,13 @@ class TalkReader {
                     parsed.format == CaptionFormat::kWhisperJson ? CaptionKind::kMachine : a->kind;
                 track.format = parsed.format;
                 track.captions = clean_cues(std::move(parsed.cues));
+                if (track.captions.cues.empty()) {
+                    // Nothing to index (every cue malformed or empty): the
+                    // file is reported, and the talk does not claim captions.
+                    unparsable_[a->file] = true;
+                    report_.problems.push_back(no_cues_problem(f.path, parsed));
+                    continue;
+                }
                 talk.tracks.push_back(std::move(track));
                 used_[a->file] = true;
             } catch (const ParseError& e) {

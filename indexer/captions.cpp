@@ -153,6 +153,12 @@ std::optional<CaptionFormat> detect_caption_format(std::string_view text,
 
 Captions parse_captions(std::string_view text, std::string_view file_name,
                         const CaptionLimits& limits) {
+    std::string_view body = text;
+    if (body.substr(0, kUtf8Bom.size()) == kUtf8Bom) body.remove_prefix(kUtf8Bom.size());
+    if (trim(body).empty()) {
+        throw ParseError(
+            0, text.empty() ? "empty file (0 bytes)" : "no text: the file holds only whitespace");
+    }
     const Detection detection = detect(text, file_name);
     if (!detection.format) throw ParseError(0, "not a caption file: " + detection.why_not);
     switch (*detection.format) {

@@ -84,7 +84,8 @@ Captions parse_plain_text(std::string_view text, const CaptionLimits& limits = {
 std::optional<CaptionFormat> detect_caption_format(std::string_view text,
                                                    std::string_view file_name = {});
 
-/// Detects the format and parses. Throws ParseError when the format is not
+/// Detects the format and parses. Throws ParseError for a file that is empty
+/// or only whitespace (after a byte order mark), when the format is not
 /// recognised (naming what the content is when it can: JSON or XML that is
 /// not captions, yt-dlp metadata) or the parser rejects the file.
 Captions parse_captions(std::string_view text, std::string_view file_name = {},

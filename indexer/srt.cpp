@@ -115,18 +115,9 @@ std::string_view decode_input(std::string_view in, std::string& storage) {
     auto byte = [&](std::size_t i) { return static_cast<unsigned char>(in[i]); };
     if (in.size() >= 3 && byte(0) == 0xEF && byte(1) == 0xBB && byte(2) == 0xBF) {
         in.remove_prefix(3);
-    } else if (in.size() >= 2 && byte(0) == 0xFF && byte(1) == 0xFE) {
-        storage = utf16_to_utf8(in.substr(2), true);
-        return storage;
-    } else if (in.size() >= 2 && byte(0) == 0xFE && byte(1) == 0xFF) {
-        storage = utf16_to_utf8(in.substr(2), false);
-        return storage;
-    } else if (in.size() >= 4 && byte(0) != 0 && byte(1) == 0 && byte(2) != 0 && byte(3) == 0) {
-        // UTF-16LE without a BOM ("1\0\r\0..."): UTF-8 text never starts so.
-        storage = utf16_to_utf8(in, true);
-        return storage;
-    } else if (in.size() >= 4 && byte(0) == 0 && byte(1) != 0 && byte(2) == 0 && byte(3) != 0) {
-        storage = utf16_to_utf8(in, false);
+    } else if (const auto utf16 = detect_utf16(in)) {
+        // Without a BOM: ASCII-led UTF-16 ("1\0\r\0..."), as UTF-8 text never starts.
+        storage = utf16_to_utf8(in.substr(utf16->bom_bytes), utf16->little_endian);
         return storage;
     }
     if (is_valid_utf8(in)) return in;

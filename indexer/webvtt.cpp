@@ -366,6 +366,10 @@ class WebVttParser {
 }  // namespace
 
 Captions parse_webvtt(std::string_view text, const CaptionLimits& limits) {
+    // The spec decodes WebVTT as UTF-8 only: a UTF-16 file has no signature.
+    if (detect_utf16(text)) {
+        throw ParseError(1, "not a WebVTT file: the text is UTF-16 (WebVTT files are UTF-8)");
+    }
     std::string storage;
     const std::string_view input = normalize(text, storage);
     Captions captions;

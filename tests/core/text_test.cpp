@@ -4,6 +4,32 @@
 
 using namespace talksearch;
 
+TEST_CASE("detect_utf16 tells UTF-16 by its byte order mark or its NULs, and nothing else",
+          "[text]") {
+    using talksearch::detect_utf16;
+    const auto le_bom = detect_utf16("\xFF\xFEh\0");
+    REQUIRE(le_bom);
+    CHECK(le_bom->little_endian);
+    CHECK(le_bom->bom_bytes == 2);
+    const auto be_bom = detect_utf16("\xFE\xFF\0h");
+    REQUIRE(be_bom);
+    CHECK_FALSE(be_bom->little_endian);
+    CHECK(be_bom->bom_bytes == 2);
+    const auto le = detect_utf16(std::string_view("1\0\r\0", 4));
+    REQUIRE(le);
+    CHECK(le->little_endian);
+    CHECK(le->bom_bytes == 0);
+    const auto be = detect_utf16(std::string_view("\0W\0E", 4));
+    REQUIRE(be);
+    CHECK_FALSE(be->little_endian);
+    for (std::string_view not_utf16 :
+         {std::string_view("WEBVTT"), std::string_view("\xEF\xBB\xBFWEBVTT"), std::string_view(""),
+          std::string_view("1\0", 2), std::string_view("\0\0\0\0", 4),
+          std::string_view("ab\0\0", 4)}) {
+        CHECK_FALSE(detect_utf16(not_utf16).has_value());
+    }
+}
+
 TEST_CASE("sanitize_utf8 replaces each invalid sequence and NUL with U+FFFD", "[text]") {
     CHECK(sanitize_utf8("caf\xC3\xA9") == "caf\xC3\xA9");
     CHECK(sanitize_utf8("a\xC3\x28") == "a\xEF\xBF\xBD(");

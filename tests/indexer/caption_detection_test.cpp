@@ -97,6 +97,27 @@ TEST_CASE(
     CHECK_THROWS_WITH(parse_captions("garbage", "x.json3"), Catch::StartsWith("not a json3 file"));
 }
 
+TEST_CASE("parse_captions refuses an empty file and one of only whitespace, whatever its name",
+          "[captions][detect]") {
+    for (const char* name : {"a.vtt", "a.srt", "a.json3", "a.txt", "a"}) {
+        CAPTURE(name);
+        try {
+            parse_captions("", name);
+            FAIL("no ParseError");
+        } catch (const ParseError& e) {
+            CHECK(std::string(e.what()) == "empty file (0 bytes)");
+            CHECK(e.line() == 0);
+        }
+        for (const char* blank : {" ", "\n\n", "\r\n \t\n", "\xEF\xBB\xBF\n"}) {
+            CAPTURE(blank);
+            CHECK_THROWS_WITH(parse_captions(blank, name),
+                              "no text: the file holds only whitespace");
+        }
+    }
+    // A header with no cue is not empty: it parses, to no cue.
+    CHECK(parse_captions("WEBVTT\n\n", "a.vtt").cues.empty());
+}
+
 TEST_CASE("parse_plain_text makes a cue of each line and cuts long lines at sentence ends",
           "[captions][txt]") {
     const Captions c = talksearch::parse_plain_text(fixture("Tx4Pl9BnM8a.en.txt"));

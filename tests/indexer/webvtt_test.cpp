@@ -103,6 +103,25 @@ TEST_CASE("parse_webvtt replaces NUL and invalid UTF-8 with U+FFFD", "[captions]
     CHECK(c.cues[0].id == "id\xEF\xBF\xBD");
 }
 
+TEST_CASE("parse_webvtt refuses UTF-16 text and says so", "[captions][vtt]") {
+    const std::string text = "WEBVTT\n\n00:00:01.000 --> 00:00:02.000\nhi\n";
+    std::string le, be;
+    for (char c : text) {
+        le += std::string{c, '\0'};
+        be += std::string{'\0', c};
+    }
+    for (const std::string& input : {le, be, "\xFF\xFE" + le, "\xFE\xFF" + be}) {
+        try {
+            parse_webvtt(input);
+            FAIL("no ParseError");
+        } catch (const ParseError& e) {
+            CHECK(e.line() == 1);
+            CHECK(std::string(e.what()) ==
+                  "not a WebVTT file: the text is UTF-16 (WebVTT files are UTF-8)");
+        }
+    }
+}
+
 TEST_CASE("parse_webvtt throws on a file without the WEBVTT signature", "[captions][vtt]") {
     for (const char* input : {"", "\xEF\xBB\xBF", "WEBVT", "webvtt\n\n00:00.000 --> 00:01.000\nx",
                               "WEBVTTX\n", "WEBVTT-\n", " WEBVTT\n", "\tWEBVTT\n", "\nWEBVTT\n",
