@@ -115,6 +115,10 @@ void publish_generation(const fs::path& index_dir, const std::string& generation
         if (!out) throw Error(marker.string() + ": cannot write");
     }
     fsync_path(marker, false);
+    // The marker's entry in the generation folder, and the generation's entry
+    // in the index folder, reach the disk before the stub names it.
+    fsync_path(index_dir / generation, true);
+    fsync_path(index_dir, true);
     write_stub_file(index_dir / kStub, "auto " + generation + "\n");
 }
 

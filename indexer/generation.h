@@ -42,8 +42,10 @@ std::optional<std::string> live_generation(const std::filesystem::path& index_di
 /// A fresh, unused generation name: gen-<UTC timestamp>-<pid>.
 std::string new_generation_name();
 
-/// Makes `generation` live: writes the stub under a temporary name, fsyncs
-/// it, renames it over XAPIANDB and fsyncs the folder. Readers that open the
+/// Makes `generation` live (its files already synced, sync_tree): writes its
+/// `.published` marker and fsyncs it, the generation folder and the index
+/// folder; then writes the stub under a temporary name, fsyncs it, renames it
+/// over XAPIANDB and fsyncs the index folder again. Readers that open the
 /// index afterwards see the new generation; open readers keep the old one.
 /// Throws Error on failure (the old stub is then untouched).
 void publish_generation(const std::filesystem::path& index_dir, const std::string& generation);

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <map>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "core/error.h"
 #include "core/text.h"
@@ -269,6 +270,7 @@ MatchResult match_captions(const std::vector<Talk>& talks, const std::vector<Cap
 
     // Orphans are grouped into talks of their own by (root, id or stem).
     std::map<std::string, std::size_t> orphan_talks;
+    std::unordered_set<std::string> found_rows;  // manifest paths that a scanned file matched
 
     for (std::size_t fi = 0; fi < files.size(); ++fi) {
         const CaptionFile& f = files[fi];
@@ -278,6 +280,7 @@ MatchResult match_captions(const std::vector<Talk>& talks, const std::vector<Cap
         if (!manifest_rows.empty()) {
             auto it = manifest_rows.find(fs::weakly_canonical(f.path).generic_string());
             if (it != manifest_rows.end()) {
+                found_rows.insert(it->first);
                 for (const ManifestEntry* e : it->second) {
                     if (e->kind) kind = e->kind;
                     auto t = by_catalogue_path.find(e->talk);
@@ -351,6 +354,20 @@ MatchResult match_captions(const std::vector<Talk>& talks, const std::vector<Cap
             result.assignments.push_back(std::move(a));
         }
     }
+    // A manifest row whose caption file is gone: its talk is indexed without it, and said so.
+    std::vector<std::string> missing;
+    for (const auto& [path, rows] : manifest_rows) {
+        if (found_rows.count(path) != 0) continue;
+        std::error_code ec;
+        if (fs::exists(rows.front()->caption, ec)) continue;  // outside this run's folders
+        for (const ManifestEntry* e : rows) {
+            missing.push_back(e->caption.string() +
+                              ": caption file missing (the manifest lists it for talk " + e->talk +
+                              ")");
+        }
+    }
+    std::sort(missing.begin(), missing.end());
+    result.warnings.insert(result.warnings.end(), missing.begin(), missing.end());
     return result;
 }
 

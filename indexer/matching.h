@@ -87,6 +87,8 @@ struct MatchResult {
 /// by none becomes (part of) a talk of its own: files that share a YouTube
 /// id, or a stem, under one root are one talk with several tracks. New talks
 /// are returned in `new_talks`, indexed from talks.size() in assignments.
+/// A manifest row whose caption file does not exist is a warning (its talk
+/// is indexed without it).
 MatchResult match_captions(const std::vector<Talk>& talks, const std::vector<CaptionFile>& files,
                            const std::vector<ManifestEntry>& manifest,
                            std::string_view default_language);

@@ -859,7 +859,8 @@ EventInfo parse_category_element(dom::element root) {
 // Reads a whole file into `buffer` (grown as needed, keeping its padding).
 // Returns the size, or throws Error with a `file: problem` message.
 std::size_t read_file(const fs::path& path, simdjson::padded_string& buffer) {
-    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    // O_NONBLOCK: a FIFO or device named like an input never blocks the run (fstat refuses it).
+    const int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
     if (fd < 0) throw Error(std::string("file: cannot open: ") + std::strerror(errno));
     struct Closer {
         int fd;

@@ -63,6 +63,13 @@ Stats stats_of(const fs::path& index) {
     return s;
 }
 
+// Builds `index` from the sample catalogue alone (8 talks, no captions).
+void build_sample_catalogue(const fs::path& index) {
+    REQUIRE(index_tool(
+                {"build", "--talks", (kSource / "data/talks").string(), "--index", index.string()})
+                .exit_code == 0);
+}
+
 std::size_t count_files(const fs::path& root, const std::string& ext) {
     std::size_t n = 0;
     for (const auto& e : fs::recursive_directory_iterator(root)) {
@@ -132,9 +139,7 @@ TEST_CASE("a build whose sources are missing fails with exit 2 and leaves the li
           "[e2e][build]") {
     TempDir tmp;
     const fs::path index = tmp.path() / "index";
-    REQUIRE(index_tool(
-                {"build", "--talks", (kSource / "data/talks").string(), "--index", index.string()})
-                .exit_code == 0);
+    build_sample_catalogue(index);
     const Stats before = stats_of(index);
     const ProcessResult r = index_tool(
         {"build", "--talks", (tmp.path() / "no-such-folder").string(), "--index", index.string()});
@@ -454,4 +459,97 @@ TEST_CASE("a talk listed twice is indexed once however many shards a build write
     CHECK(talks["one-64"] == talks["one-1"]);
     CHECK(talks["two-1"] == talks["one-1"]);
     CHECK(talks["two-64"] == talks["one-1"]);
+}
+
+TEST_CASE(
+    "a catalogue that comes back empty or tiny is refused by the shrink guard unless "
+    "--allow-shrink is given",
+    "[e2e][build]") {
+    TempDir tmp;
+    const fs::path index = tmp.path() / "index";
+    build_sample_catalogue(index);
+    const Stats before = stats_of(index);
+    REQUIRE(before.talks == 8);
+    // A mirror that came back empty, and one that holds one event of three (2 talks of 8).
+    const fs::path empty = tmp.path() / "empty";
+    fs::create_directories(empty);
+    const fs::path tiny = tmp.path() / "tiny";
+    fs::create_directories(tiny);
+    fs::copy(kSource / "data/talks/pycon-valdoria-2019", tiny / "pycon-valdoria-2019",
+             fs::copy_options::recursive);
+
+    for (const std::string mode : {"build", "update"}) {
+        for (const fs::path& catalogue : {empty, tiny}) {
+            INFO(mode << " from " << catalogue.filename().string());
+            const ProcessResult r =
+                index_tool({mode, "--talks", catalogue.string(), "--index", index.string()});
+            CHECK(r.exit_code == 2);
+            CHECK_THAT(r.err, Catch::Contains("refusing to") &&
+                                  Catch::Contains("the live index holds 8") &&
+                                  Catch::Contains("--allow-shrink"));
+            const Stats after = stats_of(index);
+            CHECK(after.generation == before.generation);
+            CHECK(after.talks == 8);
+        }
+    }
+    // Said on purpose, the smaller catalogue is published.
+    const ProcessResult r = index_tool(
+        {"build", "--talks", tiny.string(), "--index", index.string(), "--allow-shrink"});
+    CHECK(r.exit_code == 0);
+    CHECK(stats_of(index).talks == 2);
+}
+
+TEST_CASE(
+    "a caption file the manifest names but that is missing, or that cannot be read, leaves its "
+    "talk indexed without it and is reported",
+    "[e2e][build]") {
+    TempDir tmp;
+    const fs::path captions = tmp.path() / "captions";
+    fs::copy(kSource / "data/captions", captions);
+    // The manifest names a file that is gone, for the pandas talk.
+    talksearch::test::write_file(
+        captions / "manifest.json",
+        R"([{"caption": "gone.en.vtt", "talk": "lakeshore-pyconf-2017/videos/from-spreadsheet-to-dataframe-tidy-data-with-pandas.json"}])");
+    // The decorators talk's captions cannot be read by the indexer's user.
+    const fs::path unreadable = captions / "dCr8Gr0unD1.en.vtt";
+    fs::permissions(unreadable, fs::perms::none);
+    const fs::path index = tmp.path() / "index";
+    std::vector<std::string> argv = {TALKSEARCH_INDEX_BIN,
+                                     "build",
+                                     "--talks",
+                                     (kSource / "data/talks").string(),
+                                     "--captions",
+                                     captions.string(),
+                                     "--manifest",
+                                     (captions / "manifest.json").string(),
+                                     "--index",
+                                     index.string(),
+                                     "--verbose"};
+    // root reads any file: run the indexer as nobody, in folders nobody may write.
+    if (::geteuid() == 0) {
+        argv.insert(argv.begin(),
+                    {"/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"});
+        fs::permissions(tmp.path(), fs::perms::all);
+        fs::permissions(captions, fs::perms::all);
+    }
+    const ProcessResult r = run_process(argv);
+    INFO(r.err);
+    CHECK(r.exit_code == 1);  // the unreadable file is skipped
+    CHECK_THAT(r.err,
+               Catch::Contains((captions / "gone.en.vtt").string() +
+                               ": warning: caption file missing (the manifest lists it for talk "
+                               "lakeshore-pyconf-2017/videos/"
+                               "from-spreadsheet-to-dataframe-tidy-data-with-pandas."
+                               "json)"));
+    CHECK_THAT(r.err,
+               Catch::Contains(unreadable.string() + ": skipped: cannot open: Permission denied"));
+    // Every talk is indexed; of the 7 caption files, the 6 readable ones are used.
+    fs::permissions(unreadable, fs::perms::owner_read);
+    const Stats s = stats_of(index);
+    CHECK(s.talks == 9);
+    CHECK(s.with_captions == 6);
+    const ProcessResult q = run_process(
+        {TALKSEARCH_QUERY_BIN, "--index", index.string(), "--format", "json", "title:decorators"});
+    CHECK(q.exit_code == 0);
+    CHECK_THAT(q.out, Catch::Contains("decorators-from-the-ground-up"));
 }

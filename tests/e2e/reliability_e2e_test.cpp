@@ -402,3 +402,82 @@ TEST_CASE("I/O errors injected into writes and syncs fail runs cleanly and leave
     REQUIRE(run_process(index_args("build", c.src1, index)).exit_code == 0);
     CHECK(marker_results(index) == new_results);
 }
+
+namespace {
+
+/// The line number of the first line of `lines` at or after `from` that holds every needle,
+/// or npos.
+std::size_t find_line(const std::vector<std::string>& lines,
+                      const std::vector<std::string>& needles, std::size_t from = 0) {
+    for (std::size_t i = from; i < lines.size(); ++i) {
+        bool all = true;
+        for (const std::string& n : needles) all = all && lines[i].find(n) != std::string::npos;
+        if (all) return i;
+    }
+    return std::string::npos;
+}
+
+}  // namespace
+
+TEST_CASE(
+    "a build makes every file of the new generation and its folders durable before the stub "
+    "names it, as strace shows",
+    "[e2e][reliability]") {
+    const fs::path strace = "/usr/bin/strace";
+    if (!fs::exists(strace)) {
+        std::cout << "SKIPPED: strace is not installed (scripts/setup installs it)\n";
+        return;
+    }
+    TempDir tmp;
+    const fs::path index = tmp.path() / "index";
+    const fs::path log = tmp.path() / "strace.log";
+    // -y names each descriptor's file; -f follows the build's threads.
+    const ProcessResult r = run_process(
+        {strace.string(), "-f", "-y", "-e", "trace=fsync,fdatasync,rename,renameat,renameat2", "-o",
+         log.string(), TALKSEARCH_INDEX_BIN, "build", "--talks",
+         (fs::path(TALKSEARCH_SOURCE_DIR) / "data/talks").string(), "--captions",
+         (fs::path(TALKSEARCH_SOURCE_DIR) / "data/captions").string(), "--index", index.string()});
+    INFO(r.err);
+    REQUIRE(r.exit_code == 0);
+    std::vector<std::string> lines;
+    {
+        std::ifstream in(log);
+        for (std::string line; std::getline(in, line);) lines.push_back(line);
+    }
+    const std::string stub = (index / "XAPIANDB").string();
+    const std::string stub_tmp = stub + ".tmp";
+    const std::size_t swap =
+        find_line(lines, {"rename", "(\"" + stub_tmp + "\", \"" + stub + "\") = 0"});
+    REQUIRE(swap != std::string::npos);
+
+    std::string generation;
+    {
+        std::ifstream in(stub);
+        in >> generation >> generation;  // "auto gen-..."
+    }
+    const fs::path gen = index / generation;
+    INFO("generation " << gen.string());
+    // Every file of the generation is fsynced before the swap.
+    std::size_t files = 0;
+    for (const auto& e : fs::recursive_directory_iterator(gen)) {
+        if (!e.is_regular_file()) continue;
+        ++files;
+        INFO(e.path().string());
+        const std::size_t synced = find_line(lines, {"fsync(", "<" + e.path().string() + ">"});
+        CHECK(synced < swap);
+    }
+    CHECK(files >= 5);
+    // The generation's folder is fsynced after its last file (the .published marker) was.
+    const std::size_t marker =
+        find_line(lines, {"fsync(", "<" + (gen / ".published").string() + ">"});
+    REQUIRE(marker < swap);
+    CHECK(find_line(lines, {"fsync(", "<" + gen.string() + ">)"}, marker) < swap);
+    // The index folder is fsynced after the generation was renamed into it, before the swap.
+    const std::size_t renamed = find_line(lines, {"rename", "\"" + gen.string() + "\") = 0"});
+    REQUIRE(renamed < swap);
+    CHECK(find_line(lines, {"fsync(", "<" + index.string() + ">)"}, renamed) < swap);
+    // The stub's new text is fsynced before the swap, and the folder after it.
+    const std::size_t stub_synced = find_line(lines, {"fsync(", "<" + stub_tmp + ">)"});
+    CHECK(stub_synced < swap);
+    CHECK(find_line(lines, {"fsync(", "<" + index.string() + ">)"}, swap) != std::string::npos);
+}

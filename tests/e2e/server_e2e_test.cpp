@@ -3,6 +3,7 @@
 #include <signal.h>
 #include <simdjson.h>
 
+#include <algorithm>
 #include <atomic>
 #include <catch2/catch.hpp>
 #include <cstdlib>
@@ -94,16 +95,13 @@ struct ServerProcess {
     std::string base;
     explicit ServerProcess(const fs::path& index, std::vector<std::string> extra = {})
         : proc([&] {
-              std::vector<std::string> argv = {TALKSEARCH_QUERY_BIN,
-                                               "serve",
-                                               "--index",
-                                               index.string(),
-                                               "--port",
-                                               "0",
-                                               "--threads",
-                                               "4",
-                                               "--per-ip-limit",
-                                               "0"};
+              std::vector<std::string> argv = {TALKSEARCH_QUERY_BIN, "serve",  "--index",
+                                               index.string(),       "--port", "0",
+                                               "--threads",          "4"};
+              // No per-address cap unless the test sets one: every client here is 127.0.0.1.
+              if (std::find(extra.begin(), extra.end(), "--per-ip-limit") == extra.end()) {
+                  extra.insert(extra.end(), {"--per-ip-limit", "0"});
+              }
               argv.insert(argv.end(), extra.begin(), extra.end());
               return argv;
           }()) {
@@ -726,4 +724,75 @@ TEST_CASE("a Server runs in-process and stops", "[e2e][server]") {
     talksearch::ServerOptions missing;
     missing.index_dir = "/nonexistent/index";
     CHECK_THROWS_AS(talksearch::Server(missing), talksearch::Error);
+}
+
+TEST_CASE(
+    "a client address gets no more connections than --per-ip-limit and gets them back once "
+    "closed",
+    "[e2e][server]") {
+    ServerProcess server(sample_index(), {"--per-ip-limit", "4"});
+    // Four connections hold a request each, unfinished.
+    std::vector<std::unique_ptr<RawConnection>> held;
+    for (int i = 0; i < 4; ++i) {
+        held.push_back(std::make_unique<RawConnection>(server.port));
+        held.back()->send_all("GET /healthz HTTP/1.1\r\nHost: x\r\n");
+    }
+    std::this_thread::sleep_for(200ms);
+    // A fifth is closed without an answer.
+    const std::string fifth = raw_exchange(
+        server.port, "GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", 2s);
+    CHECK(raw_status(fifth) == 0);
+    // Once one of the four is closed, a new connection is served.
+    held.pop_back();
+    std::this_thread::sleep_for(200ms);
+    HttpClient client;
+    CHECK(client.get(server.base + "/api/v1/search?q=decorators").status == 200);
+}
+
+namespace {
+
+double median(std::vector<double> v) {
+    std::sort(v.begin(), v.end());
+    return v[v.size() / 2];
+}
+
+}  // namespace
+
+TEST_CASE(
+    "searches over kept-alive connections answer in milliseconds, with no delayed-ACK stall, "
+    "alone and at 16 connections",
+    "[e2e][server]") {
+    ServerProcess server(sample_index());
+    // A small write held back by Nagle's algorithm until the client's delayed ACK costs 40 ms
+    // a request: the medians below stay far under that.
+    const bool sanitized = std::getenv("TALKSEARCH_SANITIZED") != nullptr;
+    const std::string url = server.base + "/api/v1/search?q=decorators";
+    HttpClient one;
+    REQUIRE(one.get(url).status == 200);  // warm up
+    std::vector<double> alone;
+    for (int i = 0; i < 50; ++i) {
+        const HttpResponse r = one.get(url);
+        REQUIRE(r.status == 200);
+        CHECK(r.new_connections == 0);
+        alone.push_back(r.seconds);
+    }
+    std::vector<std::vector<double>> per_thread(16);
+    std::vector<std::thread> threads;
+    for (std::size_t t = 0; t < per_thread.size(); ++t) {
+        threads.emplace_back([&, t] {
+            HttpClient client;
+            for (int i = 0; i < 21; ++i) {
+                const HttpResponse r = client.get(url);
+                if (i > 0 && r.status == 200) per_thread[t].push_back(r.seconds);
+            }
+        });
+    }
+    for (std::thread& t : threads) t.join();
+    std::vector<double> sixteen;
+    for (const auto& v : per_thread) sixteen.insert(sixteen.end(), v.begin(), v.end());
+    REQUIRE(sixteen.size() == 16 * 20);
+    const double m1 = median(alone), m16 = median(sixteen);
+    INFO("median alone " << m1 * 1000 << " ms, at 16 connections " << m16 * 1000 << " ms");
+    CHECK(m1 < (sanitized ? 0.03 : 0.01));
+    CHECK(m16 < (sanitized ? 0.1 : 0.03));
 }
