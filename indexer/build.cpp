@@ -355,6 +355,20 @@ void check_shrink(std::uint64_t live, std::uint64_t next, bool allow, const char
     }
 }
 
+// For BuildOptions::test_corrupt_before_check: overwrites 64 bytes inside
+// every 8 KiB block (glass's default block size) of a table file.
+void damage_table(const fs::path& table) {
+    std::fstream f(table, std::ios::in | std::ios::out | std::ios::binary);
+    if (!f) throw Error(table.string() + ": cannot open to damage it");
+    const auto size = fs::file_size(table);
+    const std::string garbage(64, '\xA5');
+    for (std::uintmax_t block = 0; block < size; block += 8192) {
+        f.seekp(static_cast<std::streamoff>(block + 16));
+        f.write(garbage.data(), static_cast<std::streamsize>(garbage.size()));
+    }
+    f.flush();
+}
+
 std::uint64_t live_document_count(const fs::path& index_dir) {
     const auto live = live_generation(index_dir);
     if (!live) return 0;
@@ -644,7 +658,15 @@ BuildReport build_impl(const BuildOptions& options,
     // ---- Check, then publish ----
     check_shrink(live_document_count(options.index_dir), report.talks, options.allow_shrink,
                  "publish the new index");
-    if (const std::size_t errors = Xapian::Database::check(gen_dir.string(), 0, nullptr)) {
+    if (options.test_corrupt_before_check) damage_table(gen_dir / "postlist.glass");
+    std::size_t errors = 0;
+    try {
+        errors = Xapian::Database::check(gen_dir.string(), 0, nullptr);
+    } catch (const Xapian::Error& e) {  // check throws on damage it cannot step over
+        throw Error("the new index failed its consistency check (" + e.get_description() +
+                    "); it was not published");
+    }
+    if (errors != 0) {
         throw Error("the new index failed its consistency check (" + std::to_string(errors) +
                     " errors); it was not published");
     }

@@ -31,6 +31,10 @@ struct BuildOptions {
     /// Publish (build) or commit (update) even when the result holds far
     /// fewer talks than the live index (see kShrinkLimit).
     bool allow_shrink = false;
+    /// Test-only: `build` overwrites part of every block of the new
+    /// generation's postlist table just before Xapian's consistency check,
+    /// which must then refuse to publish it (tests of the gate).
+    bool test_corrupt_before_check = false;
     /// Earlier generations stay this long after they stopped being live, for
     /// readers that still have them open.
     std::chrono::seconds grace{600};

@@ -392,6 +392,9 @@ int main(int argc, char** argv) {
             ->capture_default_str();
         cmd->add_flag("--allow-shrink", build.allow_shrink,
                       "Publish even when the result holds under half the live index's talks");
+        // Test-only and hidden from --help (docs/TESTING.md, row A10): damages the new
+        // generation just before its consistency check, which must then refuse it.
+        cmd->add_flag("--test-corrupt-before-check", build.test_corrupt_before_check)->group("");
         cmd->add_option("--grace", grace_s,
                         "Seconds an earlier generation is kept after it stopped being live")
             ->capture_default_str()

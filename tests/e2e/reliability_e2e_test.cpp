@@ -481,3 +481,49 @@ TEST_CASE(
     CHECK(stub_synced < swap);
     CHECK(find_line(lines, {"fsync(", "<" + index.string() + ">)"}, swap) != std::string::npos);
 }
+
+TEST_CASE(
+    "a new generation damaged before its consistency check is not published and the live "
+    "index answers as before",
+    "[e2e][reliability]") {
+    TempDir tmp;
+    const fs::path index = tmp.path() / "index";
+    const std::vector<std::string> build = {
+        TALKSEARCH_INDEX_BIN,
+        "build",
+        "--talks",
+        (fs::path(TALKSEARCH_SOURCE_DIR) / "data/talks").string(),
+        "--captions",
+        (fs::path(TALKSEARCH_SOURCE_DIR) / "data/captions").string(),
+        "--index",
+        index.string()};
+    REQUIRE(run_process(build).exit_code == 0);
+    const std::string stub_before = talksearch::test::slurp(index / "XAPIANDB");
+    const auto query = [&] {
+        return run_process(
+            {TALKSEARCH_QUERY_BIN, "--index", index.string(), "--format", "json", "decorators"});
+    };
+    const ProcessResult before = query();
+    REQUIRE(before.exit_code == 0);
+
+    std::vector<std::string> damaged = build;
+    damaged.push_back("--test-corrupt-before-check");
+    const ProcessResult r = run_process(damaged);
+    INFO(r.err);
+    CHECK(r.exit_code == 2);
+    CHECK_THAT(r.err, Catch::Contains("consistency check") || Catch::Contains("corrupt"));
+    CHECK_THAT(r.err, Catch::Contains("the index is unchanged"));
+    CHECK(talksearch::test::slurp(index / "XAPIANDB") == stub_before);
+    const ProcessResult after = query();
+    CHECK(after.exit_code == 0);
+    CHECK(after.out == before.out);
+    // The damaged generation is gone; only the live one is left.
+    std::size_t generations = 0;
+    for (const auto& e : fs::directory_iterator(index)) {
+        if (e.is_directory() && e.path().filename().string().rfind("gen-", 0) == 0) ++generations;
+    }
+    CHECK(generations == 1);
+    // --help does not list the test-only flag.
+    const ProcessResult help = run_process({TALKSEARCH_INDEX_BIN, "build", "--help"});
+    CHECK(help.out.find("corrupt") == std::string::npos);
+}
