@@ -167,6 +167,21 @@ std::string report_json(const BuildReport& r, const std::string& error, int exit
     return w.take() + "\n";
 }
 
+// A note for a failed run when the disk holding DIR is low on space (under
+// 64 MiB or 5% free), else "". Xapian does not always say that a write ran
+// out of space: it can report the half-written block as corrupt instead, and
+// by the time the error is reported part of the space can be free again.
+std::string full_disk_note(const std::string& dir) {
+    struct statvfs fs {};
+    if (dir.empty() || ::statvfs(dir.c_str(), &fs) != 0) return {};
+    const unsigned long long free_bytes =
+        static_cast<unsigned long long>(fs.f_bavail) * fs.f_frsize;
+    const unsigned long long size = static_cast<unsigned long long>(fs.f_blocks) * fs.f_frsize;
+    if (free_bytes >= (64ull << 20) && free_bytes * 20 >= size) return {};
+    return " (low on space: the disk holding " + dir + " has " + std::to_string(free_bytes / 1024) +
+           " KB free, and a write that runs out of space can show as a corrupt block)";
+}
+
 int run_indexing(const BuildOptions& options, bool update, bool verbose,
                  const std::string& report_path) {
     ProgressBar bar(::isatty(STDERR_FILENO) != 0);
@@ -182,6 +197,9 @@ int run_indexing(const BuildOptions& options, bool update, bool verbose,
     } catch (const std::exception& e) {  // Error, or a filesystem or allocation failure
         error = std::string(update ? "update" : "build") +
                 " failed, the index is unchanged: " + e.what();
+        if (error.find("No space left") == std::string::npos) {
+            error += full_disk_note(options.index_dir.string());
+        }
         code = kExitFailed;
     }
     if (!report_path.empty()) {
@@ -243,20 +261,6 @@ int run_indexing(const BuildOptions& options, bool update, bool verbose,
 // The index folder of the run, for on_terminate.
 std::string g_index_dir;
 
-// " (the disk holding DIR is full: N KB free)" when it is, else "". Xapian
-// does not always say so: after a failed write it can report the half-written
-// block as corrupt.
-std::string full_disk_note(const std::string& dir) {
-    struct statvfs fs {};
-    if (dir.empty() || ::statvfs(dir.c_str(), &fs) != 0) return {};
-    const unsigned long long free_bytes =
-        static_cast<unsigned long long>(fs.f_bavail) * fs.f_frsize;
-    const unsigned long long size = static_cast<unsigned long long>(fs.f_blocks) * fs.f_frsize;
-    if (free_bytes >= (1ull << 20) && free_bytes * 100 >= size) return {};
-    return " (no space left: the disk holding " + dir + " has " +
-           std::to_string(free_bytes / 1024) + " KB free)";
-}
-
 [[noreturn]] void on_terminate() {
     const int error_number = errno;  // what the failed write set, most likely
     // With no exception at hand (one thrown while another unwound), name the
@@ -276,7 +280,8 @@ std::string full_disk_note(const std::string& dir) {
         } catch (...) {
         }
     }
-    what += full_disk_note(g_index_dir);  // before the partial generation is removed
+    // Before the partial generation is removed, which frees its space.
+    if (what.find("No space left") == std::string::npos) what += full_disk_note(g_index_dir);
     remove_partial_generation();
     const std::string line = "talksearch-index: failed, the index is unchanged: " + what + "\n";
     [[maybe_unused]] const auto n = ::write(STDERR_FILENO, line.data(), line.size());

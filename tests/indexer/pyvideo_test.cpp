@@ -223,6 +223,19 @@ TEST_CASE("parse_talk_json rejects a second document after the first", "[pyvideo
     CHECK_FALSE(parse_error(talk_json() + " garbage").empty());
 }
 
+TEST_CASE("parse_talk_json takes the last value of a key given twice", "[pyvideo]") {
+    CHECK(parse(R"({"title": "First", "title": "Second"})").title == "Second");
+}
+
+TEST_CASE("parse_talk_json rejects 2000-deep nesting and a 30-digit number with a json: message",
+          "[pyvideo]") {
+    const std::string deep =
+        R"({"title": "T", "tags": )" + std::string(2000, '[') + std::string(2000, ']') + "}";
+    CHECK_THAT(parse_error(deep), Catch::StartsWith("json: ") && Catch::Contains("too deep"));
+    CHECK_THAT(parse_error(R"({"title": "T", "duration": 123456789012345678901234567890})"),
+               Catch::StartsWith("json: ") && Catch::Contains("number"));
+}
+
 // ---- Description, summary ------------------------------------------------------------
 
 TEST_CASE("parse_talk_json keeps a talk whose description is null", "[pyvideo]") {

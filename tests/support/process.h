@@ -16,8 +16,9 @@ struct ProcessResult {
     int exit_code = -1;  ///< the exit status, or 128 + signal number
     std::string out;
     std::string err;
-    double seconds = 0;   ///< wall time from start to exit
-    long max_rss_kb = 0;  ///< the process's peak resident set size (getrusage), in KiB
+    double seconds = 0;      ///< wall time from start to exit
+    double cpu_seconds = 0;  ///< user and system CPU time of the process (getrusage)
+    long max_rss_kb = 0;     ///< the process's peak resident set size (getrusage), in KiB
 };
 
 /// Runs `argv` (argv[0] is a path) with extra environment entries
