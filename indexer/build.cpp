@@ -219,10 +219,17 @@ Inputs gather_inputs(const BuildOptions& given, BuildReport& report) {
 constexpr std::string_view kDocumentFormat = "talksearch-document-4";
 
 /// The problem reported for a caption file that parsed but left no cue to
-/// index: at the line of its first dropped cue, when there was one.
+/// index. Cues were dropped (malformed): skipped, at the line of the first
+/// dropped cue. None were there (a header alone, as yt-dlp writes for a
+/// silent video): a warning only.
 InputProblem no_cues_problem(const fs::path& path, const Captions& parsed) {
-    if (parsed.warnings.empty()) return {path.string(), 0, "no cues", "no cues", true};
-    const Warning& first = parsed.warnings.front();
+    if (parsed.warnings.empty()) {
+        return {path.string(), 0, "no cues: the file holds none", "no cues", false};
+    }
+    const auto dropped = std::find_if(
+        parsed.warnings.begin(), parsed.warnings.end(),
+        [](const Warning& w) { return w.message.find("dropped") != std::string::npos; });
+    const Warning& first = dropped != parsed.warnings.end() ? *dropped : parsed.warnings.front();
     return {path.string(), first.line,
             "no cue could be read (the first problem: " + first.message + ")", "no cues", true};
 }

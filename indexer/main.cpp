@@ -139,18 +139,23 @@ std::string report_json(const BuildReport& r, const std::string& error, int exit
     w.key("changes").strings(r.changes);
     w.key("caption_files").value(static_cast<std::uint64_t>(r.caption_files));
     w.key("caption_files_used").value(static_cast<std::uint64_t>(r.caption_files_used));
-    w.key("skipped").begin_array();
-    for (const InputProblem& p : r.problems) {
-        if (!p.skipped) continue;
-        w.begin_object();
-        w.key("path").value(p.path);
-        w.key("line").value(static_cast<std::uint64_t>(p.line));
-        w.key("reason").value(p.reason);
-        w.key("message").value(p.message);
-        w.end_object();
-    }
-    w.end_array();
+    // The skipped inputs, then the warnings: path, line, reason, message each.
+    const auto problems = [&](const char* key, bool skipped) {
+        w.key(key).begin_array();
+        for (const InputProblem& p : r.problems) {
+            if (p.skipped != skipped) continue;
+            w.begin_object();
+            w.key("path").value(p.path);
+            w.key("line").value(static_cast<std::uint64_t>(p.line));
+            w.key("reason").value(p.reason);
+            w.key("message").value(p.message);
+            w.end_object();
+        }
+        w.end_array();
+    };
+    problems("skipped", true);
     w.key("warnings").value(static_cast<std::uint64_t>(r.problems.size() - r.skipped()));
+    problems("warning_list", false);
     w.key("fetch_errors").begin_array();
     for (const InputProblem& p : r.problems) {
         if (p.reason != "fetch") continue;
@@ -167,17 +172,20 @@ std::string report_json(const BuildReport& r, const std::string& error, int exit
     return w.take() + "\n";
 }
 
-// A note for a failed run when the disk holding DIR is low on space (under
-// 64 MiB or 5% free), else "". Xapian does not always say that a write ran
-// out of space: it can report the half-written block as corrupt instead, and
-// by the time the error is reported part of the space can be free again.
-std::string full_disk_note(const std::string& dir) {
+// A note for a run that failed on a storage error (a Xapian database error,
+// which is how a write that ran out of space can show: as a corrupt block)
+// when the disk holding DIR is low on space (under 64 MiB or 1% free), else "".
+std::string full_disk_note(const std::string& dir, const std::string& error) {
+    if (error.find("No space left") != std::string::npos) return {};  // said already
+    if (error.find("Database") == std::string::npos && error.find("writ") == std::string::npos) {
+        return {};
+    }
     struct statvfs fs {};
     if (dir.empty() || ::statvfs(dir.c_str(), &fs) != 0) return {};
     const unsigned long long free_bytes =
         static_cast<unsigned long long>(fs.f_bavail) * fs.f_frsize;
     const unsigned long long size = static_cast<unsigned long long>(fs.f_blocks) * fs.f_frsize;
-    if (free_bytes >= (64ull << 20) && free_bytes * 20 >= size) return {};
+    if (free_bytes >= (64ull << 20) && free_bytes * 100 >= size) return {};
     return " (low on space: the disk holding " + dir + " has " + std::to_string(free_bytes / 1024) +
            " KB free, and a write that runs out of space can show as a corrupt block)";
 }
@@ -197,9 +205,7 @@ int run_indexing(const BuildOptions& options, bool update, bool verbose,
     } catch (const std::exception& e) {  // Error, or a filesystem or allocation failure
         error = std::string(update ? "update" : "build") +
                 " failed, the index is unchanged: " + e.what();
-        if (error.find("No space left") == std::string::npos) {
-            error += full_disk_note(options.index_dir.string());
-        }
+        error += full_disk_note(options.index_dir.string(), error);
         code = kExitFailed;
     }
     if (!report_path.empty()) {
@@ -281,7 +287,7 @@ std::string g_index_dir;
         }
     }
     // Before the partial generation is removed, which frees its space.
-    if (what.find("No space left") == std::string::npos) what += full_disk_note(g_index_dir);
+    what += full_disk_note(g_index_dir, what);
     remove_partial_generation();
     const std::string line = "talksearch-index: failed, the index is unchanged: " + what + "\n";
     [[maybe_unused]] const auto n = ::write(STDERR_FILENO, line.data(), line.size());
@@ -397,9 +403,6 @@ int main(int argc, char** argv) {
             ->capture_default_str();
         cmd->add_flag("--allow-shrink", build.allow_shrink,
                       "Publish even when the result holds under half the live index's talks");
-        // Test-only and hidden from --help (docs/TESTING.md, row A10): damages the new
-        // generation just before its consistency check, which must then refuse it.
-        cmd->add_flag("--test-corrupt-before-check", build.test_corrupt_before_check)->group("");
         cmd->add_option("--grace", grace_s,
                         "Seconds an earlier generation is kept after it stopped being live")
             ->capture_default_str()
@@ -411,6 +414,9 @@ int main(int argc, char** argv) {
     auto* b =
         app.add_subcommand("build", "Build a fresh index from talk metadata and caption files");
     add_source_options(b);
+    // Test-only and hidden from --help (docs/TESTING.md, row A10): damages the new generation
+    // just before its consistency check, which must then refuse it.
+    b->add_flag("--test-corrupt-before-check", build.test_corrupt_before_check)->group("");
     b->add_option("--jobs,-j", build.jobs,
                   "Shards written at once, one thread each (default: two per CPU core, at most 8)")
         ->check(CLI::Range(1u, 64u));

@@ -360,10 +360,11 @@ MatchResult match_captions(const std::vector<Talk>& talks, const std::vector<Cap
         if (found_rows.count(path) != 0) continue;
         std::error_code ec;
         if (fs::exists(rows.front()->caption, ec)) continue;  // outside this run's folders
+        const std::string what =
+            ec ? "caption file cannot be looked up (" + ec.message() + ")" : "caption file missing";
         for (const ManifestEntry* e : rows) {
-            missing.push_back(e->caption.string() +
-                              ": caption file missing (the manifest lists it for talk " + e->talk +
-                              ")");
+            missing.push_back(e->caption.string() + ": " + what +
+                              " (the manifest lists it for talk " + e->talk + ")");
         }
     }
     std::sort(missing.begin(), missing.end());

@@ -869,6 +869,7 @@ std::size_t read_file(const fs::path& path, simdjson::padded_string& buffer) {
     struct stat st {};
     if (::fstat(fd, &st) != 0)
         throw Error(std::string("file: cannot stat: ") + std::strerror(errno));
+    if (!S_ISREG(st.st_mode)) throw Error("file: not a regular file");
     const auto size = static_cast<std::uint64_t>(st.st_size);
     if (size > kMaxFileBytes) {
         throw Error("file: " + std::to_string(size) + " bytes is over the 16 MB limit; not read");

@@ -504,8 +504,14 @@ TEST_CASE(
     "talk indexed without it and is reported",
     "[e2e][build]") {
     TempDir tmp;
+    // Everything the run reads is copied into the temporary folder: as root, the indexer runs
+    // as nobody (root reads any file), who may not be able to reach the checkout.
     const fs::path captions = tmp.path() / "captions";
     fs::copy(kSource / "data/captions", captions);
+    const fs::path talks = tmp.path() / "talks";
+    fs::copy(kSource / "data/talks", talks, fs::copy_options::recursive);
+    const fs::path indexer = tmp.path() / "talksearch-index";
+    fs::copy_file(TALKSEARCH_INDEX_BIN, indexer);
     // The manifest names a file that is gone, for the pandas talk.
     talksearch::test::write_file(
         captions / "manifest.json",
@@ -514,23 +520,20 @@ TEST_CASE(
     const fs::path unreadable = captions / "dCr8Gr0unD1.en.vtt";
     fs::permissions(unreadable, fs::perms::none);
     const fs::path index = tmp.path() / "index";
-    std::vector<std::string> argv = {TALKSEARCH_INDEX_BIN,
-                                     "build",
-                                     "--talks",
-                                     (kSource / "data/talks").string(),
-                                     "--captions",
-                                     captions.string(),
-                                     "--manifest",
-                                     (captions / "manifest.json").string(),
-                                     "--index",
-                                     index.string(),
-                                     "--verbose"};
-    // root reads any file: run the indexer as nobody, in folders nobody may write.
+    std::vector<std::string> argv = {
+        indexer.string(), "build",           "--talks",    talks.string(),
+        "--captions",     captions.string(), "--manifest", (captions / "manifest.json").string(),
+        "--index",        index.string(),    "--verbose"};
     if (::geteuid() == 0) {
         argv.insert(argv.begin(),
                     {"/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"});
-        fs::permissions(tmp.path(), fs::perms::all);
-        fs::permissions(captions, fs::perms::all);
+        for (const auto& e : fs::recursive_directory_iterator(tmp.path())) {
+            if (e.path() != unreadable) {
+                fs::permissions(e.path(), fs::perms::others_read | fs::perms::others_exec,
+                                fs::perm_options::add);
+            }
+        }
+        fs::permissions(tmp.path(), fs::perms::all);  // nobody writes the index here
     }
     const ProcessResult r = run_process(argv);
     INFO(r.err);
@@ -552,4 +555,34 @@ TEST_CASE(
         {TALKSEARCH_QUERY_BIN, "--index", index.string(), "--format", "json", "title:decorators"});
     CHECK(q.exit_code == 0);
     CHECK_THAT(q.out, Catch::Contains("decorators-from-the-ground-up"));
+}
+
+TEST_CASE(
+    "a caption file with a header and no cue is a warning in the report, and its talk claims "
+    "no captions",
+    "[e2e][build]") {
+    TempDir tmp;
+    const fs::path captions = tmp.path() / "captions";
+    fs::copy(kSource / "data/captions", captions);
+    // yt-dlp writes such a file for a video with nothing said.
+    talksearch::test::write_file(captions / "dCr8Gr0unD1.en.vtt", "WEBVTT\n\n");
+    const fs::path index = tmp.path() / "index";
+    const fs::path report = tmp.path() / "report.json";
+    const ProcessResult r = index_tool({"build", "--talks", (kSource / "data/talks").string(),
+                                        "--captions", captions.string(), "--index", index.string(),
+                                        "--report", report.string(), "-v"});
+    INFO(r.err);
+    CHECK(r.exit_code == 0);
+    CHECK_THAT(r.err, Catch::Contains("dCr8Gr0unD1.en.vtt: warning: no cues: the file holds none"));
+    simdjson::dom::parser parser;
+    simdjson::dom::element doc = parser.load(report.string());
+    CHECK(doc["skipped"].get_array().size() == 0);
+    bool listed = false;
+    for (simdjson::dom::element w : doc["warning_list"].get_array()) {
+        const std::string_view path = w["path"].get_string().value();
+        listed = listed || (path.ends_with("dCr8Gr0unD1.en.vtt") &&
+                            w["reason"].get_string().value() == "no cues");
+    }
+    CHECK(listed);
+    CHECK(stats_of(index).with_captions == 6);
 }

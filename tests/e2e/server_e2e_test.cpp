@@ -8,6 +8,7 @@
 #include <catch2/catch.hpp>
 #include <cstdlib>
 #include <filesystem>
+#include <iostream>
 #include <random>
 #include <regex>
 #include <thread>
@@ -751,9 +752,10 @@ TEST_CASE(
 
 namespace {
 
-double median(std::vector<double> v) {
+// The q-quantile of `v` (0.5: the median).
+double quantile(std::vector<double> v, double q) {
     std::sort(v.begin(), v.end());
-    return v[v.size() / 2];
+    return v[static_cast<std::size_t>(q * static_cast<double>(v.size() - 1))];
 }
 
 }  // namespace
@@ -764,7 +766,7 @@ TEST_CASE(
     "[e2e][server]") {
     ServerProcess server(sample_index());
     // A small write held back by Nagle's algorithm until the client's delayed ACK costs 40 ms
-    // a request: the medians below stay far under that.
+    // a request.
     const bool sanitized = std::getenv("TALKSEARCH_SANITIZED") != nullptr;
     const std::string url = server.base + "/api/v1/search?q=decorators";
     HttpClient one;
@@ -791,8 +793,12 @@ TEST_CASE(
     std::vector<double> sixteen;
     for (const auto& v : per_thread) sixteen.insert(sixteen.end(), v.begin(), v.end());
     REQUIRE(sixteen.size() == 16 * 20);
-    const double m1 = median(alone), m16 = median(sixteen);
+    // The matrix's bound, alone and at 16 connections: a median under 10 ms (measured here:
+    // 0.13 ms and 1 ms). Sanitized code is slower: 30 and 50 ms.
+    const double m1 = quantile(alone, 0.5), m16 = quantile(sixteen, 0.5);
+    std::cout << "keep-alive searches: median alone " << m1 * 1000 << " ms, at 16 connections "
+              << m16 * 1000 << " ms\n";
     INFO("median alone " << m1 * 1000 << " ms, at 16 connections " << m16 * 1000 << " ms");
     CHECK(m1 < (sanitized ? 0.03 : 0.01));
-    CHECK(m16 < (sanitized ? 0.1 : 0.03));
+    CHECK(m16 < (sanitized ? 0.05 : 0.01));
 }
