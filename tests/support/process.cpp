@@ -12,6 +12,7 @@
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
+#include <string_view>
 #include <thread>
 
 extern char** environ;
@@ -35,9 +36,18 @@ ProcessResult run_process(const std::vector<std::string>& argv,
     std::vector<char*> args;
     for (const std::string& a : argv) args.push_back(const_cast<char*>(a.c_str()));
     args.push_back(nullptr);
-    std::vector<std::string> env_storage;
-    for (char** e = environ; *e != nullptr; ++e) env_storage.emplace_back(*e);
-    for (const std::string& e : extra_env) env_storage.push_back(e);
+    // The extra entries replace those of the same name (the first of a name is the one read).
+    std::vector<std::string> env_storage = extra_env;
+    const auto overridden = [&](std::string_view entry) {
+        const std::string_view name = entry.substr(0, entry.find('=') + 1);
+        for (const std::string& e : extra_env) {
+            if (std::string_view(e).substr(0, e.find('=') + 1) == name) return true;
+        }
+        return false;
+    };
+    for (char** e = environ; *e != nullptr; ++e) {
+        if (!overridden(*e)) env_storage.emplace_back(*e);
+    }
     std::vector<char*> env;
     for (std::string& e : env_storage) env.push_back(e.data());
     env.push_back(nullptr);

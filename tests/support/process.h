@@ -22,7 +22,8 @@ struct ProcessResult {
 };
 
 /// Runs `argv` (argv[0] is a path) with extra environment entries
-/// ("NAME=value"), waits for it, and returns what it printed.
+/// ("NAME=value", replacing any of the same name), waits for it, and returns
+/// what it printed.
 ProcessResult run_process(const std::vector<std::string>& argv,
                           const std::vector<std::string>& extra_env = {});
 
