@@ -367,3 +367,45 @@ TEST_CASE("a moment whose cue crosses a stored segment of the transcript shows t
         CHECK(str(m["text"]).find(texts[static_cast<std::size_t>(cue)]) != std::string::npos);
     }
 }
+
+TEST_CASE(
+    "odd wildcards and one that matches 300 words answer with results or a refusal, never a "
+    "failure",
+    "[e2e][query]") {
+    TempDir tmp;
+    fs::copy(fs::path(TALKSEARCH_SOURCE_DIR) / "data/talks", tmp.path() / "talks",
+             fs::copy_options::recursive);
+    // A talk whose description holds 300 words that start with "wx": more than the 100 terms a
+    // wildcard expands to.
+    std::string words;
+    for (int i = 0; i < 300; ++i) words += "wx" + std::to_string(1000 + i) + "q ";
+    talksearch::test::write_file(
+        tmp.path() / "talks/pycon-valdoria-2019/videos/many-words.json",
+        R"({"title": "Many Words", "description": ")" + words + R"(", "speakers": ["W"]})");
+    const fs::path index = tmp.path() / "index";
+    REQUIRE(run_process({TALKSEARCH_INDEX_BIN, "build", "--talks", (tmp.path() / "talks").string(),
+                         "--index", index.string()})
+                .exit_code == 0);
+    std::string twenty;
+    for (int i = 0; i < 20; ++i) twenty += "x* ";
+    simdjson::dom::parser parser;
+    for (const std::string& q :
+         std::vector<std::string>{"a*", "*", "a**", "*a", "title:*", twenty, "wx*", "wx1*",
+                                  "title:many* wx*", "\"wx1000q wx*\""}) {
+        INFO(q);
+        const ProcessResult r =
+            run_process({TALKSEARCH_QUERY_BIN, "--index", index.string(), "--format", "json", q});
+        INFO(r.err);
+        // 0: results, 1: no match, 2: refused with a message; never a crash.
+        CHECK((r.exit_code == 0 || r.exit_code == 1 || r.exit_code == 2));
+        if (r.exit_code == 2) {
+            CHECK_FALSE(r.err.empty());
+            continue;
+        }
+        const auto doc = json_of(parser, r);
+        if (q.rfind("wx", 0) == 0) {
+            REQUIRE(doc["results"].get_array().size() == 1);
+            CHECK(str(doc["results"].at(0)["title"]) == "Many Words");
+        }
+    }
+}

@@ -3,6 +3,8 @@
 #include <catch2/catch.hpp>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
+#include <regex>
 #include <sstream>
 #include <string>
 
@@ -47,4 +49,33 @@ TEST_CASE("find_web_asset serves index.html at / and knows the content types", "
     CHECK(find_web_asset("/missing.js") == nullptr);
     CHECK(find_web_asset("widget.js") == nullptr);
     CHECK(find_web_asset("/README.md") == nullptr);
+}
+
+TEST_CASE(
+    "the page and the widget never turn strings into markup: no innerHTML, outerHTML, "
+    "insertAdjacentHTML, document.write, eval or on* attribute",
+    "[web_assets][security]") {
+    const std::filesystem::path web = std::filesystem::path(TALKSEARCH_SOURCE_DIR) / "web";
+    std::size_t scripts = 0;
+    for (const auto& e : std::filesystem::directory_iterator(web)) {
+        if (e.path().extension() != ".js" && e.path().extension() != ".html") continue;
+        ++scripts;
+        const std::string text = read_file(e.path());
+        INFO(e.path().filename().string());
+        for (const char* sink : {"innerHTML", "outerHTML", "insertAdjacentHTML", "document.write",
+                                 "eval(", "new Function", "srcdoc", "createContextualFragment"}) {
+            INFO(sink);
+            CHECK(text.find(sink) == std::string::npos);
+        }
+        // Attributes are set by el() and svgIcon() from names written in the source: an
+        // element built by el('tag', {...}) never gets an event handler attribute.
+        const std::regex handler_attribute(R"(el\(\s*'[a-z]+'\s*,\s*\{[^}]*\bon[a-z]+\s*:)");
+        CHECK_FALSE(std::regex_search(text, handler_attribute));
+        const std::regex computed_name(R"(setAttribute\(\s*[^'"\s])");
+        const auto computed = std::distance(
+            std::sregex_iterator(text.begin(), text.end(), computed_name), std::sregex_iterator());
+        // The only attribute name that is not a literal is el()'s own loop over its argument.
+        CHECK(computed == (e.path().filename() == "widget.js" ? 1 : 0));
+    }
+    CHECK(scripts == 3);  // index.html, page.js, widget.js
 }
