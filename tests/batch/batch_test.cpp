@@ -16,10 +16,12 @@
 #include <vector>
 
 #include "tests/support/process.h"
+#include "tests/support/quantile.h"
 #include "tests/support/synthetic_corpus.h"
 
 namespace fs = std::filesystem;
 using talksearch::test::ProcessResult;
+using talksearch::test::quantile;
 using talksearch::test::run_process;
 using talksearch::test::slurp;
 using talksearch::test::SyntheticCorpus;
@@ -120,11 +122,6 @@ void write_quirky_but_valid(const fs::path& vtt) {
     std::string crlf = "\xEF\xBB\xBF";  // a UTF-8 byte order mark and CRLF line ends
     for (char c : text) crlf += c == '\n' ? std::string("\r\n") : std::string(1, c);
     write_file(vtt, crlf);
-}
-
-double median(std::vector<double> v) {
-    std::sort(v.begin(), v.end());
-    return v[v.size() / 2];
 }
 
 }  // namespace
@@ -228,7 +225,7 @@ TEST_CASE(
     }
 
     // The broken batch takes at most 1.2 times the clean batch's time, in wall and CPU time.
-    const double wall = median(wall_ratios), cpu = median(cpu_ratios);
+    const double wall = quantile(wall_ratios, 0.5), cpu = quantile(cpu_ratios, 0.5);
     std::cout << "batch of 10000 caption files, with 100 broken against clean: wall time x" << wall
               << ", CPU time x" << cpu << " (median of " << rounds << " rounds)\n";
     INFO("wall x" << wall << ", CPU x" << cpu);

@@ -18,6 +18,7 @@
 #include "query/server.h"
 #include "tests/support/http.h"
 #include "tests/support/process.h"
+#include "tests/support/quantile.h"
 #include "tests/support/query_soup.h"
 
 namespace fs = std::filesystem;
@@ -25,6 +26,7 @@ using talksearch::test::BackgroundProcess;
 using talksearch::test::HttpClient;
 using talksearch::test::HttpResponse;
 using talksearch::test::ProcessResult;
+using talksearch::test::quantile;
 using talksearch::test::raw_exchange;
 using talksearch::test::raw_status;
 using talksearch::test::RawConnection;
@@ -749,16 +751,6 @@ TEST_CASE(
     HttpClient client;
     CHECK(client.get(server.base + "/api/v1/search?q=decorators").status == 200);
 }
-
-namespace {
-
-// The q-quantile of `v` (0.5: the median).
-double quantile(std::vector<double> v, double q) {
-    std::sort(v.begin(), v.end());
-    return v[static_cast<std::size_t>(q * static_cast<double>(v.size() - 1))];
-}
-
-}  // namespace
 
 TEST_CASE(
     "searches over kept-alive connections answer in milliseconds, with no delayed-ACK stall, "
