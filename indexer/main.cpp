@@ -17,13 +17,13 @@
 #include "core/index_stub.h"
 #include "core/json_writer.h"
 #include "core/text.h"
-#include "indexer/build.h"
-#include "indexer/caption_file.h"
-#include "indexer/captions.h"
-#include "indexer/clean.h"
-#include "indexer/config.h"
-#include "indexer/generation.h"
-#include "indexer/stats.h"
+#include "indexer/captions/caption_file.h"
+#include "indexer/captions/captions.h"
+#include "indexer/captions/clean.h"
+#include "indexer/index/build.h"
+#include "indexer/index/generation.h"
+#include "indexer/index/stats.h"
+#include "indexer/sources/config.h"
 
 namespace fs = std::filesystem;
 using namespace talksearch;

@@ -85,8 +85,8 @@
 
 #include "core/error.h"
 #include "core/json_writer.h"
-#include "indexer/caption_file.h"
-#include "indexer/captions.h"
+#include "indexer/captions/caption_file.h"
+#include "indexer/captions/captions.h"
 
 namespace talksearch {
 namespace {

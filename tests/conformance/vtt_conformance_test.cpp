@@ -20,7 +20,7 @@
 #include <vector>
 
 #include "core/error.h"
-#include "indexer/captions.h"
+#include "indexer/captions/captions.h"
 
 namespace {
 

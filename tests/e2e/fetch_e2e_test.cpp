@@ -15,7 +15,7 @@
 #include <string>
 #include <vector>
 
-#include "indexer/fetch.h"
+#include "indexer/sources/fetch.h"
 #include "tests/support/process.h"
 
 namespace fs = std::filesystem;

@@ -8,7 +8,7 @@
 #include <fstream>
 #include <map>
 
-#include "indexer/fetch.h"
+#include "indexer/sources/fetch.h"
 #include "tests/support/process.h"
 
 namespace fs = std::filesystem;

@@ -11,9 +11,9 @@
 
 #include "core/error.h"
 #include "core/text.h"
-#include "indexer/captions.h"
-#include "indexer/pyvideo.h"
-#include "indexer/ytdlp.h"
+#include "indexer/captions/captions.h"
+#include "indexer/sources/pyvideo.h"
+#include "indexer/sources/ytdlp.h"
 
 namespace {
 

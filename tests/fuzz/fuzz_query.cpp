@@ -11,7 +11,7 @@
 #include <string_view>
 
 #include "core/error.h"
-#include "indexer/build.h"
+#include "indexer/index/build.h"
 #include "query/render.h"
 #include "query/searcher.h"
 

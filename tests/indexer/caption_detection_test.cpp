@@ -1,6 +1,6 @@
-// Tests for caption format detection (indexer/captions.h: detect_caption_format,
+// Tests for caption format detection (indexer/captions/captions.h: detect_caption_format,
 // parse_captions), plain-text transcripts (parse_plain_text) and which files
-// of a caption folder are read (indexer/matching.h: is_caption_file_name,
+// of a caption folder are read (indexer/index/matching.h: is_caption_file_name,
 // find_caption_files, parse_caption_file_name).
 #include <catch2/catch.hpp>
 #include <filesystem>
@@ -9,8 +9,8 @@
 #include <string>
 #include <string_view>
 
-#include "indexer/captions.h"
-#include "indexer/matching.h"
+#include "indexer/captions/captions.h"
+#include "indexer/index/matching.h"
 #include "tests/support/process.h"
 
 using talksearch::CaptionFormat;

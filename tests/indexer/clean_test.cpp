@@ -1,5 +1,5 @@
-// Tests for the cue cleaner (indexer/clean.h: clean_cues).
-#include "indexer/clean.h"
+// Tests for the cue cleaner (indexer/captions/clean.h: clean_cues).
+#include "indexer/captions/clean.h"
 
 #include <algorithm>
 #include <catch2/catch.hpp>
@@ -12,7 +12,7 @@
 #include <vector>
 
 #include "core/text.h"
-#include "indexer/captions.h"
+#include "indexer/captions/captions.h"
 #include "tests/support/shared.h"
 
 using talksearch::clean_cues;

@@ -1,5 +1,5 @@
 // Tests of the sources file that cron runs read.
-#include "indexer/config.h"
+#include "indexer/sources/config.h"
 
 #include <catch2/catch.hpp>
 

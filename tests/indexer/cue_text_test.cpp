@@ -1,4 +1,4 @@
-#include "indexer/cue_text.h"
+#include "indexer/captions/cue_text.h"
 
 #include <catch2/catch.hpp>
 

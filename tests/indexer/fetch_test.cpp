@@ -1,6 +1,6 @@
 // Unit tests of the fetcher's guards: no network traffic at all (the transfers themselves are
 // tested against a local server in tests/e2e/fetch_e2e_test.cpp).
-#include "indexer/fetch.h"
+#include "indexer/sources/fetch.h"
 
 #include <catch2/catch.hpp>
 #include <fstream>
@@ -190,7 +190,7 @@ TEST_CASE("fetch_all throws for a user agent with CR or LF, and for a bad allowe
 
 TEST_CASE("the fetcher never turns TLS verification off", "[fetch][tls]") {
     // A lint as a test: no source of the fetcher names the options that disable verification.
-    for (const char* file : {"indexer/fetch.cpp", "indexer/fetch.h"}) {
+    for (const char* file : {"indexer/sources/fetch.cpp", "indexer/sources/fetch.h"}) {
         std::ifstream in(std::string(TALKSEARCH_SOURCE_DIR) + "/" + file);
         REQUIRE(in);
         const std::string text((std::istreambuf_iterator<char>(in)),

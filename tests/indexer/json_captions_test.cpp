@@ -1,4 +1,4 @@
-// Tests for the JSON caption parsers (indexer/captions.h: parse_json3,
+// Tests for the JSON caption parsers (indexer/captions/captions.h: parse_json3,
 // parse_whisper_json) on real-shaped samples in tests/data/captions-formats.
 #include <catch2/catch.hpp>
 #include <filesystem>
@@ -7,7 +7,7 @@
 #include <string>
 #include <string_view>
 
-#include "indexer/captions.h"
+#include "indexer/captions/captions.h"
 
 using talksearch::CaptionFormat;
 using talksearch::CaptionLimits;

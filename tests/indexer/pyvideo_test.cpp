@@ -1,7 +1,7 @@
 // Tests for pyvideo.org's catalogue layout: parse_talk_json,
 // parse_category_json, normalize_language and load_catalogue.
 
-#include "indexer/pyvideo.h"
+#include "indexer/sources/pyvideo.h"
 
 #include <algorithm>
 #include <catch2/catch.hpp>

@@ -1,4 +1,4 @@
-// Tests for the SBV parser (indexer/captions.h: parse_sbv), on our sample and
+// Tests for the SBV parser (indexer/captions/captions.h: parse_sbv), on our sample and
 // on webvtt-py's SBV fixtures.
 #include <catch2/catch.hpp>
 #include <filesystem>
@@ -7,7 +7,7 @@
 #include <string>
 #include <string_view>
 
-#include "indexer/captions.h"
+#include "indexer/captions/captions.h"
 #include "tests/support/process.h"
 #include "tests/support/shared.h"
 

@@ -1,4 +1,4 @@
-// Tests for the SubRip parser (indexer/captions.h: parse_srt).
+// Tests for the SubRip parser (indexer/captions/captions.h: parse_srt).
 #include <catch2/catch.hpp>
 #include <chrono>
 #include <filesystem>
@@ -7,8 +7,8 @@
 #include <string>
 #include <string_view>
 
-#include "indexer/captions.h"
-#include "indexer/clean.h"
+#include "indexer/captions/captions.h"
+#include "indexer/captions/clean.h"
 #include "tests/support/shared.h"
 
 using namespace std::string_literals;

@@ -1,5 +1,5 @@
 // Tests of grouping the recordings of one talk given at several events.
-#include "indexer/talk_groups.h"
+#include "indexer/index/talk_groups.h"
 
 #include <catch2/catch.hpp>
 

@@ -1,4 +1,4 @@
-// Tests for YouTube's XML caption parsers (indexer/captions.h: parse_srv3,
+// Tests for YouTube's XML caption parsers (indexer/captions/captions.h: parse_srv3,
 // parse_timedtext) on real-shaped samples and the youtube-transcript-api fixture.
 #include <catch2/catch.hpp>
 #include <filesystem>
@@ -7,7 +7,7 @@
 #include <string>
 #include <string_view>
 
-#include "indexer/captions.h"
+#include "indexer/captions/captions.h"
 #include "tests/support/process.h"
 #include "tests/support/shared.h"
 

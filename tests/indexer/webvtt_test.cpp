@@ -6,7 +6,7 @@
 #include <string>
 
 #include "core/error.h"
-#include "indexer/captions.h"
+#include "indexer/captions/captions.h"
 #include "tests/support/shared.h"
 
 using talksearch::CaptionFormat;

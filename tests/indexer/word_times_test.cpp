@@ -1,6 +1,6 @@
-// Tests for per-word times: WebVTT inline timestamps (indexer/cue_text.h,
+// Tests for per-word times: WebVTT inline timestamps (indexer/captions/cue_text.h,
 // parse_webvtt) and how cleaning keeps word times in step with the text
-// (indexer/clean.h).
+// (indexer/captions/clean.h).
 #include <catch2/catch.hpp>
 #include <filesystem>
 #include <fstream>
@@ -8,9 +8,9 @@
 #include <string>
 #include <vector>
 
-#include "indexer/captions.h"
-#include "indexer/clean.h"
-#include "indexer/cue_text.h"
+#include "indexer/captions/captions.h"
+#include "indexer/captions/clean.h"
+#include "indexer/captions/cue_text.h"
 #include "tests/support/shared.h"
 
 using talksearch::Captions;

@@ -1,5 +1,5 @@
 // Tests of reading yt-dlp's .info.json output.
-#include "indexer/ytdlp.h"
+#include "indexer/sources/ytdlp.h"
 
 #include <catch2/catch.hpp>
 

@@ -1,4 +1,4 @@
-#include "indexer/ytdlp.h"
+#include "indexer/sources/ytdlp.h"
 
 #include <simdjson.h>
 
@@ -8,7 +8,7 @@
 
 #include "core/error.h"
 #include "core/text.h"
-#include "indexer/caption_file.h"
+#include "indexer/captions/caption_file.h"
 
 namespace fs = std::filesystem;
 namespace dom = simdjson::dom;

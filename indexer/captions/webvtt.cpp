@@ -14,8 +14,8 @@
 #include <utility>
 
 #include "core/text.h"
-#include "indexer/captions.h"
-#include "indexer/cue_text.h"
+#include "indexer/captions/captions.h"
+#include "indexer/captions/cue_text.h"
 
 namespace talksearch {
 

@@ -1,4 +1,4 @@
-#include "indexer/caption_file.h"
+#include "indexer/captions/caption_file.h"
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -8,7 +8,7 @@
 #include <cstring>
 
 #include "core/error.h"
-#include "indexer/captions.h"
+#include "indexer/captions/captions.h"
 
 namespace talksearch {
 

@@ -1,4 +1,4 @@
-#include "indexer/remote.h"
+#include "indexer/sources/remote.h"
 
 #include <simdjson.h>
 
@@ -7,7 +7,7 @@
 
 #include "core/error.h"
 #include "core/json_writer.h"
-#include "indexer/fetch.h"
+#include "indexer/sources/fetch.h"
 
 namespace fs = std::filesystem;
 

@@ -1,11 +1,11 @@
 // Caption format detection and dispatch.
-#include "indexer/captions.h"
+#include "indexer/captions/captions.h"
 
 #include <algorithm>
 #include <string>
 
 #include "core/text.h"
-#include "indexer/caption_sniff.h"
+#include "indexer/captions/caption_sniff.h"
 
 namespace talksearch {
 

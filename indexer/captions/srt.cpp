@@ -23,8 +23,8 @@
 #include <string_view>
 
 #include "core/text.h"
-#include "indexer/captions.h"
-#include "indexer/cue_text.h"
+#include "indexer/captions/captions.h"
+#include "indexer/captions/cue_text.h"
 
 namespace talksearch {
 namespace {

@@ -14,7 +14,7 @@
 #include <string>
 #include <vector>
 
-#include "indexer/config.h"
+#include "indexer/sources/config.h"
 
 namespace talksearch {
 

@@ -47,7 +47,7 @@
 // in ".json" are ignored. A file that repeats a talk id already loaded is
 // skipped.
 
-#include "indexer/pyvideo.h"
+#include "indexer/sources/pyvideo.h"
 
 #include <fcntl.h>
 #include <simdjson.h>

@@ -1,4 +1,4 @@
-#include "indexer/build.h"
+#include "indexer/index/build.h"
 
 #include <xapian.h>
 
@@ -19,15 +19,15 @@
 #include "core/error.h"
 #include "core/hash.h"
 #include "core/schema.h"
-#include "indexer/caption_file.h"
-#include "indexer/captions.h"
-#include "indexer/clean.h"
-#include "indexer/generation.h"
-#include "indexer/matching.h"
-#include "indexer/pyvideo.h"
-#include "indexer/remote.h"
-#include "indexer/talk_groups.h"
-#include "indexer/ytdlp.h"
+#include "indexer/captions/caption_file.h"
+#include "indexer/captions/captions.h"
+#include "indexer/captions/clean.h"
+#include "indexer/index/generation.h"
+#include "indexer/index/matching.h"
+#include "indexer/index/talk_groups.h"
+#include "indexer/sources/pyvideo.h"
+#include "indexer/sources/remote.h"
+#include "indexer/sources/ytdlp.h"
 
 namespace fs = std::filesystem;
 

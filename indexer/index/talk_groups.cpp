@@ -1,4 +1,4 @@
-#include "indexer/talk_groups.h"
+#include "indexer/index/talk_groups.h"
 
 #include <algorithm>
 #include <map>

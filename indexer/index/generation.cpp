@@ -1,4 +1,4 @@
-#include "indexer/generation.h"
+#include "indexer/index/generation.h"
 
 #include <fcntl.h>
 #include <sys/file.h>

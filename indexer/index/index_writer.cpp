@@ -1,4 +1,4 @@
-#include "indexer/index_writer.h"
+#include "indexer/index/index_writer.h"
 
 #include <xapian.h>
 
@@ -12,7 +12,7 @@
 #include "core/language.h"
 #include "core/schema.h"
 #include "core/text.h"
-#include "indexer/matching.h"
+#include "indexer/index/matching.h"
 
 namespace talksearch {
 

@@ -1,4 +1,4 @@
-#include "indexer/fetch.h"
+#include "indexer/sources/fetch.h"
 
 #include <arpa/inet.h>
 #include <curl/curl.h>

@@ -1,11 +1,11 @@
-#include "indexer/config.h"
+#include "indexer/sources/config.h"
 
 #include <simdjson.h>
 
 #include <set>
 
 #include "core/error.h"
-#include "indexer/caption_file.h"
+#include "indexer/captions/caption_file.h"
 
 namespace fs = std::filesystem;
 namespace dom = simdjson::dom;

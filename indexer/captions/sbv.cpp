@@ -17,9 +17,9 @@
 #include <string_view>
 
 #include "core/text.h"
-#include "indexer/caption_sniff.h"
-#include "indexer/captions.h"
-#include "indexer/cue_text.h"
+#include "indexer/captions/caption_sniff.h"
+#include "indexer/captions/captions.h"
+#include "indexer/captions/cue_text.h"
 
 namespace talksearch {
 

@@ -11,8 +11,8 @@
 #include <vector>
 
 #include "core/index_stub.h"
-#include "indexer/config.h"
-#include "indexer/index_writer.h"
+#include "indexer/index/index_writer.h"
+#include "indexer/sources/config.h"
 
 namespace talksearch {
 

@@ -1,4 +1,4 @@
-#include "indexer/matching.h"
+#include "indexer/index/matching.h"
 
 #include <simdjson.h>
 
@@ -9,7 +9,7 @@
 
 #include "core/error.h"
 #include "core/text.h"
-#include "indexer/pyvideo.h"
+#include "indexer/sources/pyvideo.h"
 
 namespace fs = std::filesystem;
 

@@ -48,7 +48,7 @@
 //    `suspect`. After loop collapsing, identical neighbours are rare, so the
 //    rolling rule mostly acts on cues that overlap partially.
 
-#include "indexer/clean.h"
+#include "indexer/captions/clean.h"
 
 #include <algorithm>
 #include <cstddef>

@@ -1,4 +1,4 @@
-#include "indexer/stats.h"
+#include "indexer/index/stats.h"
 
 #include <xapian.h>
 
@@ -9,7 +9,7 @@
 #include "core/json_writer.h"
 #include "core/schema.h"
 #include "core/text.h"
-#include "indexer/generation.h"
+#include "indexer/index/generation.h"
 
 namespace fs = std::filesystem;
 

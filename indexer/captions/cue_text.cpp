@@ -8,7 +8,7 @@
 // spec, but their text is kept). Malformed tags are consumed exactly as the
 // spec's tokenizer consumes them: `<c It's` with no `>` swallows the rest of
 // the cue as an annotation.
-#include "indexer/cue_text.h"
+#include "indexer/captions/cue_text.h"
 
 #include <algorithm>
 #include <cstdint>
