@@ -6,12 +6,9 @@
 #include <string>
 
 #include "core/cue.h"
+#include "indexer/io/files.h"  // read_file
 
 namespace talksearch {
-
-/// Reads a whole file, refusing one larger than `max_bytes` before reading
-/// it. Throws Error naming the file (missing, unreadable, too large).
-std::string read_file(const std::filesystem::path& path, std::uintmax_t max_bytes);
 
 /// Reads and parses a caption file (format from its content, then its
 /// extension). Throws Error or ParseError naming the problem; the caller adds

@@ -14,6 +14,7 @@
 
 #include "core/error.h"
 #include "core/text.h"
+#include "indexer/io/files.h"
 
 namespace fs = std::filesystem;
 
@@ -24,15 +25,6 @@ namespace {
 constexpr const char* kStub = "XAPIANDB";
 constexpr const char* kLockFile = ".lock";
 constexpr const char* kPublishedMarker = ".published";
-
-void fsync_path(const fs::path& p, bool directory) {
-    const int fd = ::open(p.c_str(), (directory ? O_RDONLY | O_DIRECTORY : O_RDONLY) | O_CLOEXEC);
-    if (fd < 0) throw Error(p.string() + ": cannot open to sync: " + std::strerror(errno));
-    const int rc = ::fsync(fd);
-    const int saved = errno;
-    ::close(fd);
-    if (rc != 0) throw Error(p.string() + ": fsync failed: " + std::strerror(saved));
-}
 
 }  // namespace
 
@@ -99,9 +91,9 @@ void sync_tree(const fs::path& dir) {
     if (ec) throw Error(dir.string() + ": cannot list to sync: " + ec.message());
     for (; it != fs::recursive_directory_iterator(); it.increment(ec)) {
         if (ec) throw Error(dir.string() + ": cannot list to sync: " + ec.message());
-        if (it->is_regular_file(ec)) fsync_path(it->path(), false);
+        if (it->is_regular_file(ec)) fsync_file(it->path());
     }
-    fsync_path(dir, true);
+    fsync_folder(dir);
 }
 
 void publish_generation(const fs::path& index_dir, const std::string& generation) {
@@ -114,28 +106,16 @@ void publish_generation(const fs::path& index_dir, const std::string& generation
         out.flush();
         if (!out) throw Error(marker.string() + ": cannot write");
     }
-    fsync_path(marker, false);
+    fsync_file(marker);
     // The marker's entry in the generation folder, and the generation's entry
     // in the index folder, reach the disk before the stub names it.
-    fsync_path(index_dir / generation, true);
-    fsync_path(index_dir, true);
+    fsync_folder(index_dir / generation);
+    fsync_folder(index_dir);
     write_stub_file(index_dir / kStub, "auto " + generation + "\n");
 }
 
 void write_stub_file(const fs::path& stub, const std::string& text) {
-    const fs::path tmp = fs::path(stub.string() + ".tmp");
-    {
-        std::ofstream out(tmp, std::ios::trunc);
-        out << text;
-        out.flush();
-        if (!out) throw Error(tmp.string() + ": cannot write the index stub");
-    }
-    fsync_path(tmp, false);
-    if (::rename(tmp.c_str(), stub.c_str()) != 0) {
-        throw Error(stub.string() + ": cannot replace the index stub: " + std::strerror(errno));
-    }
-    const fs::path folder = stub.parent_path().empty() ? fs::path(".") : stub.parent_path();
-    fsync_path(folder, true);
+    write_file_atomically(stub, text);
 }
 
 std::vector<std::string> remove_old_generations(const fs::path& index_dir,

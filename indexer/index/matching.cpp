@@ -8,8 +8,8 @@
 #include <unordered_set>
 
 #include "core/error.h"
+#include "core/language.h"
 #include "core/text.h"
-#include "indexer/sources/pyvideo.h"
 
 namespace fs = std::filesystem;
 

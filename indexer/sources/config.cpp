@@ -5,7 +5,8 @@
 #include <set>
 
 #include "core/error.h"
-#include "indexer/captions/caption_file.h"
+#include "indexer/io/files.h"
+#include "indexer/sources/json_object.h"
 
 namespace fs = std::filesystem;
 namespace dom = simdjson::dom;
@@ -94,14 +95,8 @@ UrlSource url_source(dom::object obj, const std::string& where) {
 }  // namespace
 
 Config parse_config(std::string_view json, const fs::path& base_dir) {
-    dom::parser parser;
-    const simdjson::padded_string padded(json);
-    dom::element root;
-    if (auto err = parser.parse(padded).get(root)) {
-        throw Error(std::string("invalid JSON: ") + simdjson::error_message(err));
-    }
-    dom::object obj;
-    if (root.get_object().get(obj)) throw Error("expected a JSON object");
+    const JsonObjectDocument document(json);
+    const dom::object obj = document.root();
     only_keys(obj, "",
               {"index", "default_language", "allow_shrink", "grace_seconds", "sources", "fetch"});
     Config c;

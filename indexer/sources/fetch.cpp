@@ -1,31 +1,26 @@
+// Fetching: the transfers (libcurl multi), their retries and how each attempt ended. The URL
+// checks and the SSRF guard are in fetch_guard.cpp, the conditional-GET cache in fetch_cache.cpp.
 #include "indexer/sources/fetch.h"
 
 #include <arpa/inet.h>
 #include <curl/curl.h>
-#include <fcntl.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include <algorithm>
-#include <cctype>
-#include <cerrno>
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
 #include <ctime>
 #include <deque>
-#include <fstream>
 #include <limits>
-#include <memory>
-#include <sstream>
 
 #include "core/error.h"
-#include "core/hash.h"
-
-namespace fs = std::filesystem;
+#include "core/text.h"
+#include "indexer/sources/fetch_cache.h"
+#include "indexer/sources/fetch_curl.h"
+#include "indexer/sources/fetch_guard.h"
 
 namespace talksearch {
 
@@ -34,56 +29,7 @@ namespace {
 using Clock = std::chrono::steady_clock;
 
 // ---------------------------------------------------------------------------------------------
-// libcurl handles
-
-// The only global state: libcurl's own, initialised once (thread-safe since C++11 statics).
-void ensure_curl() {
-    static const CURLcode rc = curl_global_init(CURL_GLOBAL_DEFAULT);
-    if (rc != CURLE_OK) {
-        throw Error(std::string("cannot initialise libcurl: ") + curl_easy_strerror(rc));
-    }
-}
-
-struct EasyDeleter {
-    void operator()(CURL* h) const { curl_easy_cleanup(h); }
-};
-struct MultiDeleter {
-    void operator()(CURLM* m) const { curl_multi_cleanup(m); }
-};
-struct SlistDeleter {
-    void operator()(curl_slist* l) const { curl_slist_free_all(l); }
-};
-struct UrlDeleter {
-    void operator()(CURLU* u) const { curl_url_cleanup(u); }
-};
-struct CurlFree {
-    void operator()(char* p) const { curl_free(p); }
-};
-using EasyHandle = std::unique_ptr<CURL, EasyDeleter>;
-using MultiHandle = std::unique_ptr<CURLM, MultiDeleter>;
-using HeaderList = std::unique_ptr<curl_slist, SlistDeleter>;
-using UrlHandle = std::unique_ptr<CURLU, UrlDeleter>;
-using CurlString = std::unique_ptr<char, CurlFree>;
-
-// Sets one option; an option libcurl refuses (too old, not built in) is misuse: a fetcher
-// without its protocol or size limits must not run.
-template <typename T>
-void set(CURL* h, CURLoption option, T value) {
-    const CURLcode rc = curl_easy_setopt(h, option, value);
-    if (rc != CURLE_OK) {
-        throw Error(std::string("libcurl refused an option: ") + curl_easy_strerror(rc));
-    }
-}
-
-// ---------------------------------------------------------------------------------------------
 // Small text helpers
-
-bool has_control(std::string_view s) {
-    return std::any_of(s.begin(), s.end(), [](char c) {
-        const auto u = static_cast<unsigned char>(c);
-        return u < 0x20 || u == 0x7f;
-    });
-}
 
 std::string_view trim_view(std::string_view s) {
     while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
@@ -92,13 +38,6 @@ std::string_view trim_view(std::string_view s) {
         s.remove_suffix(1);
     }
     return s;
-}
-
-bool iequals(std::string_view a, std::string_view b) {
-    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-               return std::tolower(static_cast<unsigned char>(x)) ==
-                      std::tolower(static_cast<unsigned char>(y));
-           });
 }
 
 // The first line of `s`, without trailing blanks: error messages are one line.
@@ -118,236 +57,6 @@ std::string format_seconds(long ms) {
         s += f;
     }
     return s + " s";
-}
-
-// ---------------------------------------------------------------------------------------------
-// Addresses
-
-bool blocked_v4(std::uint32_t a) {
-    struct Net {
-        std::uint32_t net;
-        int bits;
-    };
-    static constexpr Net kBlocked[] = {
-        {0x00000000, 8},   // 0/8: "this network", 0.0.0.0 unspecified
-        {0x0a000000, 8},   // 10/8 private
-        {0x64400000, 10},  // 100.64/10 CGNAT
-        {0x7f000000, 8},   // 127/8 loopback
-        {0xa9fe0000, 16},  // 169.254/16 link-local (cloud metadata)
-        {0xac100000, 12},  // 172.16/12 private
-        {0xc0000000, 24},  // 192.0.0/24 IETF protocol assignments
-        {0xc0000200, 24},  // 192.0.2/24 documentation
-        {0xc0a80000, 16},  // 192.168/16 private
-        {0xc6120000, 15},  // 198.18/15 benchmarking
-        {0xc6336400, 24},  // 198.51.100/24 documentation
-        {0xcb007100, 24},  // 203.0.113/24 documentation
-        {0xe0000000, 4},   // 224/4 multicast
-        {0xf0000000, 4},   // 240/4 reserved, 255.255.255.255 broadcast
-    };
-    return std::any_of(std::begin(kBlocked), std::end(kBlocked), [a](const Net& n) {
-        return (a >> (32 - n.bits)) == (n.net >> (32 - n.bits));
-    });
-}
-
-std::uint32_t v4_at(const unsigned char* b) {
-    return (std::uint32_t{b[0]} << 24) | (std::uint32_t{b[1]} << 16) | (std::uint32_t{b[2]} << 8) |
-           std::uint32_t{b[3]};
-}
-
-bool blocked_v6(const in6_addr& addr) {
-    const unsigned char* b = addr.s6_addr;
-    auto zeros = [b](int from, int to) {
-        return std::all_of(b + from, b + to, [](unsigned char c) { return c == 0; });
-    };
-    // ::/96: unspecified, loopback and the deprecated IPv4-compatible forms.
-    if (zeros(0, 12)) return true;
-    // ::ffff:a.b.c.d (IPv4-mapped) and ::ffff:0:a.b.c.d (IPv4-translated): the IPv4 address.
-    if (zeros(0, 10) && b[10] == 0xff && b[11] == 0xff) return blocked_v4(v4_at(b + 12));
-    if (zeros(0, 8) && b[8] == 0xff && b[9] == 0xff && b[10] == 0 && b[11] == 0) {
-        return blocked_v4(v4_at(b + 12));
-    }
-    // 64:ff9b::/96 (NAT64): the IPv4 address; 64:ff9b:1::/48 (local NAT64): blocked.
-    if (b[0] == 0x00 && b[1] == 0x64 && b[2] == 0xff && b[3] == 0x9b) {
-        if (zeros(4, 12)) return blocked_v4(v4_at(b + 12));
-        if (b[4] == 0 && b[5] == 1) return true;
-    }
-    if (b[0] == 0x01 && b[1] == 0x00 && zeros(2, 8)) return true;  // 100::/64 discard
-    if (b[0] == 0x20 && b[1] == 0x01 && b[2] == 0x0d && b[3] == 0xb8) return true;  // 2001:db8::/32
-    if (b[0] == 0x20 && b[1] == 0x02) return blocked_v4(v4_at(b + 2));  // 2002::/16 6to4
-    if ((b[0] & 0xfe) == 0xfc) return true;                             // fc00::/7 unique local
-    if (b[0] == 0xfe && (b[1] & 0xc0) == 0x80) return true;             // fe80::/10 link-local
-    if (b[0] == 0xfe && (b[1] & 0xc0) == 0xc0) return true;             // fec0::/10 site-local
-    if (b[0] == 0xff) return true;                                      // ff00::/8 multicast
-    return false;
-}
-
-// The canonical text of a numeric address (inet_ntop), or nullopt.
-std::optional<std::string> canonical_address(std::string_view text) {
-    const std::string s(text);
-    char buf[INET6_ADDRSTRLEN] = {};
-    in6_addr a6{};
-    if (inet_pton(AF_INET6, s.c_str(), &a6) == 1) {
-        if (inet_ntop(AF_INET6, &a6, buf, sizeof buf) != nullptr) return std::string(buf);
-    }
-    in_addr a4{};
-    if (inet_pton(AF_INET, s.c_str(), &a4) == 1) {
-        if (inet_ntop(AF_INET, &a4, buf, sizeof buf) != nullptr) return std::string(buf);
-    }
-    return std::nullopt;
-}
-
-// An exception to the SSRF guard: an address, and a port or -1 for any.
-struct AllowedAddress {
-    std::string ip;
-    long port = -1;
-};
-
-std::vector<AllowedAddress> parse_allowed(const std::vector<std::string>& entries) {
-    std::vector<AllowedAddress> out;
-    for (const std::string& e : entries) {
-        std::string_view addr = e;
-        std::string_view port;
-        if (addr.starts_with('[')) {
-            const std::size_t close = addr.find(']');
-            if (close != std::string_view::npos && addr.substr(close + 1).starts_with(':')) {
-                port = addr.substr(close + 2);
-            } else if (close == std::string_view::npos || close + 1 != addr.size()) {
-                throw Error("allowed_private: not an address: " + e);
-            }
-            addr = addr.substr(1, close - 1);
-        } else if (std::count(addr.begin(), addr.end(), ':') == 1) {
-            port = addr.substr(addr.find(':') + 1);
-            addr = addr.substr(0, addr.find(':'));
-        }
-        AllowedAddress a;
-        const std::optional<std::string> ip = canonical_address(addr);
-        if (!ip) throw Error("allowed_private: not a numeric address: " + e);
-        a.ip = *ip;
-        if (!port.empty() || e.ends_with(':')) {
-            if (port.empty() || port.size() > 5 ||
-                !std::all_of(port.begin(), port.end(),
-                             [](char c) { return c >= '0' && c <= '9'; })) {
-                throw Error("allowed_private: bad port: " + e);
-            }
-            a.port = std::stol(std::string(port));
-        }
-        out.push_back(std::move(a));
-    }
-    return out;
-}
-
-// ---------------------------------------------------------------------------------------------
-// The conditional-GET cache: <hash of URL>.body and <hash of URL>.meta, each written atomically.
-// The meta file names the URL and the body's size and hash, so a body that does not belong to
-// it (a hash collision, a crash between the two renames, a damaged file) is never used.
-
-constexpr std::string_view kMetaMagic = "talksearch fetch cache 1";
-
-struct CacheEntry {
-    fs::path body_path;
-    std::string etag, last_modified;
-    std::uint64_t size = 0;
-    std::string hash;
-};
-
-fs::path cache_base(const fs::path& dir, std::string_view url) { return dir / hex64(fnv1a64(url)); }
-
-// The meta data of the cached copy of `url`, or nullopt when there is none that fits.
-std::optional<CacheEntry> load_cache_entry(const fs::path& dir, const std::string& url) {
-    const fs::path base = cache_base(dir, url);
-    std::ifstream in(fs::path(base.string() + ".meta"), std::ios::binary);
-    if (!in) return std::nullopt;
-    std::string line;
-    if (!std::getline(in, line) || line != kMetaMagic) return std::nullopt;
-    CacheEntry e;
-    e.body_path = base.string() + ".body";
-    bool url_matches = false;
-    bool have_size = false;
-    while (std::getline(in, line)) {
-        const std::size_t sp = line.find(' ');
-        const std::string_view key = std::string_view(line).substr(0, sp);
-        const std::string_view value =
-            sp == std::string::npos ? std::string_view() : std::string_view(line).substr(sp + 1);
-        if (has_control(value)) return std::nullopt;
-        if (key == "url") url_matches = value == url;
-        if (key == "etag") e.etag = value;
-        if (key == "last-modified") e.last_modified = value;
-        if (key == "hash") e.hash = value;
-        if (key == "size") {
-            try {
-                e.size = std::stoull(std::string(value));
-                have_size = true;
-            } catch (const std::exception&) {
-                return std::nullopt;
-            }
-        }
-    }
-    if (!url_matches || !have_size || e.hash.empty()) return std::nullopt;
-    std::error_code ec;
-    if (fs::file_size(e.body_path, ec) != e.size || ec) return std::nullopt;
-    return e;
-}
-
-// The cached body, verified against its meta data; nullopt when it does not match.
-std::optional<std::string> read_cached_body(const CacheEntry& e) {
-    std::ifstream in(e.body_path, std::ios::binary);
-    if (!in) return std::nullopt;
-    std::ostringstream s;
-    s << in.rdbuf();
-    std::string body = std::move(s).str();
-    if (body.size() != e.size || hex64(fnv1a64(body)) != e.hash) return std::nullopt;
-    return body;
-}
-
-// Writes `data` to `path` through a temporary file in the same folder, fsync and rename.
-// Returns an error message, or an empty string.
-std::string write_atomically(const fs::path& path, std::string_view data) {
-    std::string tmp = path.string() + ".tmp-XXXXXX";
-    const int fd = ::mkostemp(tmp.data(), O_CLOEXEC);
-    if (fd < 0) return path.string() + ": cannot create a temporary file: " + std::strerror(errno);
-    std::size_t done = 0;
-    while (done < data.size()) {
-        const ssize_t n = ::write(fd, data.data() + done, data.size() - done);
-        if (n < 0 && errno == EINTR) continue;
-        if (n <= 0) break;
-        done += static_cast<std::size_t>(n);
-    }
-    const bool ok = done == data.size() && ::fsync(fd) == 0;
-    const int saved = errno;
-    ::close(fd);
-    if (!ok || ::rename(tmp.c_str(), path.c_str()) != 0) {
-        const std::string why = std::strerror(ok ? errno : saved);
-        ::unlink(tmp.c_str());
-        return path.string() + ": cannot write: " + why;
-    }
-    return {};
-}
-
-// Stores a fresh body and its validators. Returns an error message, or an empty string.
-std::string store_cache_entry(const fs::path& dir, const std::string& url, std::string_view body,
-                              const std::string& etag, const std::string& last_modified) {
-    std::error_code ec;
-    fs::create_directories(dir, ec);
-    if (ec) return dir.string() + ": cannot create the cache folder: " + ec.message();
-    const fs::path base = cache_base(dir, url);
-    // Body first: until the new meta file is in place, the old one no longer matches the body
-    // (size, hash), so no reader can pair old validators with the new body.
-    std::string err = write_atomically(base.string() + ".body", body);
-    if (!err.empty()) return err;
-    std::string meta = std::string(kMetaMagic) + "\n";
-    meta += "url " + url + "\n";
-    if (!etag.empty()) meta += "etag " + etag + "\n";
-    if (!last_modified.empty()) meta += "last-modified " + last_modified + "\n";
-    meta += "size " + std::to_string(body.size()) + "\n";
-    meta += "hash " + hex64(fnv1a64(body)) + "\n";
-    return write_atomically(base.string() + ".meta", meta);
-}
-
-void remove_cache_entry(const fs::path& dir, const std::string& url) {
-    const fs::path base = cache_base(dir, url);
-    std::error_code ec;
-    fs::remove(base.string() + ".meta", ec);
-    fs::remove(base.string() + ".body", ec);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -416,14 +125,10 @@ struct Fetcher {
     Fetcher(const Fetcher&) = delete;
     Fetcher& operator=(const Fetcher&) = delete;
 
-    // The SSRF guard: true when a connection to ip:port may be made.
+    // The SSRF guard: true when a connection to ip:port may be made; else the transfer
+    // remembers the first address refused.
     bool may_connect(Transfer& t, const std::string& ip, long port) const {
-        if (options.allow_private_addresses) return true;
-        if (!is_blocked_address(ip)) return true;
-        const std::optional<std::string> canon = canonical_address(ip);
-        for (const AllowedAddress& a : allowed) {
-            if (canon && a.ip == *canon && (a.port < 0 || a.port == port)) return true;
-        }
+        if (connection_allowed(ip, port, options.allow_private_addresses, allowed)) return true;
         if (t.blocked.empty()) t.blocked = ip.empty() ? std::string("(unknown)") : ip;
         return false;
     }
@@ -471,9 +176,10 @@ std::size_t on_header(char* data, std::size_t size, std::size_t count, void* use
         const std::string_view value = trim_view(line.substr(colon + 1));
         // Validators are sent back in request headers: keep only short, clean ones.
         const bool clean = !value.empty() && value.size() <= 1024 && !has_control(value);
-        if (iequals(name, "ETag") && clean) t->etag = value;
-        if (iequals(name, "Last-Modified") && clean) t->last_modified = value;
-        if (iequals(name, "Retry-After")) t->retry_after_ms = parse_retry_after(value);
+        const std::string key = ascii_lower(name);
+        if (key == "etag" && clean) t->etag = value;
+        if (key == "last-modified" && clean) t->last_modified = value;
+        if (key == "retry-after") t->retry_after_ms = parse_retry_after(value);
     } catch (const std::exception&) {
         return 0;
     }
@@ -536,36 +242,38 @@ void Fetcher::start(Transfer& t) {
     if (!t.easy) throw Error("curl_easy_init failed");
     CURL* h = t.easy.get();
 
-    set(h, CURLOPT_URL, t.result.url.c_str());
-    set(h, CURLOPT_PRIVATE, static_cast<void*>(&t));
-    set(h, CURLOPT_ERRORBUFFER, t.errbuf);
-    set(h, CURLOPT_NOSIGNAL, 1L);
+    set_option(h, CURLOPT_URL, t.result.url.c_str());
+    set_option(h, CURLOPT_PRIVATE, static_cast<void*>(&t));
+    set_option(h, CURLOPT_ERRORBUFFER, t.errbuf);
+    set_option(h, CURLOPT_NOSIGNAL, 1L);
     // http and https only, also after a redirect (7.88's default also allows ftp, ftps).
-    set(h, CURLOPT_PROTOCOLS_STR, "http,https");
-    set(h, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
-    set(h, CURLOPT_FOLLOWLOCATION, 1L);
-    set(h, CURLOPT_MAXREDIRS, static_cast<long>(options.max_redirects));  // 7.88 default: none
-    set(h, CURLOPT_CONNECTTIMEOUT_MS, options.connect_timeout_ms);
-    set(h, CURLOPT_TIMEOUT_MS, options.total_timeout_ms);
-    set(h, CURLOPT_LOW_SPEED_LIMIT, options.low_speed_bytes);
-    set(h, CURLOPT_LOW_SPEED_TIME, options.low_speed_time_s);
-    set(h, CURLOPT_ACCEPT_ENCODING, "");  // every encoding libcurl decodes; the cap is on decoded
+    set_option(h, CURLOPT_PROTOCOLS_STR, "http,https");
+    set_option(h, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+    set_option(h, CURLOPT_FOLLOWLOCATION, 1L);
+    set_option(h, CURLOPT_MAXREDIRS,
+               static_cast<long>(options.max_redirects));  // 7.88 default: none
+    set_option(h, CURLOPT_CONNECTTIMEOUT_MS, options.connect_timeout_ms);
+    set_option(h, CURLOPT_TIMEOUT_MS, options.total_timeout_ms);
+    set_option(h, CURLOPT_LOW_SPEED_LIMIT, options.low_speed_bytes);
+    set_option(h, CURLOPT_LOW_SPEED_TIME, options.low_speed_time_s);
+    set_option(h, CURLOPT_ACCEPT_ENCODING,
+               "");  // every encoding libcurl decodes; the cap is on decoded
     // Refuses a declared Content-Length over the cap before the body; chunked and compressed
     // bodies are stopped by on_body (in 7.88 MAXFILESIZE does not stop them).
     if (options.max_bytes <= static_cast<std::size_t>(std::numeric_limits<curl_off_t>::max())) {
-        set(h, CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(options.max_bytes));
+        set_option(h, CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(options.max_bytes));
     }
     // No proxy from the environment: the guard must see the address of the server itself.
-    set(h, CURLOPT_PROXY, "");
-    set(h, CURLOPT_USERAGENT, options.user_agent.c_str());
-    set(h, CURLOPT_WRITEFUNCTION, &on_body);
-    set(h, CURLOPT_WRITEDATA, static_cast<void*>(&t));
-    set(h, CURLOPT_HEADERFUNCTION, &on_header);
-    set(h, CURLOPT_HEADERDATA, static_cast<void*>(&t));
-    set(h, CURLOPT_OPENSOCKETFUNCTION, &on_open_socket);
-    set(h, CURLOPT_OPENSOCKETDATA, static_cast<void*>(&t));
-    set(h, CURLOPT_PREREQFUNCTION, &on_prereq);
-    set(h, CURLOPT_PREREQDATA, static_cast<void*>(&t));
+    set_option(h, CURLOPT_PROXY, "");
+    set_option(h, CURLOPT_USERAGENT, options.user_agent.c_str());
+    set_option(h, CURLOPT_WRITEFUNCTION, &on_body);
+    set_option(h, CURLOPT_WRITEDATA, static_cast<void*>(&t));
+    set_option(h, CURLOPT_HEADERFUNCTION, &on_header);
+    set_option(h, CURLOPT_HEADERDATA, static_cast<void*>(&t));
+    set_option(h, CURLOPT_OPENSOCKETFUNCTION, &on_open_socket);
+    set_option(h, CURLOPT_OPENSOCKETDATA, static_cast<void*>(&t));
+    set_option(h, CURLOPT_PREREQFUNCTION, &on_prereq);
+    set_option(h, CURLOPT_PREREQDATA, static_cast<void*>(&t));
 
     if (t.cached) {
         curl_slist* list = nullptr;
@@ -580,7 +288,7 @@ void Fetcher::start(Transfer& t) {
         if (!t.cached->etag.empty()) add("If-None-Match: " + t.cached->etag);
         if (!t.cached->last_modified.empty()) add("If-Modified-Since: " + t.cached->last_modified);
         t.headers.reset(list);
-        if (list != nullptr) set(h, CURLOPT_HTTPHEADER, list);
+        if (list != nullptr) set_option(h, CURLOPT_HTTPHEADER, list);
     }
 
     const CURLMcode mrc = curl_multi_add_handle(multi.get(), h);
@@ -818,66 +526,6 @@ std::vector<FetchResult> fetch_all(const std::vector<std::string>& urls,
     results.reserve(urls.size());
     for (Transfer& t : fetcher.transfers) results.push_back(std::move(t.result));
     return results;
-}
-
-std::optional<std::string> check_url(std::string_view url) {
-    if (url.empty()) return "empty URL";
-    if (url.size() > 8192) return "URL longer than 8192 bytes";
-    for (char c : url) {
-        if (c == '\r' || c == '\n') return "CR or LF in URL";
-        const auto u = static_cast<unsigned char>(c);
-        if (u < 0x20 || u == 0x7f) return "control character in URL";
-        if (c == ' ') return "space in URL";
-    }
-    const std::size_t sep = url.find("://");
-    const std::string_view scheme =
-        sep == std::string_view::npos ? url.substr(0, url.find(':')) : url.substr(0, sep);
-    if (sep == std::string_view::npos || !(iequals(scheme, "http") || iequals(scheme, "https"))) {
-        return "not an http or https URL";
-    }
-    const std::string_view rest = url.substr(sep + 3);
-    const std::string_view authority = rest.substr(0, rest.find_first_of("/?#\\"));
-    if (authority.find('@') != std::string_view::npos) return "credentials in URL";
-    if (authority.empty() || authority.starts_with(':')) return "no host in URL";
-
-    ensure_curl();
-    UrlHandle u(curl_url());
-    if (!u) throw Error("curl_url failed");
-    const std::string text(url);
-    if (const CURLUcode rc = curl_url_set(u.get(), CURLUPART_URL, text.c_str(), 0);
-        rc != CURLUE_OK) {
-        return std::string("malformed URL: ") + curl_url_strerror(rc);
-    }
-    char* part = nullptr;
-    if (curl_url_get(u.get(), CURLUPART_USER, &part, 0) == CURLUE_OK) {
-        curl_free(part);
-        return "credentials in URL";
-    }
-    if (curl_url_get(u.get(), CURLUPART_PASSWORD, &part, 0) == CURLUE_OK) {
-        curl_free(part);
-        return "credentials in URL";
-    }
-    if (curl_url_get(u.get(), CURLUPART_HOST, &part, 0) != CURLUE_OK) return "no host in URL";
-    const CurlString host(part);
-    if (host == nullptr || *host == '\0') return "no host in URL";
-    return std::nullopt;
-}
-
-bool is_blocked_address(std::string_view numeric_ip) {
-    std::string s(numeric_ip);
-    if (s.size() >= 2 && s.front() == '[' && s.back() == ']') s = s.substr(1, s.size() - 2);
-    if (const std::size_t zone = s.find('%'); zone != std::string::npos) s.resize(zone);
-    if (s.empty() || s.size() > 64) return true;
-    in6_addr a6{};
-    if (inet_pton(AF_INET6, s.c_str(), &a6) == 1) return blocked_v6(a6);
-    in_addr a4{};
-    if (inet_pton(AF_INET, s.c_str(), &a4) == 1) return blocked_v4(ntohl(a4.s_addr));
-    // The spellings libcurl's URL parser also accepts: 2130706433, 0x7f000001, 0177.0.0.1, 127.1.
-    const bool legacy = std::all_of(s.begin(), s.end(), [](char c) {
-        return std::isxdigit(static_cast<unsigned char>(c)) || c == '.' || c == 'x' || c == 'X';
-    });
-    if (legacy && inet_aton(s.c_str(), &a4) != 0) return blocked_v4(ntohl(a4.s_addr));
-    return true;  // not a numeric address: nothing to vouch for
 }
 
 }  // namespace talksearch

@@ -1,6 +1,6 @@
 // pyvideo.org's catalogue layout: `<event>/category.json` and
-// `<event>/videos/<slug>.json`. The parsers are pure; load_catalogue() walks
-// the folders.
+// `<event>/videos/<slug>.json`. The parsers are pure (pyvideo_parser.cpp);
+// load_catalogue() walks the folders (pyvideo_catalogue.cpp).
 #pragma once
 
 #include <filesystem>
@@ -61,10 +61,5 @@ struct Catalogue {
 /// throws for a bad file: each one becomes a LoadProblem and the walk goes
 /// on. Throws Error only when a root itself cannot be read.
 Catalogue load_catalogue(const std::vector<std::filesystem::path>& roots);
-
-/// Maps a language code as catalogues write it ("eng", "en", "EN", "pt-br",
-/// "spa", "English") to a BCP 47 tag ("en", "pt-BR", "es"). Returns empty
-/// for an empty or unrecognised code.
-std::string normalize_language(std::string_view code);
 
 }  // namespace talksearch

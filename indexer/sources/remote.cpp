@@ -3,10 +3,11 @@
 #include <simdjson.h>
 
 #include <algorithm>
-#include <fstream>
+#include <string_view>
 
 #include "core/error.h"
 #include "core/json_writer.h"
+#include "indexer/io/files.h"
 #include "indexer/sources/fetch.h"
 
 namespace fs = std::filesystem;
@@ -49,11 +50,10 @@ std::string sanitize(std::string s) {
     return s.empty() ? "captions" : s;
 }
 
-void write_atomically(const fs::path& path, const std::string& body) {
+// A file of the mirror, in the folders its path names.
+void write_mirror_file(const fs::path& path, std::string_view body) {
     fs::create_directories(path.parent_path());
-    std::ofstream out(path, std::ios::binary | std::ios::trunc);
-    out << body;
-    if (!out.flush()) throw Error(path.string() + ": cannot write");
+    write_file_atomically(path, body);
 }
 
 FetchOptions options_of(const FetchSettings& s, const fs::path& index_dir) {
@@ -204,13 +204,13 @@ RemoteSources fetch_remote_sources(const std::vector<UrlSource>& urls, const Fet
                     manifest.end_object();
                 }
             }
-            write_atomically(target, r.body);
+            write_mirror_file(target, r.body);
             out.url_of[(mirror / target.lexically_relative(next)).string()] = u.url;
         }
         round = std::move(more);
     }
     manifest.end_array();
-    write_atomically(next / "captions" / "manifest.json", manifest.take() + "\n");
+    write_mirror_file(next / "captions" / "manifest.json", manifest.take() + "\n");
 
     fs::remove_all(mirror, ec);
     fs::rename(next, mirror, ec);

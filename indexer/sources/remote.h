@@ -1,4 +1,4 @@
-// Remote sources (config `url` entries): fetched with indexer/fetch.h and laid
+// Remote sources (config `url` entries): fetched with indexer/sources/fetch.h and laid
 // out as local files in pyvideo.org's layout, so the rest of the pipeline
 // reads them like any folder.
 //

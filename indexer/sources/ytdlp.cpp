@@ -8,7 +8,8 @@
 
 #include "core/error.h"
 #include "core/text.h"
-#include "indexer/captions/caption_file.h"
+#include "indexer/io/files.h"
+#include "indexer/sources/json_object.h"
 
 namespace fs = std::filesystem;
 namespace dom = simdjson::dom;
@@ -41,14 +42,8 @@ bool is_video_id(std::string_view id) {
 }  // namespace
 
 Talk parse_ytdlp_info(std::string_view json, const fs::path& path) {
-    dom::parser parser;
-    const simdjson::padded_string padded(json);
-    dom::element root;
-    if (auto err = parser.parse(padded).get(root)) {
-        throw ParseError(0, std::string("invalid JSON: ") + simdjson::error_message(err));
-    }
-    dom::object obj;
-    if (root.get_object().get(obj)) throw ParseError(0, "expected a JSON object");
+    const JsonObjectDocument document(json);
+    const dom::object obj = document.root();
     const std::string type = str(obj, "_type");
     if (!type.empty() && type != "video") {
         throw ParseError(0, "_type: \"" + type + "\" is not a video (a playlist's info.json?)");

@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "core/language.h"
 #include "core/text.h"
 #include "tests/support/shared.h"
 
