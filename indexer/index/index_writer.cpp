@@ -50,17 +50,118 @@ struct IndexWriter::Impl {
     }
 
     Xapian::Document build(const Talk& talk, std::size_t& text_bytes);
+    sc::TimeMap index_transcript(const Talk& talk, std::string& cue_text);
+    void index_metadata(const Talk& talk);
 };
 
-Xapian::Document IndexWriter::Impl::build(const Talk& talk, std::size_t& text_bytes) {
-    Xapian::Document doc;
-    termgen.set_document(doc);
-    termgen.set_termpos(0);
-    termgen.set_stemming_strategy(Xapian::TermGenerator::STEM_SOME);
+namespace {
 
-    // ---- The transcript: positions 1.. in track order ----
+// What the filter terms learn that the values need too.
+struct FilterFacts {
+    bool any_indexed = false;     // some track is indexed
+    std::string speakers_joined;  // the speakers, \x1f between them
+    std::string first_youtube;    // the first YouTube id among the videos
+};
+
+// Boolean filter terms: every one validated by make_term.
+FilterFacts add_filter_terms(Xapian::Document& doc, const Talk& talk) {
+    FilterFacts facts;
+    doc.add_boolean_term(sc::make_term(sc::kId, talk_id(talk)));
+    doc.add_boolean_term(sc::make_term(sc::kEvent, talk.event));
+    doc.add_boolean_term(sc::make_term(sc::kOrigin, origin_name(talk.origin)));
+    if (auto year = talk_year(talk)) {
+        doc.add_boolean_term(sc::make_term(sc::kYear, std::to_string(*year)));
+        doc.add_value(sc::kSlotYear, Xapian::sortable_serialise(*year));
+    }
+    if (const std::string d = date_compact(talk.recorded); !d.empty()) {
+        doc.add_boolean_term(sc::make_term(sc::kDate, d));
+        doc.add_value(sc::kSlotDate, d);
+    }
+    if (!talk.language.empty()) doc.add_boolean_term(sc::make_term(sc::kLanguage, talk.language));
+    for (const Track& t : talk.tracks) {
+        if (!t.indexed) continue;
+        facts.any_indexed = true;
+        doc.add_boolean_term(sc::make_term(sc::kLanguage, t.language));
+        doc.add_boolean_term(sc::make_term(sc::kCaptions, caption_kind_name(t.kind)));
+        if (!t.captions.suspect.empty()) doc.add_boolean_term(sc::make_term(sc::kSuspect, "loop"));
+    }
+    if (!facts.any_indexed) doc.add_boolean_term(sc::make_term(sc::kCaptions, sc::kCaptionsNone));
+    for (const std::string& s : talk.speakers) {
+        doc.add_boolean_term(sc::make_term(sc::kSpeakerExact, fold_case(s)));
+        if (!facts.speakers_joined.empty()) facts.speakers_joined += '\x1f';
+        facts.speakers_joined += s;
+    }
+    for (const std::string& t : talk.tags) {
+        doc.add_boolean_term(sc::make_term(sc::kTagExact, fold_case(t)));
+    }
+    for (const VideoSource& v : talk.videos) {
+        if (auto id = youtube_id_from_url(v.url)) {
+            doc.add_boolean_term(sc::make_term(sc::kYoutube, *id));
+            if (facts.first_youtube.empty()) facts.first_youtube = *id;
+        }
+    }
+    return facts;
+}
+
+// Values: sort keys, facets, the time map and cue text, the display data, the
+// content hash. `data` is the document data, `cue_text` the transcript.
+void add_values(Xapian::Document& doc, const Talk& talk, const FilterFacts& facts,
+                const sc::TimeMap& map, const std::string& cue_text, const std::string& data) {
+    if (talk.duration_s) {
+        doc.add_value(sc::kSlotDuration,
+                      Xapian::sortable_serialise(static_cast<double>(*talk.duration_s)));
+    }
+    doc.add_value(sc::kSlotEvent, talk.event);
+    if (!talk.language.empty()) doc.add_value(sc::kSlotLanguage, talk.language);
+    if (!facts.speakers_joined.empty()) doc.add_value(sc::kSlotSpeakers, facts.speakers_joined);
+    if (!map.tracks.empty()) {
+        doc.add_value(sc::kSlotTimeMap, sc::encode_time_map(map));
+        for (std::size_t at = 0, k = 0; at < cue_text.size(); at += sc::kCueTextSegmentBytes, ++k) {
+            doc.add_value(sc::kSlotCueTextSegments + static_cast<Xapian::valueno>(k),
+                          cue_text.substr(at, sc::kCueTextSegmentBytes));
+        }
+    }
+    doc.add_value(sc::kSlotCaptionKind,
+                  facts.any_indexed ? std::string(caption_kind_name(talk.tracks.front().kind))
+                                    : std::string(sc::kCaptionsNone));
+    if (!facts.first_youtube.empty()) doc.add_value(sc::kSlotYoutubeId, facts.first_youtube);
+    if (!talk.recording_group.empty()) {
+        doc.add_boolean_term(sc::make_term(sc::kGroup, talk.recording_group));
+        doc.add_value(sc::kSlotGroup, talk.recording_group);
+        doc.add_value(sc::kSlotRepeatPrior,
+                      Xapian::sortable_serialise(std::log2(static_cast<double>(talk.recordings))));
+    }
+
+    doc.add_value(sc::kSlotDisplay, sc::encode_display_data(talk));
+    // Orders and facets that do not depend on document numbers, which differ
+    // between one index and the same talks in shards (docs/SCALING.md).
+    const std::string id = talk_id(talk);
+    doc.add_value(sc::kSlotSortKey, id);
+    doc.add_value(sc::kSlotDateOrder, date_compact(talk.recorded) + '\x1f' + id);
+    {
+        sc::FacetKey facets;
+        facets.dedup = talk.recording_group.empty() ? "t:" + id : "g:" + talk.recording_group;
+        facets.event = talk.event;
+        if (auto year = talk_year(talk)) facets.year = std::to_string(*year);
+        facets.language = talk.language;
+        facets.speakers = talk.speakers;
+        doc.add_value(sc::kSlotFacets, sc::encode_facet_key(facets));
+    }
+    if (!talk.source_hash.empty()) {
+        doc.add_value(sc::kSlotContentHash, talk.source_hash);
+    } else {
+        const std::uint64_t group_hash =
+            fnv1a64(talk.recording_group + '\x1f' + std::to_string(talk.recordings));
+        doc.add_value(sc::kSlotContentHash, hex64(fnv1a64(cue_text, fnv1a64(data, group_hash))));
+    }
+}
+
+}  // namespace
+
+// The transcript: positions 1.. in track order. Returns the time map of the
+// indexed tracks; `cue_text` gets their cues' text, end to end.
+sc::TimeMap IndexWriter::Impl::index_transcript(const Talk& talk, std::string& cue_text) {
     sc::TimeMap map;
-    std::string cue_text;
     bool first_track = true;
     for (const Track& track : talk.tracks) {
         if (!track.indexed) continue;
@@ -96,10 +197,12 @@ Xapian::Document IndexWriter::Impl::build(const Talk& talk, std::size_t& text_by
         }
         map.tracks.push_back(std::move(timed));
     }
-    text_bytes = cue_text.size();
+    return map;
+}
 
-    // ---- Metadata: prefixed fields, and unprefixed copies weighted above
-    // spoken words, at positions no cue can hold ----
+// Metadata: prefixed fields, and unprefixed copies weighted above spoken
+// words, at positions no cue can hold.
+void IndexWriter::Impl::index_metadata(const Talk& talk) {
     termgen.set_stemmer(stemmer(talk.language.empty() ? std::string("en") : talk.language));
     termgen.set_termpos(sc::kMetadataPositionBase);
     auto field = [&](const std::string& text, unsigned weight, std::string_view prefix) {
@@ -127,95 +230,20 @@ Xapian::Document IndexWriter::Impl::build(const Talk& talk, std::size_t& text_by
         if (!text->empty())
             termgen.index_text_without_positions(*text, options.weights.description);
     }
+}
 
-    // ---- Boolean filter terms: every one validated by make_term ----
-    doc.add_boolean_term(sc::make_term(sc::kId, talk_id(talk)));
-    doc.add_boolean_term(sc::make_term(sc::kEvent, talk.event));
-    doc.add_boolean_term(sc::make_term(sc::kOrigin, origin_name(talk.origin)));
-    if (auto year = talk_year(talk)) {
-        doc.add_boolean_term(sc::make_term(sc::kYear, std::to_string(*year)));
-        doc.add_value(sc::kSlotYear, Xapian::sortable_serialise(*year));
-    }
-    if (const std::string d = date_compact(talk.recorded); !d.empty()) {
-        doc.add_boolean_term(sc::make_term(sc::kDate, d));
-        doc.add_value(sc::kSlotDate, d);
-    }
-    if (!talk.language.empty()) doc.add_boolean_term(sc::make_term(sc::kLanguage, talk.language));
-    bool any_indexed = false;
-    for (const Track& t : talk.tracks) {
-        if (!t.indexed) continue;
-        any_indexed = true;
-        doc.add_boolean_term(sc::make_term(sc::kLanguage, t.language));
-        doc.add_boolean_term(sc::make_term(sc::kCaptions, caption_kind_name(t.kind)));
-        if (!t.captions.suspect.empty()) doc.add_boolean_term(sc::make_term(sc::kSuspect, "loop"));
-    }
-    if (!any_indexed) doc.add_boolean_term(sc::make_term(sc::kCaptions, sc::kCaptionsNone));
-    std::string speakers_joined;
-    for (const std::string& s : talk.speakers) {
-        doc.add_boolean_term(sc::make_term(sc::kSpeakerExact, fold_case(s)));
-        if (!speakers_joined.empty()) speakers_joined += '\x1f';
-        speakers_joined += s;
-    }
-    for (const std::string& t : talk.tags) {
-        doc.add_boolean_term(sc::make_term(sc::kTagExact, fold_case(t)));
-    }
-    std::string first_youtube;
-    for (const VideoSource& v : talk.videos) {
-        if (auto id = youtube_id_from_url(v.url)) {
-            doc.add_boolean_term(sc::make_term(sc::kYoutube, *id));
-            if (first_youtube.empty()) first_youtube = *id;
-        }
-    }
-
-    // ---- Values ----
-    if (talk.duration_s) {
-        doc.add_value(sc::kSlotDuration,
-                      Xapian::sortable_serialise(static_cast<double>(*talk.duration_s)));
-    }
-    doc.add_value(sc::kSlotEvent, talk.event);
-    if (!talk.language.empty()) doc.add_value(sc::kSlotLanguage, talk.language);
-    if (!speakers_joined.empty()) doc.add_value(sc::kSlotSpeakers, speakers_joined);
-    if (!map.tracks.empty()) {
-        doc.add_value(sc::kSlotTimeMap, sc::encode_time_map(map));
-        for (std::size_t at = 0, k = 0; at < cue_text.size(); at += sc::kCueTextSegmentBytes, ++k) {
-            doc.add_value(sc::kSlotCueTextSegments + static_cast<Xapian::valueno>(k),
-                          cue_text.substr(at, sc::kCueTextSegmentBytes));
-        }
-    }
-    doc.add_value(sc::kSlotCaptionKind,
-                  any_indexed ? std::string(caption_kind_name(talk.tracks.front().kind))
-                              : std::string(sc::kCaptionsNone));
-    if (!first_youtube.empty()) doc.add_value(sc::kSlotYoutubeId, first_youtube);
-    if (!talk.recording_group.empty()) {
-        doc.add_boolean_term(sc::make_term(sc::kGroup, talk.recording_group));
-        doc.add_value(sc::kSlotGroup, talk.recording_group);
-        doc.add_value(sc::kSlotRepeatPrior,
-                      Xapian::sortable_serialise(std::log2(static_cast<double>(talk.recordings))));
-    }
-
-    doc.add_value(sc::kSlotDisplay, sc::encode_display_data(talk));
-    // Orders and facets that do not depend on document numbers, which differ
-    // between one index and the same talks in shards (docs/SCALING.md).
-    const std::string id = talk_id(talk);
-    doc.add_value(sc::kSlotSortKey, id);
-    doc.add_value(sc::kSlotDateOrder, date_compact(talk.recorded) + '\x1f' + id);
-    {
-        sc::FacetKey facets;
-        facets.dedup = talk.recording_group.empty() ? "t:" + id : "g:" + talk.recording_group;
-        facets.event = talk.event;
-        if (auto year = talk_year(talk)) facets.year = std::to_string(*year);
-        facets.language = talk.language;
-        facets.speakers = talk.speakers;
-        doc.add_value(sc::kSlotFacets, sc::encode_facet_key(facets));
-    }
+Xapian::Document IndexWriter::Impl::build(const Talk& talk, std::size_t& text_bytes) {
+    Xapian::Document doc;
+    termgen.set_document(doc);
+    termgen.set_termpos(0);
+    termgen.set_stemming_strategy(Xapian::TermGenerator::STEM_SOME);
+    std::string cue_text;
+    const sc::TimeMap map = index_transcript(talk, cue_text);
+    text_bytes = cue_text.size();
+    index_metadata(talk);
+    const FilterFacts facts = add_filter_terms(doc, talk);
     std::string data = sc::encode_document_data(talk);
-    if (!talk.source_hash.empty()) {
-        doc.add_value(sc::kSlotContentHash, talk.source_hash);
-    } else {
-        const std::uint64_t group_hash =
-            fnv1a64(talk.recording_group + '\x1f' + std::to_string(talk.recordings));
-        doc.add_value(sc::kSlotContentHash, hex64(fnv1a64(cue_text, fnv1a64(data, group_hash))));
-    }
+    add_values(doc, talk, facts, map, cue_text, data);
     doc.set_data(std::move(data));
     return doc;
 }
