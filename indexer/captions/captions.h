@@ -77,8 +77,9 @@ Captions parse_plain_text(std::string_view text, const CaptionLimits& limits = {
 /// with an `events` array (json3) or a `segments` array (Whisper); an XML
 /// root `<timedtext>` (srv3) or `<transcript>` (legacy timedtext); an SRT or
 /// SBV timing line in the first lines. Otherwise falls back to the file
-/// name's extension (`.vtt`, `.srt`, `.sbv`, `.json3`, `.srv3`, and `.txt`
-/// for text that is not JSON or XML). Returns nullopt when neither tells:
+/// name's extension when the format table (formats.h) says it names a
+/// format (`.vtt`, `.srt`, `.sbv`, `.json3`, `.srv3`, and `.txt` for text
+/// that is not JSON or XML). Returns nullopt when neither tells:
 /// a yt-dlp `.info.json`, a manifest or any other JSON or XML that is not
 /// captions.
 std::optional<CaptionFormat> detect_caption_format(std::string_view text,

@@ -161,6 +161,38 @@ std::size_t next_special(std::string_view text, std::size_t i) {
     return i;
 }
 
+// True when `text` is valid UTF-8 with no NUL. Runs of ASCII (most of a
+// caption file) are checked eight bytes at a time; each maximal run of
+// non-ASCII bytes is handed to is_valid_utf8 (a valid sequence never holds an
+// ASCII byte, so the runs can be checked on their own).
+bool is_clean_utf8(std::string_view text) {
+    constexpr std::uint64_t kHigh = 0x8080808080808080ULL;
+    constexpr std::uint64_t kOnes = 0x0101010101010101ULL;
+    const std::size_t n = text.size();
+    std::size_t i = 0;
+    while (i < n) {
+        while (i + 8 <= n) {
+            std::uint64_t word;
+            std::memcpy(&word, text.data() + i, sizeof word);
+            // Any byte with its high bit set, or any zero byte, stops the word.
+            if (((word | ((word - kOnes) & ~word)) & kHigh) != 0) break;
+            i += 8;
+        }
+        if (i >= n) break;
+        const auto c = static_cast<unsigned char>(text[i]);
+        if (c == 0) return false;
+        if (c < 0x80) {
+            ++i;
+            continue;
+        }
+        std::size_t run_end = i + 1;
+        while (run_end < n && static_cast<unsigned char>(text[run_end]) >= 0x80) ++run_end;
+        if (!is_valid_utf8(text.substr(i, run_end - i))) return false;
+        i = run_end;
+    }
+    return true;
+}
+
 }  // namespace
 
 CueText parse_cue_text(std::string_view payload) {
@@ -238,7 +270,7 @@ std::string_view normalize_caption_input(std::string_view text, std::string& sto
     constexpr std::string_view kBom = "\xEF\xBB\xBF";
     if (text.substr(0, kBom.size()) == kBom) text.remove_prefix(kBom.size());
     const bool has_cr = text.find('\r') != std::string_view::npos;
-    if (!has_cr && is_valid_utf8(text)) return text;
+    if (!has_cr && is_clean_utf8(text)) return text;
     storage = sanitize_utf8(text);
     std::size_t out = 0;
     for (std::size_t i = 0; i < storage.size(); ++i) {

@@ -18,6 +18,7 @@
 #include "indexer/captions/caption_sniff.h"
 #include "indexer/captions/captions.h"
 #include "indexer/captions/cue_text.h"
+#include "indexer/captions/parser_warnings.h"
 
 namespace talksearch {
 
@@ -47,18 +48,22 @@ simdjson::error_code parse_json(dom::parser& parser, std::string_view text, dom:
     return error;
 }
 
-// The root object of a caption JSON file, or ParseError naming the format.
-dom::object root_object(dom::parser& parser, std::string_view text, std::string_view format) {
+// The array under `key` in the root object of a caption JSON file (kept in
+// `parser`), or ParseError naming the format.
+dom::array root_array(dom::parser& parser, std::string_view text, std::string_view format,
+                      std::string_view key) {
+    const std::string not_a = "not a " + std::string(format) + " file: ";
     dom::element root;
     if (const auto error = parse_json(parser, text, root)) {
-        throw ParseError(0, "not a " + std::string(format) +
-                                " file: invalid JSON: " + simdjson::error_message(error));
+        throw ParseError(0, not_a + "invalid JSON: " + simdjson::error_message(error));
     }
     dom::object object;
-    if (root.get_object().get(object)) {
-        throw ParseError(0, "not a " + std::string(format) + " file: the JSON is not an object");
+    if (root.get_object().get(object)) throw ParseError(0, not_a + "the JSON is not an object");
+    dom::array items;
+    if (object[key].get_array().get(items)) {
+        throw ParseError(0, not_a + "no \"" + std::string(key) + "\" array");
     }
-    return object;
+    return items;
 }
 
 std::optional<double> number(dom::element e) {
@@ -112,18 +117,6 @@ std::string string_field(dom::object object, std::string_view key) {
 }
 
 void warn(Captions& out, std::string message) { out.warnings.push_back({0, std::move(message)}); }
-
-bool too_many_cues(Captions& out, const CaptionLimits& limits, const std::string& where) {
-    if (out.cues.size() < limits.max_cues) return false;
-    warn(out, where + ": more than " + std::to_string(limits.max_cues) +
-                  " cues: the rest of the file is ignored");
-    return true;
-}
-
-std::string truncated_message(const std::string& where, const CaptionLimits& limits) {
-    return where + ": cue text longer than " + std::to_string(limits.max_cue_text_bytes) +
-           " bytes, truncated";
-}
 
 // True when some of the first events carry json3's start time.
 bool looks_like_json3_events(dom::array events) {
@@ -194,11 +187,7 @@ Captions parse_json3(std::string_view text, const CaptionLimits& limits) {
     Captions out;
     out.format = CaptionFormat::kJson3;
     dom::parser parser;
-    const dom::object root = root_object(parser, text, "json3");
-    dom::array events;
-    if (root["events"].get_array().get(events)) {
-        throw ParseError(0, "not a json3 file: no \"events\" array");
-    }
+    const dom::array events = root_array(parser, text, "json3", "events");
 
     struct Piece {
         std::string text;
@@ -238,7 +227,7 @@ Captions parse_json3(std::string_view text, const CaptionLimits& limits) {
             warn(out, where + ": no valid tStartMs, cue dropped");
             continue;
         }
-        if (too_many_cues(out, limits, where)) break;
+        if (cue_limit_reached(out, limits, 0, where)) break;
         Cue cue;
         cue.start_ms = *start;
         cue.end_ms = *start + ms_field(event, "dDurationMs").value_or(0);
@@ -256,7 +245,7 @@ Captions parse_json3(std::string_view text, const CaptionLimits& limits) {
                 append_timed_text(cue, pieces[k].text, at, limits.max_cue_text_bytes) && complete;
         }
         cue.raw = cue.text;
-        if (!complete) warn(out, truncated_message(where, limits));
+        if (!complete) warn_truncated(out, limits, 0, where);
         out.cues.push_back(std::move(cue));
     }
     if (!any_start && events.size() > 0) {
@@ -269,11 +258,7 @@ Captions parse_whisper_json(std::string_view text, const CaptionLimits& limits) 
     Captions out;
     out.format = CaptionFormat::kWhisperJson;
     dom::parser parser;
-    const dom::object root = root_object(parser, text, "Whisper JSON");
-    dom::array segments;
-    if (root["segments"].get_array().get(segments)) {
-        throw ParseError(0, "not a Whisper JSON file: no \"segments\" array");
-    }
+    const dom::array segments = root_array(parser, text, "Whisper JSON", "segments");
     bool any_start = false;
     std::size_t index = 0;
     for (dom::element element : segments) {
@@ -290,7 +275,7 @@ Captions parse_whisper_json(std::string_view text, const CaptionLimits& limits) 
             warn(out, where + ": no valid start and end times, segment dropped");
             continue;
         }
-        if (too_many_cues(out, limits, where)) break;
+        if (cue_limit_reached(out, limits, 0, where)) break;
         Cue cue;
         cue.start_ms = *start;
         cue.end_ms = *end;
@@ -300,7 +285,7 @@ Captions parse_whisper_json(std::string_view text, const CaptionLimits& limits) 
         const bool complete =
             append_timed_text(cue, segment_text, std::nullopt, limits.max_cue_text_bytes);
         cue.raw = cue.text;
-        if (!complete) warn(out, truncated_message(where, limits));
+        if (!complete) warn_truncated(out, limits, 0, where);
 
         // Each word is found in the segment's text after the previous one,
         // so the offsets are those of the text that gets indexed.

@@ -14,6 +14,7 @@
 #include "core/text.h"
 #include "indexer/captions/captions.h"
 #include "indexer/captions/cue_text.h"
+#include "indexer/captions/parser_warnings.h"
 
 namespace talksearch {
 
@@ -60,11 +61,7 @@ Captions parse_plain_text(std::string_view text, const CaptionLimits& limits) {
         rest = end == std::string_view::npos ? std::string_view{} : rest.substr(end + 1);
         if (number < 0xFFFFFFFFu) ++number;
         while (!line.empty()) {
-            if (out.cues.size() >= limits.max_cues) {
-                out.warnings.push_back({number, "more than " + std::to_string(limits.max_cues) +
-                                                    " cues: the rest of the file is ignored"});
-                return out;
-            }
+            if (cue_limit_reached(out, limits, number)) return out;
             const std::size_t cut =
                 line.size() <= max_piece ? line.size() : cut_point(line, max_piece);
             Cue cue;

@@ -20,12 +20,11 @@
 #include "indexer/captions/caption_sniff.h"
 #include "indexer/captions/captions.h"
 #include "indexer/captions/cue_text.h"
+#include "indexer/captions/parser_warnings.h"
 
 namespace talksearch {
 
 namespace {
-
-constexpr std::size_t kQuoteBytes = 60;
 
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
 
@@ -93,11 +92,7 @@ bool looks_like_timing(std::string_view line) {
            s.find(' ') == std::string_view::npos;
 }
 
-std::string quote(std::string_view line) {
-    line = trim(line);
-    const std::string_view cut = truncate_utf8(line, kQuoteBytes);
-    return "\"" + std::string(cut) + (cut.size() < line.size() ? "...\"" : "\"");
-}
+std::string quote(std::string_view line) { return quote_line(trim(line)); }
 
 /// Lines of LF-normalised text, with their 1-based numbers.
 class Lines {
@@ -155,11 +150,7 @@ Captions parse_sbv(std::string_view text, const CaptionLimits& limits) {
             continue;
         }
         saw_timing = true;
-        if (out.cues.size() >= limits.max_cues) {
-            out.warnings.push_back({number, "more than " + std::to_string(limits.max_cues) +
-                                                " cues: the rest of the file is ignored"});
-            break;
-        }
+        if (cue_limit_reached(out, limits, number)) break;
         Cue cue;
         cue.start_ms = timing->start_ms;
         cue.end_ms = timing->end_ms;
@@ -178,11 +169,7 @@ Captions parse_sbv(std::string_view text, const CaptionLimits& limits) {
         }
         if (!cue.text.empty() && cue.text.back() == '\n') cue.text.pop_back();
         cue.raw = cue.text;
-        if (!complete) {
-            out.warnings.push_back({number, "cue text longer than " +
-                                                std::to_string(limits.max_cue_text_bytes) +
-                                                " bytes, truncated"});
-        }
+        if (!complete) warn_truncated(out, limits, number);
         out.cues.push_back(std::move(cue));
     }
     if (!saw_timing) throw ParseError(first_bad_line, "not an SBV file: no timing line");

@@ -23,16 +23,15 @@
 #include <string_view>
 
 #include "core/text.h"
+#include "indexer/captions/caption_sniff.h"
 #include "indexer/captions/captions.h"
 #include "indexer/captions/cue_text.h"
+#include "indexer/captions/parser_warnings.h"
 
 namespace talksearch {
 namespace {
 
 constexpr std::string_view kArrow = "-->";
-
-/// How much of a bad line a warning quotes.
-constexpr std::size_t kQuoteBytes = 60;
 
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
 
@@ -53,25 +52,8 @@ bool all_digits(std::string_view s) {
     return !s.empty() && std::all_of(s.begin(), s.end(), is_digit);
 }
 
-/// The longest prefix of valid UTF-8 `s` that is at most `max` bytes and ends
-/// on a character boundary.
-std::size_t utf8_prefix(std::string_view s, std::size_t max) {
-    if (s.size() <= max) return s.size();
-    std::size_t cut = max;
-    while (cut > 0 && (static_cast<unsigned char>(s[cut]) & 0xC0) == 0x80) --cut;
-    return cut;
-}
-
-/// A line for a warning message: quoted, cut at kQuoteBytes.
-std::string quote(std::string_view line) {
-    line = trim_blanks(line);
-    std::size_t cut = utf8_prefix(line, kQuoteBytes);
-    std::string out = "\"";
-    out.append(line.substr(0, cut));
-    if (cut < line.size()) out += "...";
-    out += '"';
-    return out;
-}
+/// A line for a warning message: quoted, cut at 60 bytes.
+std::string quote(std::string_view line) { return quote_line(trim_blanks(line)); }
 
 // ---------------------------------------------------------------------------
 // Input decoding.
@@ -284,7 +266,29 @@ bool ends_payload(const LineReader& reader) {
     return all_digits(s) && reader.has_next() && looks_like_timing(reader.next());
 }
 
+// Counts the ASCII digits at s[i], stepping over them.
+std::size_t skip_digits(std::string_view s, std::size_t& i) {
+    const std::size_t begin = i;
+    while (i < s.size() && is_digit(s[i])) ++i;
+    return i - begin;
+}
+
 }  // namespace
+
+bool is_srt_timing_line(std::string_view line) {
+    std::size_t i = 0;
+    while (i < line.size() && (line[i] == ' ' || line[i] == '\t')) ++i;
+    if (skip_digits(line, i) == 0) return false;
+    if (i >= line.size() || line[i++] != ':') return false;
+    if (skip_digits(line, i) != 2) return false;
+    if (i >= line.size() || line[i++] != ':') return false;
+    if (skip_digits(line, i) != 2) return false;
+    if (i >= line.size() || (line[i] != ',' && line[i] != '.')) return false;
+    ++i;
+    if (skip_digits(line, i) == 0) return false;
+    while (i < line.size() && (line[i] == ' ' || line[i] == '\t')) ++i;
+    return line.substr(i, 3) == "-->";
+}
 
 Captions parse_srt(std::string_view input, const CaptionLimits& limits) {
     Captions out;
@@ -333,11 +337,7 @@ Captions parse_srt(std::string_view input, const CaptionLimits& limits) {
             continue;
         }
         saw_timing = true;
-        if (out.cues.size() >= limits.max_cues) {
-            out.warnings.push_back({timing_line, "more than " + std::to_string(limits.max_cues) +
-                                                     " cues: the rest of the file is ignored"});
-            break;
-        }
+        if (cue_limit_reached(out, limits, timing_line)) break;
 
         Cue cue;
         cue.start_ms = timing->start_ms;
@@ -360,7 +360,7 @@ Captions parse_srt(std::string_view input, const CaptionLimits& limits) {
             }
             first = false;
             if (payload.size() > room) {
-                cue.raw.append(payload.substr(0, utf8_prefix(payload, room)));
+                cue.raw.append(truncate_utf8(payload, room));
                 truncated = true;
             } else {
                 cue.raw.append(payload);
@@ -371,14 +371,10 @@ Captions parse_srt(std::string_view input, const CaptionLimits& limits) {
         cue.text = std::move(plain.text);
         cue.speaker = std::move(plain.speaker);
         if (cue.text.size() > limits.max_cue_text_bytes) {
-            cue.text.resize(utf8_prefix(cue.text, limits.max_cue_text_bytes));
+            cue.text.resize(truncate_utf8(cue.text, limits.max_cue_text_bytes).size());
             truncated = true;
         }
-        if (truncated) {
-            out.warnings.push_back({timing_line, "cue text longer than " +
-                                                     std::to_string(limits.max_cue_text_bytes) +
-                                                     " bytes, truncated"});
-        }
+        if (truncated) warn_truncated(out, limits, timing_line);
         out.cues.push_back(std::move(cue));
     }
 

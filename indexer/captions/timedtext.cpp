@@ -20,6 +20,7 @@
 #include "indexer/captions/caption_sniff.h"
 #include "indexer/captions/captions.h"
 #include "indexer/captions/cue_text.h"
+#include "indexer/captions/parser_warnings.h"
 
 namespace talksearch {
 
@@ -272,17 +273,16 @@ Root find_root(XmlTokenizer& xml) {
     return {};
 }
 
-bool too_many_cues(Captions& out, const CaptionLimits& limits, std::uint32_t line) {
-    if (out.cues.size() < limits.max_cues) return false;
-    out.warnings.push_back({line, "more than " + std::to_string(limits.max_cues) +
-                                      " cues: the rest of the file is ignored"});
-    return true;
-}
-
-void warn_truncated(Captions& out, const CaptionLimits& limits, std::uint32_t line) {
-    out.warnings.push_back({line, "cue text longer than " +
-                                      std::to_string(limits.max_cue_text_bytes) +
-                                      " bytes, truncated"});
+/// Reads up to the root element and checks that it is `<element>`; throws
+/// ParseError saying that the text is not `format` ("an srv3") when it is not.
+void expect_root(XmlTokenizer& xml, std::string_view element, std::string_view format) {
+    const Root root = find_root(xml);
+    if (root.name == element) return;
+    const std::string not_a = "not " + std::string(format) + " file: ";
+    throw ParseError(root.line, root.name.empty()
+                                    ? not_a + "no XML root element"
+                                    : not_a + "the root element is <" + std::string(root.name) +
+                                          ">, not <" + std::string(element) + ">");
 }
 
 std::string_view raw_between(std::string_view in, std::size_t begin, std::size_t end,
@@ -411,13 +411,7 @@ Captions parse_srv3(std::string_view text, const CaptionLimits& limits) {
     std::string storage;
     const std::string_view in = normalize_caption_input(text, storage);
     XmlTokenizer xml(in);
-    const Root root = find_root(xml);
-    if (root.name != "timedtext") {
-        throw ParseError(root.line, root.name.empty()
-                                        ? "not an srv3 file: no XML root element"
-                                        : "not an srv3 file: the root element is <" +
-                                              std::string(root.name) + ">, not <timedtext>");
-    }
+    expect_root(xml, "timedtext", "an srv3");
     for (XmlToken t = xml.next(); t.kind != XmlToken::kEof; t = xml.next()) {
         if (t.kind != XmlToken::kStart || (t.name != "p" && t.name != "text")) continue;
         const Paragraph p = read_paragraph(xml, t);
@@ -439,7 +433,7 @@ Captions parse_srv3(std::string_view text, const CaptionLimits& limits) {
                                                 "> without a valid t (start) time, cue dropped"});
             continue;
         }
-        if (too_many_cues(out, limits, t.line)) break;
+        if (cue_limit_reached(out, limits, t.line)) break;
         Cue cue;
         cue.line = t.line;
         cue.start_ms = *start;
@@ -470,13 +464,7 @@ Captions parse_timedtext(std::string_view text, const CaptionLimits& limits) {
     std::string storage;
     const std::string_view in = normalize_caption_input(text, storage);
     XmlTokenizer xml(in);
-    const Root root = find_root(xml);
-    if (root.name != "transcript") {
-        throw ParseError(root.line, root.name.empty()
-                                        ? "not a timedtext file: no XML root element"
-                                        : "not a timedtext file: the root element is <" +
-                                              std::string(root.name) + ">, not <transcript>");
-    }
+    expect_root(xml, "transcript", "a timedtext");
     for (XmlToken t = xml.next(); t.kind != XmlToken::kEof; t = xml.next()) {
         if (t.kind != XmlToken::kStart || t.name != "text") continue;
         std::size_t content_end = t.end;
@@ -491,7 +479,7 @@ Captions parse_timedtext(std::string_view text, const CaptionLimits& limits) {
             out.warnings.push_back({t.line, "<text> without a valid start time, cue dropped"});
             continue;
         }
-        if (too_many_cues(out, limits, t.line)) break;
+        if (cue_limit_reached(out, limits, t.line)) break;
         Cue cue;
         cue.line = t.line;
         cue.start_ms = *start;

@@ -14,14 +14,15 @@
 #include <utility>
 
 #include "core/text.h"
+#include "indexer/captions/caption_sniff.h"
 #include "indexer/captions/captions.h"
 #include "indexer/captions/cue_text.h"
+#include "indexer/captions/parser_warnings.h"
 
 namespace talksearch {
 
 namespace {
 
-constexpr std::string_view kBom = "\xEF\xBB\xBF";
 constexpr std::string_view kSignature = "WEBVTT";
 constexpr std::string_view kArrow = "-->";
 
@@ -39,15 +40,6 @@ std::uint32_t to_line_number(std::size_t n) {
     return static_cast<std::uint32_t>(n < kMax ? n : kMax);
 }
 
-// The longest prefix of valid UTF-8 `text` that holds at most `max_bytes`
-// bytes and does not split a character.
-std::string_view utf8_prefix(std::string_view text, std::size_t max_bytes) {
-    if (text.size() <= max_bytes) return text;
-    std::size_t cut = max_bytes;
-    while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;
-    return text.substr(0, cut);
-}
-
 // True when `line` contains "-->". Looks for the '>' with memchr: it is far
 // rarer in caption text than '-'.
 bool has_arrow(std::string_view line) {
@@ -62,62 +54,6 @@ bool has_arrow(std::string_view line) {
         p = q + 1;
     }
     return false;
-}
-
-// True when `text` is valid UTF-8 with no NUL. Runs of ASCII (most of a
-// caption file) are checked eight bytes at a time; each maximal run of
-// non-ASCII bytes is handed to is_valid_utf8 (a valid sequence never holds an
-// ASCII byte, so the runs can be checked on their own).
-bool is_clean_utf8(std::string_view text) {
-    constexpr std::uint64_t kHigh = 0x8080808080808080ULL;
-    constexpr std::uint64_t kOnes = 0x0101010101010101ULL;
-    const std::size_t n = text.size();
-    std::size_t i = 0;
-    while (i < n) {
-        while (i + 8 <= n) {
-            std::uint64_t word;
-            std::memcpy(&word, text.data() + i, sizeof word);
-            // Any byte with its high bit set, or any zero byte, stops the word.
-            if (((word | ((word - kOnes) & ~word)) & kHigh) != 0) break;
-            i += 8;
-        }
-        if (i >= n) break;
-        const auto c = static_cast<unsigned char>(text[i]);
-        if (c == 0) return false;
-        if (c < 0x80) {
-            ++i;
-            continue;
-        }
-        std::size_t run_end = i + 1;
-        while (run_end < n && static_cast<unsigned char>(text[run_end]) >= 0x80) ++run_end;
-        if (!is_valid_utf8(text.substr(i, run_end - i))) return false;
-        i = run_end;
-    }
-    return true;
-}
-
-// The spec's preprocessing: UTF-8 decode (drops one BOM, invalid sequences
-// and NUL become U+FFFD), then CRLF -> LF and lone CR -> LF. Returns `text`
-// itself (minus the BOM) when nothing needs changing, else a view of `storage`.
-std::string_view normalize(std::string_view text, std::string& storage) {
-    if (text.substr(0, kBom.size()) == kBom) text.remove_prefix(kBom.size());
-    if (text.empty()) return text;
-    const bool has_cr = std::memchr(text.data(), '\r', text.size()) != nullptr;
-    if (!has_cr && is_clean_utf8(text)) return text;
-    storage = sanitize_utf8(text);
-    if (has_cr) {
-        std::size_t out = 0;
-        for (std::size_t i = 0; i < storage.size(); ++i) {
-            if (storage[i] == '\r') {
-                storage[out++] = '\n';
-                if (i + 1 < storage.size() && storage[i + 1] == '\n') ++i;
-            } else {
-                storage[out++] = storage[i];
-            }
-        }
-        storage.resize(out);
-    }
-    return storage;
 }
 
 // A run of ASCII digits. `value` stops growing once it passes kMaxHours, so
@@ -219,11 +155,8 @@ class WebVttParser {
         : in_(input), limits_(limits), out_(out) {}
 
     void run() {
-        const std::size_t n = kSignature.size();
-        const bool signature_ok =
-            in_.substr(0, n) == kSignature &&
-            (in_.size() == n || in_[n] == ' ' || in_[n] == '\t' || in_[n] == '\n');
-        if (!signature_ok) throw ParseError(1, "not a WebVTT file: missing WEBVTT signature");
+        if (!has_webvtt_signature(in_))
+            throw ParseError(1, "not a WebVTT file: missing WEBVTT signature");
         next_line();  // the signature line
         if (seen_eof_) return;
         if (pos_ < in_.size() && in_[pos_] != '\n') collect_block(/*in_header=*/true);
@@ -326,8 +259,7 @@ class WebVttParser {
 
     void add_cue(std::string_view id, std::string_view payload, std::size_t timing_line,
                  std::int64_t start_ms, std::int64_t end_ms) {
-        if (out_.cues.size() >= limits_.max_cues) {
-            warn(timing_line, "too many cues: stopped after " + std::to_string(limits_.max_cues));
+        if (cue_limit_reached(out_, limits_, to_line_number(timing_line))) {
             stopped_ = true;
             return;
         }
@@ -336,12 +268,12 @@ class WebVttParser {
         cue.end_ms = end_ms;
         cue.line = to_line_number(timing_line);
         cue.id.assign(id);
-        const std::string_view kept = utf8_prefix(payload, limits_.max_cue_text_bytes);
+        const std::string_view kept = truncate_utf8(payload, limits_.max_cue_text_bytes);
         bool truncated = kept.size() < payload.size();
         cue.raw.assign(kept);
         CueText text = parse_cue_text(kept);
         if (text.text.size() > limits_.max_cue_text_bytes) {
-            text.text.resize(utf8_prefix(text.text, limits_.max_cue_text_bytes).size());
+            text.text.resize(truncate_utf8(text.text, limits_.max_cue_text_bytes).size());
             truncated = true;
         }
         cue.words = inline_word_times(text.text, start_ms, text.times);
@@ -365,13 +297,20 @@ class WebVttParser {
 
 }  // namespace
 
+bool has_webvtt_signature(std::string_view text) {
+    const std::size_t n = kSignature.size();
+    return text.substr(0, n) == kSignature &&
+           (text.size() == n || text[n] == ' ' || text[n] == '\t' || text[n] == '\n' ||
+            text[n] == '\r');
+}
+
 Captions parse_webvtt(std::string_view text, const CaptionLimits& limits) {
     // The spec decodes WebVTT as UTF-8 only: a UTF-16 file has no signature.
     if (detect_utf16(text)) {
         throw ParseError(1, "not a WebVTT file: the text is UTF-16 (WebVTT files are UTF-8)");
     }
     std::string storage;
-    const std::string_view input = normalize(text, storage);
+    const std::string_view input = normalize_caption_input(text, storage);
     Captions captions;
     captions.format = CaptionFormat::kWebVtt;
     WebVttParser(input, limits, captions).run();

@@ -10,6 +10,7 @@
 #include "core/error.h"
 #include "core/language.h"
 #include "core/text.h"
+#include "indexer/captions/formats.h"
 
 namespace fs = std::filesystem;
 
@@ -192,11 +193,9 @@ std::vector<ManifestEntry> parse_manifest(std::string_view json, const fs::path&
 
 bool is_caption_file_name(const fs::path& path) {
     const std::string name = ascii_lower(path.filename().string());
-    const std::string ext = ascii_lower(path.extension().string());
-    for (std::string_view always : {".vtt", ".srt", ".sbv", ".json3", ".srv1", ".srv2", ".srv3"}) {
-        if (ext == always) return true;
-    }
-    if (ext != ".json" && ext != ".xml" && ext != ".txt") return false;
+    const CaptionExtension* ext = find_caption_extension(path.extension().string());
+    if (ext == nullptr) return false;
+    if (!ext->shared) return true;
     // These extensions hold much besides captions: the name must not say
     // what else the file is.
     if (name.starts_with('.') || name.starts_with('_')) return false;
