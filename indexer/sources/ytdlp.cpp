@@ -164,6 +164,8 @@ YtdlpLoad load_ytdlp(const std::vector<fs::path>& roots) {
                         }
                         const std::string lang = rest.substr(0, dot);
                         const std::string ext = ascii_lower(rest.substr(dot + 1));
+                        // The subtitle formats yt-dlp writes (its own list, not every
+                        // extension a caption folder may hold: never .json or .txt).
                         static const std::set<std::string> kExts = {"vtt",  "srt",  "sbv",  "json3",
                                                                     "srv1", "srv2", "srv3", "xml"};
                         if (!kExts.contains(ext) || lang == "live_chat") continue;
