@@ -34,6 +34,22 @@ void append_text(std::vector<SnippetPart>& parts, std::string_view text, bool ma
     }
 }
 
+// mark_words over the words of `text` already split.
+std::vector<SnippetPart> mark_spans(std::string_view text, const std::vector<WordSpan>& words,
+                                    const std::function<bool(std::string_view)>& is_match) {
+    std::vector<SnippetPart> parts;
+    std::size_t done = 0;
+    for (const WordSpan& w : words) {
+        const std::string_view word = text.substr(w.offset, w.length);
+        if (!is_match(word_term(word))) continue;
+        append_text(parts, text.substr(done, w.offset - done), false);
+        append_text(parts, word, true);
+        done = w.offset + w.length;
+    }
+    append_text(parts, text.substr(done), false);
+    return parts;
+}
+
 }  // namespace
 
 namespace {
@@ -110,17 +126,7 @@ std::int64_t word_time_ms(const sc::TimedCue& cue, std::string_view cue_text,
 
 std::vector<SnippetPart> mark_words(std::string_view text,
                                     const std::function<bool(std::string_view)>& is_match) {
-    std::vector<SnippetPart> parts;
-    std::size_t done = 0;
-    for (const WordSpan& w : split_words(text)) {
-        const std::string_view word = text.substr(w.offset, w.length);
-        if (!is_match(word_term(word))) continue;
-        append_text(parts, text.substr(done, w.offset - done), false);
-        append_text(parts, word, true);
-        done = w.offset + w.length;
-    }
-    append_text(parts, text.substr(done), false);
-    return parts;
+    return mark_spans(text, split_words(text), is_match);
 }
 
 std::string_view WholeCueText::text(std::uint32_t offset, std::uint32_t length) const {
@@ -294,7 +300,8 @@ std::vector<Moment> chapter_moments(const std::vector<ChapterInfo>& chapters,
     for (const ChapterInfo& c : chapters) {
         std::set<std::string> distinct;
         std::uint32_t matched = 0;
-        for (const WordSpan& w : split_words(c.title)) {
+        const std::vector<WordSpan> words = split_words(c.title);  // once: marked below
+        for (const WordSpan& w : words) {
             const std::string term =
                 word_term(std::string_view(c.title).substr(w.offset, w.length));
             if (!is_match(term)) continue;
@@ -308,7 +315,7 @@ std::vector<Moment> chapter_moments(const std::vector<ChapterInfo>& chapters,
         // A chapter starts where its author says the subject starts: a
         // pre-roll would only replay the end of the previous one.
         m.jump_ms = m.start_ms;
-        m.snippet = mark_words(c.title, is_match);
+        m.snippet = mark_spans(c.title, words, is_match);
         m.distinct_terms = static_cast<std::uint32_t>(distinct.size());
         m.occurrences = matched;
         m.chapter = c.title;
