@@ -34,6 +34,22 @@ void append_text(std::vector<SnippetPart>& parts, std::string_view text, bool ma
     }
 }
 
+// mark_words over the words of `text` already split.
+std::vector<SnippetPart> mark_spans(std::string_view text, const std::vector<WordSpan>& words,
+                                    const std::function<bool(std::string_view)>& is_match) {
+    std::vector<SnippetPart> parts;
+    std::size_t done = 0;
+    for (const WordSpan& w : words) {
+        const std::string_view word = text.substr(w.offset, w.length);
+        if (!is_match(word_term(word))) continue;
+        append_text(parts, text.substr(done, w.offset - done), false);
+        append_text(parts, word, true);
+        done = w.offset + w.length;
+    }
+    append_text(parts, text.substr(done), false);
+    return parts;
+}
+
 }  // namespace
 
 namespace {
@@ -110,17 +126,7 @@ std::int64_t word_time_ms(const sc::TimedCue& cue, std::string_view cue_text,
 
 std::vector<SnippetPart> mark_words(std::string_view text,
                                     const std::function<bool(std::string_view)>& is_match) {
-    std::vector<SnippetPart> parts;
-    std::size_t done = 0;
-    for (const WordSpan& w : split_words(text)) {
-        const std::string_view word = text.substr(w.offset, w.length);
-        if (!is_match(word_term(word))) continue;
-        append_text(parts, text.substr(done, w.offset - done), false);
-        append_text(parts, word, true);
-        done = w.offset + w.length;
-    }
-    append_text(parts, text.substr(done), false);
-    return parts;
+    return mark_spans(text, split_words(text), is_match);
 }
 
 std::string_view WholeCueText::text(std::uint32_t offset, std::uint32_t length) const {
@@ -128,25 +134,21 @@ std::string_view WholeCueText::text(std::uint32_t offset, std::uint32_t length) 
     return all_.substr(offset, std::min<std::size_t>(length, all_.size() - offset));
 }
 
-std::vector<Moment> find_moments(const sc::TimeMap& map, const CueTextSource& cue_text,
-                                 std::vector<Occurrence> occurrences,
-                                 const std::function<bool(std::string_view)>& is_match,
-                                 const MomentOptions& options) {
+namespace {
+
+// A group of matches close in time: one moment.
+struct MatchGroup {
+    std::size_t first = 0, last = 0;  // indexes into the located matches
+    std::set<std::uint32_t> groups;
+    std::uint32_t words = 0;
+};
+
+// The occurrences in their cues, at a time estimated from the word's index
+// in its cue (splitting a cue into words is most of the cost when a common
+// word matches in hundreds of cues), sorted by track and time.
+std::vector<Located> locate(const sc::TimeMap& map, const std::vector<Occurrence>& occurrences) {
     std::vector<Located> located;
     located.reserve(occurrences.size());
-    // Matches are grouped and ranked by a time estimated from the word's
-    // index in its cue; only the matches of the moments kept are placed
-    // exactly (splitting a cue into words is most of the cost when a common
-    // word matches in hundreds of cues). A common word matches many times in
-    // one cue: split each cue once.
-    std::map<std::pair<std::size_t, std::size_t>, std::vector<WordSpan>> cue_words;
-    const auto exact_time = [&](const Located& l) {
-        const sc::TimedCue& cue = map.tracks[l.cue.track].cues[l.cue.cue];
-        const std::string_view text = cue_text_of(cue, cue_text);
-        auto [it, inserted] = cue_words.try_emplace({l.cue.track, l.cue.cue});
-        if (inserted) it->second = split_words(text);
-        return time_of_word(cue, text.size(), it->second, l.occ.position - cue.first_position);
-    };
     for (const Occurrence& occ : occurrences) {
         const auto ref = sc::find_cue(map, occ.position);
         if (!ref) continue;
@@ -169,20 +171,19 @@ std::vector<Moment> find_moments(const sc::TimeMap& map, const CueTextSource& cu
         return std::tie(a.cue.track, a.time_ms, a.occ.position) <
                std::tie(b.cue.track, b.time_ms, b.occ.position);
     });
+    return located;
+}
 
-    // Group: a match joins the current moment when it is in the same track,
-    // follows the previous match within gap_ms and the moment's first match
-    // within window_ms.
-    struct Group {
-        std::size_t first = 0, last = 0;  // indexes into located
-        std::set<std::uint32_t> groups;
-        std::uint32_t words = 0;
-    };
-    std::vector<Group> groups;
+// Groups the located matches: a match joins the current moment when it is in
+// the same track, follows the previous match within gap_ms and the moment's
+// first match within window_ms.
+std::vector<MatchGroup> group_matches(const std::vector<Located>& located,
+                                      const MomentOptions& options) {
+    std::vector<MatchGroup> groups;
     for (std::size_t i = 0; i < located.size(); ++i) {
         const Located& l = located[i];
         if (!groups.empty()) {
-            Group& g = groups.back();
+            MatchGroup& g = groups.back();
             const Located& first = located[g.first];
             const Located& prev = located[g.last];
             if (first.cue.track == l.cue.track && l.time_ms - prev.time_ms <= options.gap_ms &&
@@ -195,8 +196,13 @@ std::vector<Moment> find_moments(const sc::TimeMap& map, const CueTextSource& cu
         }
         groups.push_back({i, i, {l.occ.group}, l.occ.words});
     }
+    return groups;
+}
 
-    // Rank: distinct query words, then matched words, then earlier first.
+// The best `max_moments` groups (distinct query words, then matched words,
+// then earlier first), as indexes in time order.
+std::vector<std::size_t> best_groups(const std::vector<MatchGroup>& groups,
+                                     std::size_t max_moments) {
     std::vector<std::size_t> order(groups.size());
     for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
     std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
@@ -205,12 +211,26 @@ std::vector<Moment> find_moments(const sc::TimeMap& map, const CueTextSource& cu
         }
         return groups[a].words > groups[b].words;
     });
-    if (order.size() > options.max_moments) order.resize(options.max_moments);
+    if (order.size() > max_moments) order.resize(max_moments);
     std::sort(order.begin(), order.end());  // groups are already in time order
+    return order;
+}
 
-    // The kept moments' matches, placed exactly (timed tracks only).
-    for (std::size_t gi : order) {
-        const Group& g = groups[gi];
+// Places the matches of the kept groups exactly (timed tracks only). A
+// common word matches many times in one cue: each cue is split once.
+void place_exactly(const sc::TimeMap& map, const CueTextSource& cue_text,
+                   const std::vector<MatchGroup>& groups, const std::vector<std::size_t>& kept,
+                   std::vector<Located>& located) {
+    std::map<std::pair<std::size_t, std::size_t>, std::vector<WordSpan>> cue_words;
+    const auto exact_time = [&](const Located& l) {
+        const sc::TimedCue& cue = map.tracks[l.cue.track].cues[l.cue.cue];
+        const std::string_view text = cue_text_of(cue, cue_text);
+        auto [it, inserted] = cue_words.try_emplace({l.cue.track, l.cue.cue});
+        if (inserted) it->second = split_words(text);
+        return time_of_word(cue, text.size(), it->second, l.occ.position - cue.first_position);
+    };
+    for (std::size_t gi : kept) {
+        const MatchGroup& g = groups[gi];
         if (!map.tracks[located[g.first].cue.track].timed) continue;
         for (std::size_t i = g.first; i <= g.last; ++i) located[i].time_ms = exact_time(located[i]);
         std::sort(located.begin() + static_cast<std::ptrdiff_t>(g.first),
@@ -220,69 +240,98 @@ std::vector<Moment> find_moments(const sc::TimeMap& map, const CueTextSource& cu
                              std::tie(b.time_ms, b.occ.position);
                   });
     }
+}
 
+// The snippet's text: the cues from the first match to the last (a phrase's
+// last word may be in the next cue), at most max_snippet_cues, with the next
+// cue as context when the text is short. Sets `to` to the last cue used.
+std::string snippet_text(const sc::TimeMap& map, const CueTextSource& cue_text,
+                         const std::vector<Located>& located, std::size_t start,
+                         const MatchGroup& g, const MomentOptions& options, std::size_t& to) {
+    const Located& first = located[start];
+    const sc::TimedTrack& track = map.tracks[first.cue.track];
+    // Overlapping cues can put a later cue's word before an earlier cue's in
+    // time: take the cue range over every match of the moment.
+    std::size_t from = first.cue.cue;
+    to = first.cue.cue;
+    for (std::size_t i = start; i <= g.last; ++i) {
+        from = std::min(from, located[i].cue.cue);
+        to = std::max(to, located[i].cue.cue);
+        if (const auto end_ref =
+                sc::find_cue(map, located[i].occ.position + located[i].occ.words - 1);
+            end_ref && end_ref->track == first.cue.track) {
+            to = std::max(to, end_ref->cue);
+        }
+    }
+    from = std::min(from, first.cue.cue);
+    to = std::min(to, first.cue.cue + options.max_snippet_cues - 1);
+    if (to < from) to = from;
+    std::size_t bytes = 0;
+    for (std::size_t c = from; c <= to; ++c) bytes += track.cues[c].text_length;
+    while (bytes < options.min_snippet_bytes && to + 1 < track.cues.size() &&
+           to - from + 1 < options.max_snippet_cues) {
+        ++to;
+        bytes += track.cues[to].text_length;
+    }
+    std::string text;
+    for (std::size_t c = from; c <= to; ++c) {
+        std::string_view t = cue_text_of(track.cues[c], cue_text);
+        if (t.empty()) continue;
+        if (!text.empty()) text += ' ';
+        for (char ch : t) text += ch == '\n' ? ' ' : ch;
+    }
+    return text;
+}
+
+// The moment of one kept group of matches.
+Moment moment_of(const sc::TimeMap& map, const CueTextSource& cue_text,
+                 const std::vector<Located>& located, const MatchGroup& g,
+                 const std::function<bool(std::string_view)>& is_match,
+                 const MomentOptions& options) {
+    // Where several query words meet, the moment starts where they are said
+    // together: the shortest run of matches that holds every word the moment
+    // holds, not a lone early mention of one of them.
+    const std::size_t start = covering_start(located, g.first, g.last, g.groups.size());
+    const Located& first = located[start];
+    const sc::TimedTrack& track = map.tracks[first.cue.track];
+    Moment m;
+    m.start_ms = first.time_ms;
+    const std::int64_t cue_start = track.cues[first.cue.cue].start_ms;
+    m.jump_ms = std::max<std::int64_t>(
+        0, std::min(first.time_ms - options.preroll_ms, cue_start + options.max_into_cue_ms));
+    m.language = track.language;
+    m.distinct_terms = static_cast<std::uint32_t>(g.groups.size());
+    m.occurrences = g.words;
+    const sc::TimedCue& first_cue = track.cues[first.cue.cue];
+    if (first_cue.speaker > 0 && first_cue.speaker <= track.speakers.size()) {
+        m.speaker = track.speakers[first_cue.speaker - 1];
+    }
+    std::size_t to = 0;
+    m.snippet = mark_words(snippet_text(map, cue_text, located, start, g, options, to), is_match);
+    m.end_ms = std::max(track.cues[to].end_ms, m.start_ms);
+    if (!track.timed) {
+        // A transcript without times: no time to show or to link to.
+        m.timed = false;
+        m.start_ms = m.end_ms = m.jump_ms = 0;
+    }
+    return m;
+}
+
+}  // namespace
+
+std::vector<Moment> find_moments(const sc::TimeMap& map, const CueTextSource& cue_text,
+                                 std::vector<Occurrence> occurrences,
+                                 const std::function<bool(std::string_view)>& is_match,
+                                 const MomentOptions& options) {
+    // Matches are grouped and ranked by an estimated time; only the matches
+    // of the moments kept are placed exactly.
+    std::vector<Located> located = locate(map, occurrences);
+    const std::vector<MatchGroup> groups = group_matches(located, options);
+    const std::vector<std::size_t> kept = best_groups(groups, options.max_moments);
+    place_exactly(map, cue_text, groups, kept, located);
     std::vector<Moment> moments;
-    for (std::size_t gi : order) {
-        const Group& g = groups[gi];
-        // Where several query words meet, the moment starts where they are
-        // said together: the shortest run of matches that holds every word
-        // the moment holds, not a lone early mention of one of them.
-        const std::size_t start = covering_start(located, g.first, g.last, g.groups.size());
-        const Located& first = located[start];
-        const sc::TimedTrack& track = map.tracks[first.cue.track];
-        Moment m;
-        m.start_ms = first.time_ms;
-        const std::int64_t cue_start = track.cues[first.cue.cue].start_ms;
-        m.jump_ms = std::max<std::int64_t>(
-            0, std::min(first.time_ms - options.preroll_ms, cue_start + options.max_into_cue_ms));
-        m.language = track.language;
-        m.distinct_terms = static_cast<std::uint32_t>(g.groups.size());
-        m.occurrences = g.words;
-        const sc::TimedCue& first_cue = track.cues[first.cue.cue];
-        if (first_cue.speaker > 0 && first_cue.speaker <= track.speakers.size()) {
-            m.speaker = track.speakers[first_cue.speaker - 1];
-        }
-        // The snippet: the cues from the first match to the last (a phrase's
-        // last word may be in the next cue), at most max_snippet_cues, with the
-        // next cue as context when the text is short.
-        // Overlapping cues can put a later cue's word before an earlier cue's
-        // in time: take the cue range over every match of the moment.
-        std::size_t from = first.cue.cue;
-        std::size_t to = first.cue.cue;
-        for (std::size_t i = start; i <= g.last; ++i) {
-            from = std::min(from, located[i].cue.cue);
-            to = std::max(to, located[i].cue.cue);
-            if (const auto end_ref =
-                    sc::find_cue(map, located[i].occ.position + located[i].occ.words - 1);
-                end_ref && end_ref->track == first.cue.track) {
-                to = std::max(to, end_ref->cue);
-            }
-        }
-        from = std::min(from, first.cue.cue);
-        to = std::min(to, first.cue.cue + options.max_snippet_cues - 1);
-        if (to < from) to = from;
-        std::size_t bytes = 0;
-        for (std::size_t c = from; c <= to; ++c) bytes += track.cues[c].text_length;
-        while (bytes < options.min_snippet_bytes && to + 1 < track.cues.size() &&
-               to - from + 1 < options.max_snippet_cues) {
-            ++to;
-            bytes += track.cues[to].text_length;
-        }
-        std::string text;
-        for (std::size_t c = from; c <= to; ++c) {
-            std::string_view t = cue_text_of(track.cues[c], cue_text);
-            if (t.empty()) continue;
-            if (!text.empty()) text += ' ';
-            for (char ch : t) text += ch == '\n' ? ' ' : ch;
-        }
-        m.snippet = mark_words(text, is_match);
-        m.end_ms = std::max(track.cues[to].end_ms, m.start_ms);
-        if (!track.timed) {
-            // A transcript without times: no time to show or to link to.
-            m.timed = false;
-            m.start_ms = m.end_ms = m.jump_ms = 0;
-        }
-        moments.push_back(std::move(m));
+    for (std::size_t gi : kept) {
+        moments.push_back(moment_of(map, cue_text, located, groups[gi], is_match, options));
     }
     return moments;
 }
@@ -294,7 +343,8 @@ std::vector<Moment> chapter_moments(const std::vector<ChapterInfo>& chapters,
     for (const ChapterInfo& c : chapters) {
         std::set<std::string> distinct;
         std::uint32_t matched = 0;
-        for (const WordSpan& w : split_words(c.title)) {
+        const std::vector<WordSpan> words = split_words(c.title);  // once: marked below
+        for (const WordSpan& w : words) {
             const std::string term =
                 word_term(std::string_view(c.title).substr(w.offset, w.length));
             if (!is_match(term)) continue;
@@ -308,7 +358,7 @@ std::vector<Moment> chapter_moments(const std::vector<ChapterInfo>& chapters,
         // A chapter starts where its author says the subject starts: a
         // pre-roll would only replay the end of the previous one.
         m.jump_ms = m.start_ms;
-        m.snippet = mark_words(c.title, is_match);
+        m.snippet = mark_spans(c.title, words, is_match);
         m.distinct_terms = static_cast<std::uint32_t>(distinct.size());
         m.occurrences = matched;
         m.chapter = c.title;

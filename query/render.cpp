@@ -4,6 +4,7 @@
 
 #include "core/json_writer.h"
 #include "core/text.h"
+#include "core/video_url.h"
 #include "query/links.h"
 
 namespace talksearch {
@@ -198,6 +199,7 @@ std::string render_json(const SearchResult& r) {
         w.key("thumbnail_url").string_or_null(t.thumbnail_url);
         w.key("link");
         json_link(w, h.link);
+        w.key("embed_url").string_or_null(embed_url(t.video_url).value_or(""));
         w.key("moments").begin_array();
         for (const Moment& m : h.moments) {
             w.begin_object();

@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "core/error.h"
+#include "core/hash.h"
 #include "core/json_writer.h"
 #include "core/text.h"
 #include "query/http_api.h"
@@ -89,17 +90,8 @@ std::string label_value(std::string_view v) {
     return out;
 }
 
-// FNV-1a: an ETag that changes when an asset's bytes do.
-std::string etag_of(std::string_view bytes) {
-    std::uint64_t h = 1469598103934665603ULL;
-    for (char c : bytes) {
-        h ^= static_cast<unsigned char>(c);
-        h *= 1099511628211ULL;
-    }
-    char buf[24];
-    std::snprintf(buf, sizeof buf, "\"%016llx\"", static_cast<unsigned long long>(h));
-    return buf;
-}
+// An ETag that changes when an asset's bytes do: their FNV-1a hash, quoted.
+std::string etag_of(std::string_view bytes) { return '"' + hex64(fnv1a64(bytes)) + '"'; }
 
 MHD_Result collect_param(void* cls, MHD_ValueKind, const char* key, size_t key_size,
                          const char* value, size_t value_size) {

@@ -13,8 +13,8 @@
 // Security: every string of the API is put on the page with textContent or as an attribute
 // value; nothing is parsed as HTML. A snippet's `html` is split on its <mark> tags only and
 // its entities decoded by hand, so "<img onerror=...>" in a title or a caption stays text.
-// Only http(s) URLs become links, and the player's iframe URL is built from a video id that
-// matched a strict pattern, never copied from the API.
+// Only http(s) URLs become links, and a player's iframe URL is a result's `embed_url` only
+// when it matched a strict pattern of a YouTube (nocookie) or Vimeo player URL.
 (() => {
     'use strict';
     if (customElements.get('talk-search')) return;
@@ -365,55 +365,26 @@ mark { background: var(--_mark); color: var(--_mark-fg); padding: 0 0.12em; bord
         return Number.isFinite(jumpMs) && jumpMs > 0 ? Math.floor(jumpMs / 1000) : 0;
     }
 
-    const YOUTUBE_ID = /^[A-Za-z0-9_-]{6,32}$/;
-    function youtubeId(url) {
-        const host = url.hostname.replace(/^(www\.|m\.|music\.)/, '');
-        let id = null;
-        if (host === 'youtu.be') {
-            id = url.pathname.split('/')[1];
-        } else if (host === 'youtube.com' || host === 'youtube-nocookie.com') {
-            if (url.pathname === '/watch') id = url.searchParams.get('v');
-            else {
-                const m = /^\/(?:embed|v|shorts|live)\/([^/?#]+)/.exec(url.pathname);
-                if (m) id = m[1];
-            }
-        }
-        return id && YOUTUBE_ID.test(id) ? id : null;
-    }
-    function vimeoId(url) {
-        const host = url.hostname.replace(/^www\./, '');
-        if (host === 'player.vimeo.com') {
-            const m = /^\/video\/(\d{1,15})(?:\/|$)/.exec(url.pathname);
-            return m ? m[1] : null;
-        }
-        if (host !== 'vimeo.com') return null;
-        const m = /^\/(?:.*\/)?(\d{1,15})(?:\/|$)/.exec(url.pathname);
-        return m ? m[1] : null;
-    }
+    // The players the widget embeds: a result's `embed_url` (the server reads video URLs,
+    // core/video_url.h) when it is one of these exactly; any other video opens as a link.
+    const PLAYERS = [
+        { pattern: /^https:\/\/www\.youtube-nocookie\.com\/embed\/[A-Za-z0-9_-]{11}$/, kind: 'youtube', host: 'YouTube',
+            src: (embed, second) => `${embed}?start=${second}&autoplay=1&rel=0` },
+        { pattern: /^https:\/\/player\.vimeo\.com\/video\/\d{1,15}$/, kind: 'vimeo', host: 'Vimeo',
+            src: (embed, second) => `${embed}?autoplay=1#t=${second}s` },
+    ];
 
     // How to play a link: {kind: 'youtube'|'vimeo', embed, second, host} for an inline
-    // player, else {kind: 'link', href} (opened in a new tab), or null without a usable URL.
-    function playbackFor(link, jumpMs) {
+    // player (the talk's embedUrl, from the link's second), else {kind: 'link', href}
+    // (opened in a new tab), or null without a usable URL.
+    function playbackFor(link, jumpMs, embedUrl) {
         if (!link || typeof link !== 'object') return null;
         const href = safeUrl(link.url);
-        const candidates = [href, safeUrl(link.clip_url)].filter(Boolean).map((u) => new URL(u));
-        for (const url of candidates) {
-            const yt = youtubeId(url);
-            if (yt) {
-                const second = linkSecond(href ? new URL(href) : url, jumpMs);
-                return {
-                    kind: 'youtube', host: 'YouTube', second, href,
-                    embed: `https://www.youtube-nocookie.com/embed/${encodeURIComponent(yt)}?start=${second}&autoplay=1&rel=0`,
-                };
-            }
-            const vm = vimeoId(url);
-            if (vm) {
-                const second = linkSecond(href ? new URL(href) : url, jumpMs);
-                return {
-                    kind: 'vimeo', host: 'Vimeo', second, href,
-                    embed: `https://player.vimeo.com/video/${vm}?autoplay=1#t=${second}s`,
-                };
-            }
+        const timed = href || safeUrl(link.clip_url);
+        const player = typeof embedUrl === 'string' && PLAYERS.find((p) => p.pattern.test(embedUrl));
+        if (player && timed) {
+            const second = linkSecond(new URL(timed), jumpMs);
+            return { kind: player.kind, host: player.host, second, href, embed: player.src(embedUrl, second) };
         }
         return href ? { kind: 'link', href } : null;
     }
@@ -734,7 +705,7 @@ mark { background: var(--_mark); color: var(--_mark-fg); padding: 0 0.12em; bord
                 for (const moment of moments) list.append(el('li', null, this._moment(talk, title, moment, playerSlot)));
                 article.append(list);
             } else {
-                const playback = playbackFor(talk.link, 0);
+                const playback = playbackFor(talk.link, 0, talk.embed_url);
                 const note = el('span', { class: 'watch-note' }, 'The words are in its title, speakers or description.');
                 if (playback) {
                     const watch = this._playControl(playback, title, playerSlot, 'watch-btn',
@@ -764,7 +735,7 @@ mark { background: var(--_mark); color: var(--_mark-fg); padding: 0 0.12em; bord
 
         _moment(talk, title, moment, playerSlot) {
             const timed = moment.timed !== false;
-            const playback = playbackFor(moment.link, moment.jump_ms) || playbackFor(talk.link, 0);
+            const playback = playbackFor(moment.link, moment.jump_ms, talk.embed_url) || playbackFor(talk.link, 0, talk.embed_url);
             const timeText = timed ? (str(moment.time) || clock((moment.start_ms || 0) / 1000)) : 'transcript';
             const time = el('span', { class: timed ? 'time' : 'time untimed' }, playIcon(), timeText);
             const snippet = el('span', { class: 'snippet' });

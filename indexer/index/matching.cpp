@@ -10,6 +10,7 @@
 #include "core/error.h"
 #include "core/language.h"
 #include "core/text.h"
+#include "core/video_url.h"
 #include "indexer/captions/formats.h"
 
 namespace fs = std::filesystem;
@@ -96,22 +97,7 @@ std::string catalogue_key(const std::string& source_path) {
 }  // namespace
 
 std::optional<std::string> youtube_id_from_url(std::string_view url) {
-    auto take = [](std::string_view rest) -> std::optional<std::string> {
-        std::size_t n = 0;
-        while (n < rest.size() && is_id_char(rest[n])) ++n;
-        if (n == 11) return std::string(rest.substr(0, 11));
-        return std::nullopt;
-    };
-    const bool youtube = url.find("youtube.com/") != std::string_view::npos ||
-                         url.find("youtube-nocookie.com/") != std::string_view::npos;
-    if (auto p = url.find("youtu.be/"); p != std::string_view::npos) return take(url.substr(p + 9));
-    if (!youtube) return std::nullopt;
-    for (std::string_view marker : {"?v=", "&v=", "/embed/", "/v/", "/shorts/", "/live/"}) {
-        if (auto p = url.find(marker); p != std::string_view::npos) {
-            if (auto id = take(url.substr(p + marker.size()))) return id;
-        }
-    }
-    return std::nullopt;
+    return youtube_id(url);  // core/video_url.h: the one reading of video URLs
 }
 
 CaptionFileName parse_caption_file_name(const fs::path& path) {

@@ -419,9 +419,10 @@ async function run() {
         const body = {
             version: 1, query: 'hosts', total: 2, total_exact: true, offset: 0, limit: 10, suggestion: null, notices: [], facets: null,
             results: [
-                talk('On Vimeo', 'javascript:alert(7)', 'https://vimeo.com/700000123', {
+                { ...talk('On Vimeo', 'javascript:alert(7)', 'https://vimeo.com/700000123', {
                     start_ms: 65000, end_ms: 70000, jump_ms: 63000, time: '1:05', timed: true, text: 'said here', html: 'said <mark>here</mark>',
                     link: { url: 'https://vimeo.com/700000123#t=63s', clip_url: null, host: 'vimeo', time_text: null }, chapter: null }),
+                  embed_url: 'https://player.vimeo.com/video/700000123' },
                 talk('On archive.org', 'https://archive.example/talk', 'https://archive.org/details/talk', {
                     start_ms: 30000, end_ms: 34000, jump_ms: 28000, time: '0:30', timed: true, text: 'and here', html: 'and <mark>here</mark>',
                     link: { url: 'https://archive.org/details/talk?start=28', clip_url: 'https://archive.org/details/talk?start=28&end=34', host: 'archive.org', time_text: null }, chapter: null }),

@@ -259,3 +259,29 @@ TEST_CASE("render_json gives every moment a chapter: the chapter's title or null
           "https://www.youtube.com/watch?v=dEc0rAt0r5X&t=300s");
     CHECK(std::string_view(moments.at(2)["chapter"].get_string().value()) == kHostileChapter);
 }
+
+TEST_CASE("render_json gives each result the embed URL of its video's player, or null",
+          "[render][embed]") {
+    SearchResult r;
+    r.query = "x";
+    for (const char* url :
+         {"https://www.youtube.com/watch?v=dCr8Gr0unD1", "https://vimeo.com/700000123",
+          "https://media.example/a.mp4", "https://archive.org/details/talk", ""}) {
+        Hit h;
+        h.talk.video_url = url;
+        r.hits.push_back(h);
+    }
+    const std::string json = render_json(r);
+    simdjson::dom::parser parser;
+    simdjson::dom::element doc;
+    REQUIRE_FALSE(parser.parse(simdjson::padded_string(json)).get(doc));
+    const auto results = doc["results"];
+    CHECK(std::string_view(results.at(0)["embed_url"].get_string().value()) ==
+          "https://www.youtube-nocookie.com/embed/dCr8Gr0unD1");
+    CHECK(std::string_view(results.at(1)["embed_url"].get_string().value()) ==
+          "https://player.vimeo.com/video/700000123");
+    CHECK(std::string_view(results.at(2)["embed_url"].get_string().value()) ==
+          "https://media.example/a.mp4");
+    CHECK(results.at(3)["embed_url"].is_null());
+    CHECK(results.at(4)["embed_url"].is_null());
+}
