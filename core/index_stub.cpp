@@ -1,7 +1,6 @@
 #include "core/index_stub.h"
 
 #include <charconv>
-#include <fstream>
 
 #include "core/error.h"
 #include "core/hash.h"
@@ -41,21 +40,8 @@ std::string StubEntry::label() const {
     return path.filename().empty() ? path.string() : path.filename().string();
 }
 
-std::string read_stub_text(const fs::path& stub_file) {
-    std::ifstream in(stub_file, std::ios::binary);
-    std::string text;
-    char buf[4096];
-    while (in.read(buf, sizeof buf) || in.gcount() > 0) {
-        text.append(buf, static_cast<std::size_t>(in.gcount()));
-        if (text.size() > (1u << 20)) break;
-    }
-    return text;
-}
-
-fs::path stub_file_of(const fs::path& index) {
-    std::error_code ec;
-    if (fs::is_directory(index, ec)) return index / "XAPIANDB";
-    return index;
+fs::path stub_file_of(const fs::path& index, bool is_folder) {
+    return is_folder ? index / "XAPIANDB" : index;
 }
 
 std::vector<StubEntry> parse_stub(std::string_view text, const fs::path& stub_file) {

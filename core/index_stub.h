@@ -27,12 +27,11 @@ struct StubEntry {
 };
 
 /// The stub file an index path names: `<dir>/XAPIANDB` for a folder, the path
-/// itself for a file.
-std::filesystem::path stub_file_of(const std::filesystem::path& index);
+/// itself for a file (the caller asks the filesystem which `index` is).
+std::filesystem::path stub_file_of(const std::filesystem::path& index, bool is_folder);
 
-/// A stub file's text, read whole (at most 1 MB: a stub is a few lines);
-/// "" when it cannot be read.
-std::string read_stub_text(const std::filesystem::path& stub_file);
+/// A stub is a few lines: readers refuse to read more than this of one.
+inline constexpr std::uintmax_t kMaxStubBytes = 1u << 20;
 
 /// Parses a stub's text. Lines: `auto PATH` or `glass PATH` (relative paths
 /// are relative to `stub_file`'s folder, as Xapian resolves them), `remote

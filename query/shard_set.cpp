@@ -1,5 +1,6 @@
 #include "query/shard_set.h"
 
+#include <fstream>
 #include <system_error>
 #include <utility>
 
@@ -10,8 +11,26 @@ namespace talksearch {
 
 namespace sc = schema;
 
+namespace {
+
+// A stub file's text (at most kMaxStubBytes); "" when it cannot be read.
+std::string read_stub_text(const std::filesystem::path& stub_file) {
+    std::ifstream in(stub_file, std::ios::binary);
+    std::string text(kMaxStubBytes + 1, '\0');
+    in.read(text.data(), static_cast<std::streamsize>(text.size()));
+    text.resize(static_cast<std::size_t>(in.gcount()));
+    return text;
+}
+
+std::filesystem::path stub_file_at(const std::filesystem::path& index) {
+    std::error_code ec;
+    return stub_file_of(index, std::filesystem::is_directory(index, ec));
+}
+
+}  // namespace
+
 ShardSet::ShardSet(const std::filesystem::path& index, const SearcherOptions& options)
-    : options_(options), index_(index), stub_file_(stub_file_of(index)) {
+    : options_(options), index_(index), stub_file_(stub_file_at(index)) {
     std::error_code ec;
     if (!std::filesystem::exists(stub_file_, ec)) {
         throw Error(where() + ": no index here (no XAPIANDB stub); run talksearch-index build");

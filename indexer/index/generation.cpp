@@ -13,6 +13,7 @@
 #include <sstream>
 
 #include "core/error.h"
+#include "core/index_stub.h"
 #include "core/text.h"
 #include "indexer/io/files.h"
 
@@ -163,6 +164,19 @@ std::vector<std::string> remove_old_generations(const fs::path& index_dir,
     }
     fs::remove(index_dir / (std::string(kStub) + ".tmp"), ec);
     return removed;
+}
+
+fs::path stub_file_at(const fs::path& index) {
+    std::error_code ec;
+    return stub_file_of(index, fs::is_directory(index, ec));
+}
+
+std::string read_stub_text(const fs::path& stub_file) {
+    try {
+        return read_file(stub_file, kMaxStubBytes);
+    } catch (const Error&) {
+        return {};
+    }
 }
 
 }  // namespace talksearch

@@ -50,6 +50,13 @@ std::string new_generation_name();
 /// Throws Error on failure (the old stub is then untouched).
 void publish_generation(const std::filesystem::path& index_dir, const std::string& generation);
 
+/// The stub file an index path names (core's stub_file_of, asking the
+/// filesystem whether `index` is a folder).
+std::filesystem::path stub_file_at(const std::filesystem::path& index);
+
+/// A stub file's text (at most kMaxStubBytes); "" when it cannot be read.
+std::string read_stub_text(const std::filesystem::path& stub_file);
+
 /// Replaces `stub` (a Xapian stub file) with `text` atomically: written under
 /// a temporary name, fsynced, renamed over it, its folder fsynced. Throws Error.
 void write_stub_file(const std::filesystem::path& stub, const std::string& text);

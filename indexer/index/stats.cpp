@@ -41,7 +41,7 @@ std::uint64_t folder_bytes(const fs::path& dir) {
 
 IndexStats read_index_stats(const fs::path& index_dir) {
     IndexStats s;
-    const fs::path stub = stub_file_of(index_dir);
+    const fs::path stub = stub_file_at(index_dir);
     std::error_code ec;
     if (!fs::exists(stub, ec))
         throw Error(index_dir.string() +
