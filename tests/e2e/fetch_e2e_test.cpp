@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "indexer/sources/fetch.h"
+#include "tests/support/http_fixture.h"
 #include "tests/support/process.h"
 
 namespace fs = std::filesystem;
@@ -23,6 +24,9 @@ using talksearch::fetch_all;
 using talksearch::FetchOptions;
 using talksearch::FetchResult;
 using talksearch::test::BackgroundProcess;
+using talksearch::test::FixtureServer;
+using talksearch::test::Logged;
+using talksearch::test::ServerLog;
 using talksearch::test::TempDir;
 
 namespace {
@@ -34,105 +38,6 @@ constexpr const char* kLastModified = "Wed, 21 Oct 2015 07:28:00 GMT";
 double seconds_since(Clock::time_point start) {
     return std::chrono::duration<double>(Clock::now() - start).count();
 }
-
-// One request as the fixture logged it.
-struct Logged {
-    std::string path;
-    double time = 0;  // the server's monotonic clock, seconds
-    std::string if_none_match, if_modified_since, accept_encoding, user_agent;
-};
-
-struct ServerLog {
-    std::vector<Logged> requests;
-    std::int64_t max_in_flight = 0;
-    /// TCP connections accepted before the one asking for this log (earlier log requests count).
-    std::int64_t connections = 0;
-
-    std::vector<Logged> starting_with(std::string_view prefix) const {
-        std::vector<Logged> out;
-        for (const Logged& r : requests) {
-            if (std::string_view(r.path).starts_with(prefix)) out.push_back(r);
-        }
-        return out;
-    }
-};
-
-// A GET over a plain socket to 127.0.0.1:port (HTTP/1.0: the server closes after the response),
-// independent of the code under test. Returns the body.
-std::string raw_get(int port, const std::string& path) {
-    const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    REQUIRE(fd >= 0);
-    timeval tv{5, 0};
-    ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_port = htons(static_cast<std::uint16_t>(port));
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    const bool connected = ::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
-    std::string response;
-    if (connected) {
-        const std::string request = "GET " + path + " HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n";
-        if (::send(fd, request.data(), request.size(), MSG_NOSIGNAL) ==
-            static_cast<ssize_t>(request.size())) {
-            char buf[65536];
-            ssize_t n = 0;
-            while ((n = ::recv(fd, buf, sizeof buf, 0)) > 0) {
-                response.append(buf, static_cast<std::size_t>(n));
-            }
-        }
-    }
-    ::close(fd);
-    REQUIRE(connected);
-    const std::size_t body = response.find("\r\n\r\n");
-    REQUIRE(body != std::string::npos);
-    return response.substr(body + 4);
-}
-
-// The fixture server, started for one test and stopped at its end.
-class Server {
-  public:
-    explicit Server(bool tls = false) : process_(command(tls)) {
-        port_ = std::stoi(process_.first_line());
-        REQUIRE(port_ > 0);
-    }
-    int port() const { return port_; }
-    std::string url(const std::string& path) const {
-        return "http://127.0.0.1:" + std::to_string(port_) + path;
-    }
-    ServerLog log() const {
-        const std::string text = raw_get(port_, "/log");
-        simdjson::dom::parser parser;
-        simdjson::dom::element doc = parser.parse(simdjson::padded_string(text));
-        ServerLog log;
-        log.max_in_flight = doc["max_in_flight"].get_int64();
-        log.connections = doc["connections"].get_int64() - 1;
-        for (simdjson::dom::element r : doc["requests"].get_array()) {
-            Logged l;
-            l.path = std::string(r["path"].get_string().value());
-            l.time = r["time"].get_double();
-            auto text_of = [&r](const char* key) {
-                std::string_view v;
-                return r[key].get(v) == simdjson::SUCCESS ? std::string(v) : std::string();
-            };
-            l.if_none_match = text_of("if_none_match");
-            l.if_modified_since = text_of("if_modified_since");
-            l.accept_encoding = text_of("accept_encoding");
-            l.user_agent = text_of("user_agent");
-            log.requests.push_back(std::move(l));
-        }
-        return log;
-    }
-
-  private:
-    static std::vector<std::string> command(bool tls) {
-        std::vector<std::string> argv = {
-            TALKSEARCH_PYTHON3, TALKSEARCH_HTTP_FIXTURE, "--port", "0", "--lifetime", "120"};
-        if (tls) argv.emplace_back("--tls");
-        return argv;
-    }
-    BackgroundProcess process_;
-    int port_ = 0;
-};
 
 // Options for a server on 127.0.0.1 with short timeouts and quick retries.
 FetchOptions local_options() {
@@ -198,7 +103,7 @@ std::vector<fs::path> files_in(const fs::path& dir) {
 
 TEST_CASE("fetch_all returns a 200 body, decodes gzip and sends the configured user agent",
           "[fetch][e2e]") {
-    Server server;
+    FixtureServer server;
     const auto results = fetch_all({server.url("/ok"), server.url("/gzip")}, local_options());
     REQUIRE(results.size() == 2);
     const FetchResult& ok = results[0];
@@ -227,7 +132,7 @@ TEST_CASE("fetch_all returns a 200 body, decodes gzip and sends the configured u
 
 TEST_CASE("fetching a 500 fails as http 500 after a retry, with no body without a cache",
           "[fetch][e2e]") {
-    Server server;
+    FixtureServer server;
     const FetchResult r = fetch_one(server.url("/500"), local_options());
     CHECK_FALSE(r.ok);
     CHECK(r.error == "http 500");
@@ -240,7 +145,7 @@ TEST_CASE("fetching a 500 fails as http 500 after a retry, with no body without 
 
 TEST_CASE("fetching a 500 after a good fetch returns the last good cached copy, marked stale",
           "[fetch][e2e]") {
-    Server server;
+    FixtureServer server;
     TempDir cache;
     FetchOptions options = local_options();
     options.cache_dir = cache.path() / "cache";
@@ -267,7 +172,7 @@ TEST_CASE("fetching a 500 after a good fetch returns the last good cached copy, 
 TEST_CASE(
     "fetching from a server that never answers times out within the total timeout plus a second",
     "[fetch][e2e]") {
-    Server server;
+    FixtureServer server;
     FetchOptions options = local_options();
     options.total_timeout_ms = 1000;
     options.max_attempts = 1;
@@ -282,7 +187,7 @@ TEST_CASE(
 }
 
 TEST_CASE("fetch timeouts and refused connections are retried, a 404 is not", "[fetch][e2e]") {
-    Server server;
+    FixtureServer server;
     FetchOptions options = local_options();
     options.total_timeout_ms = 500;
     options.backoff_initial_ms = 100;
@@ -312,7 +217,7 @@ TEST_CASE("fetch timeouts and refused connections are retried, a 404 is not", "[
 TEST_CASE(
     "fetching from a server that drips a byte every half second is aborted by the low-speed limit",
     "[fetch][e2e]") {
-    Server server;
+    FixtureServer server;
     FetchOptions options = local_options();
     options.low_speed_bytes = 1024;
     options.low_speed_time_s = 1;
@@ -331,7 +236,7 @@ TEST_CASE(
 
 TEST_CASE("fetching a huge chunked body stops at the byte cap and memory stays bounded",
           "[fetch][e2e]") {
-    Server server;
+    FixtureServer server;
     FetchOptions options = local_options();
     options.max_bytes = kMiB;
     const std::int64_t before = reset_peak_rss();
@@ -348,7 +253,7 @@ TEST_CASE("fetching a huge chunked body stops at the byte cap and memory stays b
 }
 
 TEST_CASE("fetching a huge body with a Content-Length is refused at the byte cap", "[fetch][e2e]") {
-    Server server;
+    FixtureServer server;
     FetchOptions options = local_options();
     options.max_bytes = kMiB;
     const std::int64_t before = reset_peak_rss();
@@ -362,7 +267,7 @@ TEST_CASE("fetching a huge body with a Content-Length is refused at the byte cap
 }
 
 TEST_CASE("fetching a gzip bomb stops at the cap on decoded bytes", "[fetch][e2e]") {
-    Server server;
+    FixtureServer server;
     FetchOptions options = local_options();
     options.max_bytes = kMiB;  // the bomb is about 64 KB on the wire, 64 MiB decoded
     const std::int64_t before = reset_peak_rss();
@@ -383,7 +288,7 @@ TEST_CASE("fetching a gzip bomb stops at the cap on decoded bytes", "[fetch][e2e
 
 TEST_CASE("fetch_all follows redirects up to max_redirects and fails a loop as too many redirects",
           "[fetch][e2e]") {
-    Server server;
+    FixtureServer server;
     FetchOptions options = local_options();
     options.max_redirects = 5;
     const auto results =
@@ -406,7 +311,7 @@ TEST_CASE("fetch_all follows redirects up to max_redirects and fails a loop as t
 
 TEST_CASE("fetch redirects to file, ftp and gopher URLs fail as unsupported protocol",
           "[fetch][e2e]") {
-    Server server;
+    FixtureServer server;
     const auto results = fetch_all(
         {server.url("/redirect-file"), server.url("/redirect-ftp"), server.url("/redirect-gopher")},
         local_options());
@@ -424,7 +329,7 @@ TEST_CASE("fetch redirects to file, ftp and gopher URLs fail as unsupported prot
 
 TEST_CASE("the fetch SSRF guard refuses 127.0.0.1 in every spelling before any request is sent",
           "[fetch][e2e][ssrf]") {
-    Server server;
+    FixtureServer server;
     FetchOptions options = local_options();
     options.allow_private_addresses = false;
     const std::string port = ":" + std::to_string(server.port());
@@ -456,8 +361,8 @@ TEST_CASE("the fetch SSRF guard refuses 127.0.0.1 in every spelling before any r
 
 TEST_CASE("the fetch SSRF guard checks every redirect target, also in a decimal spelling",
           "[fetch][e2e][ssrf]") {
-    Server origin;
-    Server target;
+    FixtureServer origin;
+    FixtureServer target;
     FetchOptions options = local_options();
     options.allow_private_addresses = false;
     options.allowed_private = {"127.0.0.1:" + std::to_string(origin.port())};
@@ -483,7 +388,7 @@ TEST_CASE("the fetch SSRF guard checks every redirect target, also in a decimal 
 
 TEST_CASE("a second fetch sends the cached validators and a 304 returns the cached body",
           "[fetch][e2e][cache]") {
-    Server server;
+    FixtureServer server;
     TempDir tmp;
     FetchOptions options = local_options();
     options.cache_dir = tmp.path() / "cache";
@@ -537,7 +442,7 @@ TEST_CASE("a second fetch sends the cached validators and a 304 returns the cach
 }
 
 TEST_CASE("a damaged cached copy is never served by fetch_all", "[fetch][e2e][cache]") {
-    Server server;
+    FixtureServer server;
     TempDir tmp;
     FetchOptions options = local_options();
     options.cache_dir = tmp.path() / "cache";
@@ -577,7 +482,7 @@ TEST_CASE("a damaged cached copy is never served by fetch_all", "[fetch][e2e][ca
 
 TEST_CASE("fetching 503, 503, 200 succeeds on the third attempt after backoffs of 1 s and 2 s",
           "[fetch][e2e][retry]") {
-    Server server;
+    FixtureServer server;
     FetchOptions options = local_options();
     options.backoff_initial_ms = 1000;
     options.max_attempts = 4;
@@ -598,7 +503,7 @@ TEST_CASE("fetching 503, 503, 200 succeeds on the third attempt after backoffs o
 
 TEST_CASE("fetch_all retries a 429 after its Retry-After, in seconds or as a date, capped",
           "[fetch][e2e][retry]") {
-    Server server;
+    FixtureServer server;
     FetchOptions options = local_options();
     options.backoff_initial_ms = 50;  // far shorter than what the server asks for
     options.max_retry_after_ms = 30'000;
@@ -639,7 +544,7 @@ TEST_CASE("several URLs are fetched in parallel, never more than options.paralle
     FetchOptions options = local_options();
     std::vector<std::string> urls;
     SECTION("three at a time") {
-        Server server;
+        FixtureServer server;
         for (int i = 0; i < 6; ++i)
             urls.push_back(server.url("/delay?ms=400&id=" + std::to_string(i)));
         options.parallel = 3;
@@ -657,7 +562,7 @@ TEST_CASE("several URLs are fetched in parallel, never more than options.paralle
         CHECK(server.log().max_in_flight == 3);
     }
     SECTION("one at a time") {
-        Server server;
+        FixtureServer server;
         for (int i = 0; i < 3; ++i)
             urls.push_back(server.url("/delay?ms=100&id=" + std::to_string(i)));
         options.parallel = 1;
@@ -669,7 +574,7 @@ TEST_CASE("several URLs are fetched in parallel, never more than options.paralle
 
 TEST_CASE("fetching from an https server with a self-signed certificate is refused, not retried",
           "[fetch][e2e][tls]") {
-    Server server(/*tls=*/true);
+    FixtureServer server(/*tls=*/true);
     FetchOptions options = local_options();
     options.max_attempts = 3;
     const FetchResult r =

@@ -32,9 +32,12 @@ Scenarios (query parameters in brackets):
   /429-retry-after[?after=1]      429 with Retry-After: <after> the first time, then 200
   /429-retry-after-date[?after=2] the same with an HTTP date <after> seconds ahead
   /404                 404 every time
+  /always-429          429 Too Many Requests every time (a host that rate-limits)
+  /slow-files/<path>[?ms=2000]  as /files/<path>, after ms milliseconds
   /files/<path>        with --root DIR: the file DIR/<path> (200 with an ETag of its content,
                        304 on a matching If-None-Match; 404 when absent; 500 while a file
-                       DIR/<path>.fail exists, to play an outage)
+                       DIR/<path>.fail exists, to play an outage); its Content-Type follows
+                       the file's extension (.html, .vtt, ...), as a web server's would
   /log                 {"requests": [{"path", "time", "if_none_match", "if_modified_since",
                         "accept_encoding", "user_agent"}...], "max_in_flight": n,
                         "connections": TCP connections accepted, the one asking for /log included}
@@ -44,6 +47,7 @@ import argparse
 import gzip
 import http.server
 import json
+import mimetypes
 import os
 import select
 import socket
@@ -232,7 +236,10 @@ class Handler(http.server.BaseHTTPRequestHandler):
             self.send_header("Content-Length", "0")
             self.end_headers()
             return
-        self.send_body(200, body, [("ETag", etag)])
+        kind = mimetypes.guess_type(full)[0] or "application/octet-stream"
+        if full.endswith(".vtt"):
+            kind = "text/vtt"
+        self.send_body(200, body, [("ETag", etag), ("Content-Type", kind)])
 
     def scenario(self, path, query):
         port = self.server.server_address[1]
@@ -240,6 +247,13 @@ class Handler(http.server.BaseHTTPRequestHandler):
 
         if path.startswith("/files/"):
             self.serve_file(path[len("/files/"):])
+            return
+        if path.startswith("/slow-files/"):
+            time.sleep(min(int(arg("ms", "2000")), 30_000) / 1000)
+            self.serve_file(path[len("/slow-files/"):])
+            return
+        if path == "/always-429":
+            self.send_body(429, b"slow down\n", [("Retry-After", "3600")])
             return
 
         if path == "/ok":
