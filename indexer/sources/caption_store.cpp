@@ -126,7 +126,7 @@ VideoRecord parse_video_record(std::string_view json) {
 }
 
 std::string video_key(std::string_view url) {
-    if (const auto id = youtube_id_of(url)) return *id;
+    if (const auto id = youtube_id(url)) return *id;
     return "url-" + hex64(fnv1a64(url));
 }
 
@@ -238,7 +238,7 @@ void CaptionStore::commit(const VideoRecord& r, const fs::path& work) const {
         fs::rename(work / name, dir / name, ec);
         if (ec) throw Error((work / name).string() + ": cannot move into the store: " + ec.message());
     }
-    sync_folder(dir);
+    fsync_folder(dir);
     write_file_atomically(dir / kRecordName, encode_video_record(r) + "\n");
     fs::remove_all(work, ec);
 }
