@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <array>
+#include <charconv>
 #include <cstddef>
 #include <initializer_list>
 
@@ -340,6 +341,41 @@ std::optional<std::string> embed_url(std::string_view video_url) {
         default:
             return std::nullopt;
     }
+}
+
+std::optional<std::int64_t> url_expiry(std::string_view video_url) {
+    const std::optional<UrlParts> url = split_url(video_url);
+    if (!url) return std::nullopt;
+    for (std::string_view param : url_params(url->query)) {
+        const std::size_t eq = param.find('=');
+        if (eq == std::string_view::npos ||
+            !iequals(url_param_name(param.substr(0, eq)), "expires")) {
+            continue;
+        }
+        const std::string_view value = param.substr(eq + 1);
+        std::int64_t t = 0;
+        const auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), t);
+        if (ec == std::errc() && end == value.data() + value.size()) return t;
+    }
+    return std::nullopt;
+}
+
+int video_link_rank(std::string_view video_url, std::int64_t now) {
+    const std::optional<UrlParts> url = split_url(video_url);
+    if (!url || url->host.empty()) return 3;
+    if (const auto expiry = url_expiry(video_url); expiry && *expiry <= now) return 3;
+    switch (classify_video_url(*url).host) {
+        case VideoHost::kYouTube:
+        case VideoHost::kVimeo:
+        case VideoHost::kArchive:
+        case VideoHost::kPeerTube:
+            return 0;
+        case VideoHost::kMedia:
+            return 1;
+        case VideoHost::kOther:
+            return 2;
+    }
+    return 2;
 }
 
 }  // namespace talksearch

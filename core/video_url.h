@@ -5,6 +5,7 @@
 // fetched, nothing is percent-decoded or -encoded.
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -87,5 +88,15 @@ std::optional<std::string> youtube_id(std::string_view video_url);
 /// (with `https://` put before one that has no scheme); nullopt for every
 /// other URL (no player can be embedded).
 std::optional<std::string> embed_url(std::string_view video_url);
+
+/// The Unix time a signed URL stops working (its `Expires=` query parameter,
+/// as S3 and archive.org sign their media URLs), or nullopt when it has none.
+std::optional<std::int64_t> url_expiry(std::string_view video_url);
+
+/// How well a viewer can open a video URL at a given second, best first:
+/// 0 a host whose links carry a time (YouTube, Vimeo, archive.org pages,
+/// PeerTube), 1 a media file (`#t=`), 2 any other page, 3 a signed URL that
+/// has expired at `now` or no http(s) URL at all (nothing to open).
+int video_link_rank(std::string_view video_url, std::int64_t now);
 
 }  // namespace talksearch

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "core/index_path.h"
+#include "indexer/command/fetch.h"
 #include "indexer/command/run.h"
 
 using namespace talksearch;
@@ -141,6 +142,57 @@ CLI::App* add_stub_command(CLI::App& app, StubFlags& flags) {
     return st;
 }
 
+CLI::App* add_fetch_command(CLI::App& app, FetchFlags& flags) {
+    auto* f = app.add_subcommand(
+        "fetch", "Fetch the captions of a catalogue's talks with yt-dlp into a caption store");
+    CaptionFetchOptions& o = flags.options;
+    f->add_option("--talks", o.catalogues,
+                  "Catalogue folder(s) in pyvideo.org's layout (<event>/videos/<slug>.json)")
+        ->required();
+    f->add_option("--store", o.store,
+                  "The caption store: one folder a video (build and update read it with --ytdlp)")
+        ->required();
+    f->add_option("--event", o.events, "Only these events (their folder names)");
+    f->add_option("--since", o.since_year, "Only talks recorded in or after this year")
+        ->check(CLI::Range(1900, 3000));
+    f->add_option("--talk", o.talk_ids, "Only these talks (EVENT/SLUG)");
+    f->add_option("--limit", o.limit, "At most this many talks (after the filters)");
+    f->add_option("--yt-dlp", o.ytdlp.program, "The yt-dlp program (default: yt-dlp on PATH)")
+        ->capture_default_str();
+    f->add_option("--lang-fallback", flags.fallback_languages,
+                  "Caption languages asked for after the talk's own")
+        ->capture_default_str();
+    f->add_option("--jobs,-j", o.jobs, "yt-dlp processes at once")
+        ->capture_default_str()
+        ->check(CLI::Range(1u, 16u));
+    f->add_option("--sleep", flags.sleep_seconds, "Seconds each worker waits between videos")
+        ->capture_default_str()
+        ->check(CLI::Range(0.0, 3600.0));
+    f->add_option("--timeout", flags.timeout_seconds, "Seconds one video may take")
+        ->capture_default_str()
+        ->check(CLI::Range(1u, 86400u));
+    f->add_option("--refresh-older-than", flags.refresh_older_than,
+                  "Fetch automatic captions (and videos that had none) again when older than "
+                  "this: 30d, 12h");
+    f->add_option("--rate-limit-wait", flags.rate_limit_wait_seconds,
+                  "Seconds the run pauses after a host's rate limit (doubling; after "
+                  "the second pause the run stops)")
+        ->capture_default_str()
+        ->check(CLI::Range(0.0, 86400.0));
+    f->add_option("--report", flags.report_path, "Write what the run did as JSON to this file");
+    f->add_flag("--quiet,-q", flags.quiet,
+                "No progress bar and no summary unless something failed");
+    f->footer(
+        "Resumable: a rerun fetches only what is missing, failed and due again, or older than\n"
+        "--refresh-older-than. Exit codes: 0 every video done; 1 some videos failed; 2 the run\n"
+        "failed; 4 a host rate-limited the run (what was fetched is kept); 75 another run holds\n"
+        "the store.\n"
+        "Example:\n"
+        "  talksearch-index fetch --talks ~/pyvideo-data --store ~/talk-captions --since 2023\n"
+        "  talksearch-index build --talks ~/pyvideo-data --ytdlp ~/talk-captions --index ./index");
+    return f;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -150,10 +202,12 @@ int main(int argc, char** argv) {
         "Examples:\n"
         "  talksearch-index build --talks pyvideo-data --captions captions/ --index ./index\n"
         "  talksearch-index update --config /etc/talksearch/sources.json\n"
+        "  talksearch-index fetch --talks pyvideo-data --store talk-captions\n"
         "  talksearch-index captions talk.en.vtt --format json\n"
         "  talksearch-index stats --index ./index --format json\n\n"
         "Exit codes: 0 success; 1 some inputs were skipped (the rest indexed); 2 the run failed\n"
-        "(the live index is left as it was); 75 another indexer is running.\n"
+        "(the live index is left as it was); 4 fetch: a host rate-limited the run; 75 another\n"
+        "indexer (or fetch) is running.\n"
         "--index defaults to $TALKSEARCH_INDEX, else ~/.local/share/talksearch/index.");
     app.require_subcommand(1);
     const std::string default_index =
@@ -163,11 +217,13 @@ int main(int argc, char** argv) {
     CaptionsFlags captions;
     StatsFlags stats{default_index};
     StubFlags stub;
+    FetchFlags fetch;
     const CLI::App* build = add_build_command(app, indexing, default_index);
     const CLI::App* update = add_update_command(app, indexing, default_index);
     const CLI::App* caption_command = add_captions_command(app, captions);
     add_stats_command(app, stats);
     const CLI::App* stub_command = add_stub_command(app, stub);
+    const CLI::App* fetch_command = add_fetch_command(app, fetch);
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
@@ -179,5 +235,6 @@ int main(int argc, char** argv) {
     if (caption_command->parsed())
         return run_captions(captions.file, captions.format, captions.raw);
     if (stub_command->parsed()) return run_stub(stub.output, stub.shards, !stub.no_check);
+    if (fetch_command->parsed()) return run_fetch(std::move(fetch));
     return run_stats(stats.index, stats.format);
 }

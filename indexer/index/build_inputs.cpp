@@ -1,9 +1,12 @@
 #include "indexer/index/build_inputs.h"
 
 #include <algorithm>
+#include <ctime>
 #include <filesystem>
+#include <unordered_map>
 
 #include "core/error.h"
+#include "core/video_url.h"
 #include "indexer/index/talk_groups.h"
 #include "indexer/sources/pyvideo.h"
 #include "indexer/sources/remote.h"
@@ -23,6 +26,58 @@ std::string reason_of(std::string_view message) {
     }
     if (head.size() > 40) head = head.substr(0, 40);
     return std::string(head);
+}
+
+// For each yt-dlp video, the catalogue talks it is a recording of: the talk a
+// caption store's record names, and every talk listing its YouTube id (the
+// catalogue lists some recordings twice). Empty: a talk of its own.
+std::vector<std::vector<std::size_t>> catalogue_talks_of(const std::vector<Talk>& talks,
+                                                         const std::vector<YtdlpVideo>& videos) {
+    std::unordered_map<std::string, std::size_t> by_id;
+    std::unordered_map<std::string, std::vector<std::size_t>> by_youtube;
+    for (std::size_t t = 0; t < talks.size(); ++t) {
+        by_id.emplace(talk_id(talks[t]), t);
+        for (const VideoSource& v : talks[t].videos) {
+            if (auto id = youtube_id(v.url)) by_youtube[*id].push_back(t);
+        }
+    }
+    std::vector<std::vector<std::size_t>> out(videos.size());
+    for (std::size_t v = 0; v < videos.size(); ++v) {
+        std::vector<std::size_t>& joins = out[v];
+        if (auto it = by_id.find(videos[v].catalogue_talk); it != by_id.end()) {
+            joins.push_back(it->second);
+        }
+        for (const VideoSource& source : videos[v].talk.videos) {
+            const auto id = youtube_id(source.url);
+            if (!id) continue;
+            if (auto it = by_youtube.find(*id); it != by_youtube.end()) {
+                joins.insert(joins.end(), it->second.begin(), it->second.end());
+            }
+        }
+        std::sort(joins.begin(), joins.end());
+        joins.erase(std::unique(joins.begin(), joins.end()), joins.end());
+    }
+    return out;
+}
+
+// What a catalogue talk takes from yt-dlp's info.json of its video: the
+// chapters and the duration, where the catalogue has none.
+void take_video_metadata(Talk& talk, const Talk& video) {
+    if (talk.chapters.empty()) talk.chapters = video.chapters;
+    if (!talk.duration_s) talk.duration_s = video.duration_s;
+}
+
+// Orders each talk's videos so that the first, the one results link, is one a
+// viewer can open at a second: a host with time links, then a media file,
+// then another page; a signed URL that has expired last. The rest stay listed.
+void order_videos_for_links(std::vector<Talk>& talks) {
+    const auto now = static_cast<std::int64_t>(std::time(nullptr));
+    for (Talk& t : talks) {
+        std::stable_sort(t.videos.begin(), t.videos.end(),
+                         [now](const VideoSource& a, const VideoSource& b) {
+                             return video_link_rank(a.url, now) < video_link_rank(b.url, now);
+                         });
+    }
 }
 
 }  // namespace
@@ -77,8 +132,15 @@ Inputs gather_inputs(const BuildOptions& given, BuildReport& report) {
     for (const auto& [path, message] : ytdlp.problems) {
         report.problems.push_back({path, 0, message, "yt-dlp info", true});
     }
-    const std::size_t first_ytdlp = in.talks.size();
-    for (YtdlpVideo& v : ytdlp.videos) in.talks.push_back(std::move(v.talk));
+    // One talk per video: a video of a catalogue talk joins it; any other is a talk of its own.
+    std::vector<std::vector<std::size_t>> owners = catalogue_talks_of(in.talks, ytdlp.videos);
+    for (std::size_t v = 0; v < ytdlp.videos.size(); ++v) {
+        for (std::size_t t : owners[v]) take_video_metadata(in.talks[t], ytdlp.videos[v].talk);
+        if (owners[v].empty()) {
+            owners[v].push_back(in.talks.size());
+            in.talks.push_back(std::move(ytdlp.videos[v].talk));
+        }
+    }
 
     in.files = find_caption_files(options.caption_roots);
     // A folder given both as yt-dlp output and as captions: its files are the videos'.
@@ -93,8 +155,10 @@ Inputs gather_inputs(const BuildOptions& given, BuildReport& report) {
     for (std::size_t v = 0; v < ytdlp.videos.size(); ++v) {
         for (const YtdlpCaption& c : ytdlp.videos[v].captions) {
             in.files.push_back({c.path, c.path.parent_path(), parse_caption_file_name(c.path)});
-            in.match.assignments.push_back(
-                {in.files.size() - 1, first_ytdlp + v, c.language, c.kind, "yt-dlp"});
+            for (std::size_t t : owners[v]) {
+                in.match.assignments.push_back(
+                    {in.files.size() - 1, t, c.language, c.kind, "yt-dlp"});
+            }
         }
     }
     report.caption_files = in.files.size();
@@ -105,6 +169,7 @@ Inputs gather_inputs(const BuildOptions& given, BuildReport& report) {
     report.caption_only_talks = in.match.new_talks.size();
     for (Talk& t : in.match.new_talks) in.talks.push_back(std::move(t));
 
+    order_videos_for_links(in.talks);
     const std::vector<TalkGroup> groups = group_recordings(in.talks);
     for (std::size_t i = 0; i < in.talks.size(); ++i) {
         in.talks[i].recording_group = groups[i].key;

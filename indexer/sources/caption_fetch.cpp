@@ -34,7 +34,8 @@ struct VideoJob {
 };
 
 bool selected(const Talk& t, const CaptionFetchOptions& o) {
-    if (!o.events.empty() && std::find(o.events.begin(), o.events.end(), t.event) == o.events.end()) {
+    if (!o.events.empty() &&
+        std::find(o.events.begin(), o.events.end(), t.event) == o.events.end()) {
         return false;
     }
     if (!o.talk_ids.empty() &&
@@ -62,7 +63,7 @@ std::vector<VideoJob> due_videos(const std::vector<Talk>& talks, const CaptionSt
     for (const Talk& t : talks) {
         bool any = false;
         for (const VideoSource& v : t.videos) {
-            if (!is_fetchable_video_url(v.url, now)) continue;
+            if (video_link_rank(v.url, now) >= 3) continue;  // nothing to open: not fetched
             any = true;
             const std::string key = video_key(v.url);
             if (seen.contains(key)) continue;
@@ -90,8 +91,8 @@ VideoRecord fetch_one(const VideoJob& job, const YtdlpSettings& s, const fs::pat
     r.url = job.url;
     r.talk_id = job.talk_id;
     r.fetched_at = unix_now();
-    const YtdlpRun run = run_program(s.program, ytdlp_arguments(s, job.url, job.language, work),
-                                     s.timeout);
+    const YtdlpRun run =
+        run_program(s.program, ytdlp_arguments(s, job.url, job.language, work), s.timeout);
     outcome = classify_ytdlp(run.exit_code, run.timed_out, run.stderr_text, r.reason);
     if (outcome == YtdlpOutcome::kOk) {
         try {
@@ -107,7 +108,8 @@ VideoRecord fetch_one(const VideoJob& job, const YtdlpSettings& s, const fs::pat
             outcome = YtdlpOutcome::kFailed;
         }
     }
-    r.status = outcome == YtdlpOutcome::kUnavailable ? FetchStatus::kUnavailable : FetchStatus::kFailed;
+    r.status =
+        outcome == YtdlpOutcome::kUnavailable ? FetchStatus::kUnavailable : FetchStatus::kFailed;
     if (r.status == FetchStatus::kFailed) {
         r.attempts = (job.previous && job.previous->status == FetchStatus::kFailed)
                          ? job.previous->attempts + 1
@@ -122,8 +124,12 @@ class FetchRun {
   public:
     FetchRun(const CaptionFetchOptions& o, const CaptionStore& store, std::vector<VideoJob> jobs,
              CaptionFetchReport& report, const FetchProgress& progress)
-        : o_(o), store_(store), queue_(jobs.begin(), jobs.end()), due_(jobs.size()),
-          report_(report), progress_(progress) {}
+        : o_(o),
+          store_(store),
+          queue_(jobs.begin(), jobs.end()),
+          due_(jobs.size()),
+          report_(report),
+          progress_(progress) {}
 
     void run() {
         std::vector<std::thread> workers;

@@ -31,11 +31,11 @@ struct CaptionFetchOptions {
     std::vector<std::string> talk_ids;  ///< only these talks ("event/slug"); empty: all
     std::optional<std::size_t> limit;   ///< at most this many talks (after the filters)
     YtdlpSettings ytdlp;
-    unsigned jobs = 2;                            ///< yt-dlp processes at once
-    std::chrono::milliseconds sleep{1000};        ///< each worker's pause between videos
-    std::optional<std::int64_t> refresh_older_than;  ///< seconds
+    unsigned jobs = 2;                                  ///< yt-dlp processes at once
+    std::chrono::milliseconds sleep{1000};              ///< each worker's pause between videos
+    std::optional<std::int64_t> refresh_older_than;     ///< seconds
     std::chrono::milliseconds rate_limit_wait{60'000};  ///< the first pause after a 429
-    unsigned rate_limit_retries = 2;  ///< pauses before the run stops
+    unsigned rate_limit_retries = 2;                    ///< pauses before the run stops
 };
 
 /// One video that did not come out fetched, or a talk with no video.
@@ -64,8 +64,8 @@ struct CaptionFetchReport {
 };
 
 /// Progress, after each video: done of due, and the counters so far.
-using FetchProgress = std::function<void(std::size_t done, std::size_t due,
-                                         const CaptionFetchReport& so_far)>;
+using FetchProgress =
+    std::function<void(std::size_t done, std::size_t due, const CaptionFetchReport& so_far)>;
 
 /// Runs a fetch. Throws LockBusy when another run holds the store, Error when
 /// the run cannot start (no catalogue, no yt-dlp, a store that cannot be

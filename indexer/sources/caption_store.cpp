@@ -118,8 +118,8 @@ VideoRecord parse_video_record(std::string_view json) {
         r.tracks.push_back(std::move(track));
     }
     r.reason = field_string(obj, "reason", false);
-    r.attempts = static_cast<std::uint32_t>(std::min<std::int64_t>(field_int(obj, "attempts"),
-                                                                   1'000'000));
+    r.attempts =
+        static_cast<std::uint32_t>(std::min<std::int64_t>(field_int(obj, "attempts"), 1'000'000));
     r.fetched_at = field_int(obj, "fetched_at");
     r.next_try_after = field_int(obj, "next_try_after");
     return r;
@@ -188,8 +188,8 @@ std::vector<VideoRecord> CaptionStore::records(std::vector<std::string>* problem
     std::vector<VideoRecord> out;
     std::error_code ec;
     std::vector<fs::path> dirs;
-    for (auto it = fs::directory_iterator(root_ / "videos", ec); !ec && it != fs::directory_iterator();
-         it.increment(ec)) {
+    for (auto it = fs::directory_iterator(root_ / "videos", ec);
+         !ec && it != fs::directory_iterator(); it.increment(ec)) {
         dirs.push_back(it->path());
     }
     std::sort(dirs.begin(), dirs.end());
@@ -236,7 +236,8 @@ void CaptionStore::commit(const VideoRecord& r, const fs::path& work) const {
     }
     for (const std::string& name : keep) {
         fs::rename(work / name, dir / name, ec);
-        if (ec) throw Error((work / name).string() + ": cannot move into the store: " + ec.message());
+        if (ec)
+            throw Error((work / name).string() + ": cannot move into the store: " + ec.message());
     }
     fsync_folder(dir);
     write_file_atomically(dir / kRecordName, encode_video_record(r) + "\n");
@@ -245,8 +246,8 @@ void CaptionStore::commit(const VideoRecord& r, const fs::path& work) const {
 
 void CaptionStore::remove_stale_work() const {
     std::error_code ec;
-    for (auto it = fs::directory_iterator(root_ / ".tmp", ec); !ec && it != fs::directory_iterator();
-         it.increment(ec)) {
+    for (auto it = fs::directory_iterator(root_ / ".tmp", ec);
+         !ec && it != fs::directory_iterator(); it.increment(ec)) {
         std::error_code ignored;
         fs::remove_all(it->path(), ignored);
     }

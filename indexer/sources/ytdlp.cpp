@@ -4,11 +4,13 @@
 
 #include <algorithm>
 #include <map>
+#include <optional>
 #include <set>
 
 #include "core/error.h"
 #include "core/text.h"
 #include "indexer/io/files.h"
+#include "indexer/sources/caption_store.h"
 #include "indexer/sources/json_object.h"
 
 namespace fs = std::filesystem;
@@ -111,6 +113,87 @@ Talk parse_ytdlp_info(std::string_view json, const fs::path& path) {
     return t;
 }
 
+namespace {
+
+// The caption files yt-dlp wrote beside `info` (named `<stem>.<lang>.<ext>`),
+// human when info.json lists their language under `subtitles`.
+std::vector<YtdlpCaption> captions_beside(const fs::path& info, const std::string& text,
+                                          const std::vector<fs::path>& files) {
+    const std::string name = info.filename().string();
+    std::set<std::string> human;
+    dom::parser parser;
+    dom::object subs;
+    if (!parser.parse(text)["subtitles"].get_object().get(subs)) {
+        for (auto [lang, v] : subs) human.insert(std::string(lang));
+    }
+    // The subtitle formats yt-dlp writes (its own list, not every extension a
+    // caption folder may hold: never .json or .txt).
+    static const std::set<std::string> kExts = {"vtt",  "srt",  "sbv",  "json3",
+                                                "srv1", "srv2", "srv3", "xml"};
+    const std::string stem = name.substr(0, name.size() - kInfoSuffix.size());
+    std::vector<YtdlpCaption> out;
+    for (const fs::path& f : files) {
+        const std::string fname = f.filename().string();
+        if (f == info || !fname.starts_with(stem + ".")) continue;
+        // <stem>.<lang>.<ext>: exactly one dot-separated part between.
+        const std::string rest = fname.substr(stem.size() + 1);
+        const auto dot = rest.find('.');
+        if (dot == std::string::npos || dot == 0 || rest.find('.', dot + 1) != std::string::npos) {
+            continue;
+        }
+        const std::string lang = rest.substr(0, dot);
+        const std::string ext = ascii_lower(rest.substr(dot + 1));
+        if (!kExts.contains(ext) || lang == "live_chat") continue;
+        out.push_back({f, lang.substr(0, lang.find("-orig")),
+                       human.contains(lang) ? CaptionKind::kHuman : CaptionKind::kMachine});
+    }
+    return out;
+}
+
+// A caption store's video folder: its record, when it names `info` (a video
+// fetched, and not a folder a killed run left half written).
+std::optional<VideoRecord> store_record(const fs::path& info) {
+    const fs::path file = info.parent_path() / "record.json";
+    std::error_code ec;
+    if (!fs::exists(file, ec)) return std::nullopt;
+    VideoRecord r = parse_video_record(read_file(file, 1u << 20));
+    if (r.info_json != info.filename().string()) return std::nullopt;
+    return r;
+}
+
+// One info.json: its video, or nullopt for a playlist's own info.json and, in
+// a caption store (`in_store`), for a video folder without its record.
+std::optional<YtdlpVideo> load_video(const fs::path& info, const std::vector<fs::path>& files,
+                                     bool in_store) {
+    const std::string text = read_file(info, 64u << 20);
+    {
+        // A playlist's or channel's own info.json is not a video: not a problem.
+        dom::parser probe;
+        std::string_view type;
+        if (!probe.parse(text)["_type"].get_string().get(type) &&
+            (type == "playlist" || type == "multi_video")) {
+            return std::nullopt;
+        }
+    }
+    YtdlpVideo video;
+    video.talk = parse_ytdlp_info(text, info);
+    if (const std::optional<VideoRecord> record = store_record(info)) {
+        video.catalogue_talk = record->talk_id;
+        for (const StoredTrack& t : record->tracks) {
+            video.captions.push_back({info.parent_path() / t.file,
+                                      t.language.substr(0, t.language.find("-orig")),
+                                      t.human ? CaptionKind::kHuman : CaptionKind::kMachine});
+        }
+    } else if (in_store) {
+        return std::nullopt;  // a fetch was killed before it wrote the record
+    } else {
+        video.captions = captions_beside(info, text, files);
+    }
+    return video;
+}
+
+}  // namespace
+
 YtdlpLoad load_ytdlp(const std::vector<fs::path>& roots) {
     YtdlpLoad out;
     for (const fs::path& root : roots) {
@@ -119,66 +202,27 @@ YtdlpLoad load_ytdlp(const std::vector<fs::path>& roots) {
         // Every file of the tree, by folder, so the captions beside an
         // info.json are found without another walk.
         std::map<fs::path, std::vector<fs::path>> by_folder;
+        const bool in_store =
+            fs::is_directory(root / "videos", ec) && fs::is_directory(root / ".tmp", ec);
         for (auto it = fs::recursive_directory_iterator(
                  root, fs::directory_options::skip_permission_denied, ec);
              it != fs::recursive_directory_iterator(); it.increment(ec)) {
             if (ec) break;
+            if (it->is_directory(ec) && it->path().filename().string().starts_with(".")) {
+                it.disable_recursion_pending();  // a caption store's work folders
+                continue;
+            }
             if (it->is_regular_file(ec)) by_folder[it->path().parent_path()].push_back(it->path());
         }
         for (auto& [folder, files] : by_folder) {
             std::sort(files.begin(), files.end());
             for (const fs::path& info : files) {
-                const std::string name = info.filename().string();
-                if (!name.ends_with(kInfoSuffix)) continue;
+                if (!info.filename().string().ends_with(kInfoSuffix)) continue;
                 ++out.files_seen;
-                YtdlpVideo video;
                 try {
-                    const std::string text = read_file(info, 64u << 20);
-                    {
-                        // A playlist's or channel's own info.json is not a video: not a problem.
-                        dom::parser probe;
-                        std::string_view type;
-                        if (!probe.parse(text)["_type"].get_string().get(type) &&
-                            (type == "playlist" || type == "multi_video")) {
-                            continue;
-                        }
-                    }
-                    video.talk = parse_ytdlp_info(text, info);
-                    // Languages yt-dlp lists as uploaded subtitles (not automatic ones).
-                    std::set<std::string> human;
-                    dom::parser parser;
-                    dom::object subs;
-                    if (!parser.parse(text)["subtitles"].get_object().get(subs)) {
-                        for (auto [lang, v] : subs) human.insert(std::string(lang));
-                    }
-                    const std::string stem = name.substr(0, name.size() - kInfoSuffix.size());
-                    for (const fs::path& f : files) {
-                        const std::string fname = f.filename().string();
-                        if (f == info || !fname.starts_with(stem + ".")) continue;
-                        // <stem>.<lang>.<ext>: exactly one dot-separated part between.
-                        const std::string rest = fname.substr(stem.size() + 1);
-                        const auto dot = rest.find('.');
-                        if (dot == std::string::npos || dot == 0 ||
-                            rest.find('.', dot + 1) != std::string::npos) {
-                            continue;
-                        }
-                        const std::string lang = rest.substr(0, dot);
-                        const std::string ext = ascii_lower(rest.substr(dot + 1));
-                        // The subtitle formats yt-dlp writes (its own list, not every
-                        // extension a caption folder may hold: never .json or .txt).
-                        static const std::set<std::string> kExts = {"vtt",  "srt",  "sbv",  "json3",
-                                                                    "srv1", "srv2", "srv3", "xml"};
-                        if (!kExts.contains(ext) || lang == "live_chat") continue;
-                        YtdlpCaption c;
-                        c.path = f;
-                        c.language = lang.substr(0, lang.find("-orig"));
-                        c.kind = human.contains(lang) ? CaptionKind::kHuman : CaptionKind::kMachine;
-                        video.captions.push_back(std::move(c));
-                    }
-                    out.videos.push_back(std::move(video));
-                } catch (const ParseError& e) {
-                    out.problems.emplace_back(info.string(), e.what());
-                } catch (const Error& e) {
+                    if (auto video = load_video(info, files, in_store))
+                        out.videos.push_back(std::move(*video));
+                } catch (const Error& e) {  // ParseError too
                     out.problems.emplace_back(info.string(), e.what());
                 }
             }

@@ -24,6 +24,9 @@ struct YtdlpCaption {
 struct YtdlpVideo {
     Talk talk;
     std::vector<YtdlpCaption> captions;
+    /// In a caption store (`talksearch-index fetch`): the catalogue talk its
+    /// record names ("event/slug"), whose metadata the video's captions join.
+    std::string catalogue_talk;
 };
 
 /// What a folder of yt-dlp output holds.
@@ -43,8 +46,11 @@ struct YtdlpLoad {
 Talk parse_ytdlp_info(std::string_view json, const std::filesystem::path& path);
 
 /// Finds every `*.info.json` below the roots and the caption files beside
-/// each (same name up to the language). Throws Error when a root does not
-/// exist; a bad file is a problem, and the walk goes on.
+/// each (same name up to the language); hidden folders (a caption store's
+/// `.tmp/`, where a fetch is at work) are not read. In a caption store's
+/// video folder the record names the talk and the tracks (caption_store.h):
+/// only the tracks it names are taken, with the kinds it gives. Throws Error
+/// when a root does not exist; a bad file is a problem, and the walk goes on.
 YtdlpLoad load_ytdlp(const std::vector<std::filesystem::path>& roots);
 
 }  // namespace talksearch

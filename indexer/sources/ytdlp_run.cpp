@@ -3,11 +3,10 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <simdjson.h>
 #include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
-
-#include <simdjson.h>
 
 #include <algorithm>
 #include <array>
@@ -67,17 +66,19 @@ YtdlpOutcome classify_ytdlp(int exit_code, bool timed_out, std::string_view stde
         reason = "timed out";
         return YtdlpOutcome::kFailed;
     }
-    static constexpr std::string_view kRateLimited[] = {
-        "HTTP Error 429", "Too Many Requests", "Sign in to confirm", "rate-limited",
-        "rate limited"};
+    static constexpr std::string_view kRateLimited[] = {"HTTP Error 429", "Too Many Requests",
+                                                        "Sign in to confirm", "rate-limited",
+                                                        "rate limited"};
     for (std::string_view s : kRateLimited) {
         if (contains(stderr_text, s)) return YtdlpOutcome::kRateLimited;
     }
     if (exit_code == 0) return YtdlpOutcome::kOk;
     static constexpr std::string_view kUnavailable[] = {
-        "HTTP Error 404", "HTTP Error 410",      "Private video",        "Video unavailable",
-        "has been removed", "is not available", "Unsupported URL",      "This video is private",
-        "members-only",    "account associated with this video has been terminated"};
+        "HTTP Error 404",   "HTTP Error 410",
+        "Private video",    "Video unavailable",
+        "has been removed", "is not available",
+        "Unsupported URL",  "This video is private",
+        "members-only",     "account associated with this video has been terminated"};
     for (std::string_view s : kUnavailable) {
         if (contains(stderr_text, s)) return YtdlpOutcome::kUnavailable;
     }
@@ -112,30 +113,13 @@ std::string subtitle_languages(std::string_view language,
 
 std::vector<std::string> ytdlp_arguments(const YtdlpSettings& s, std::string_view url,
                                          std::string_view language, const fs::path& work) {
-    return {"--ignore-config",
-            "--skip-download",
-            "--no-playlist",
-            "--playlist-items",
-            "1",
-            "--write-subs",
-            "--write-auto-subs",
-            "--sub-langs",
+    return {"--ignore-config", "--skip-download", "--no-playlist", "--playlist-items", "1",
+            "--write-subs", "--write-auto-subs", "--sub-langs",
             subtitle_languages(language, s.fallback_languages),
             // Formats with word times first: YouTube's json3 and srv3, else WebVTT.
-            "--sub-format",
-            "json3/srv3/vtt/best",
-            "--write-info-json",
-            "--no-progress",
-            "--no-color",
-            "--socket-timeout",
-            std::to_string(s.socket_timeout.count()),
-            "--retries",
-            "2",
-            "-P",
-            work.string(),
-            "-o",
-            std::string(kStem) + ".%(ext)s",
-            "--",
+            "--sub-format", "json3/srv3/vtt/best", "--write-info-json", "--no-progress",
+            "--no-color", "--socket-timeout", std::to_string(s.socket_timeout.count()), "--retries",
+            "2", "-P", work.string(), "-o", std::string(kStem) + ".%(ext)s", "--",
             std::string(url)};
 }
 
@@ -152,7 +136,8 @@ FetchedFiles read_fetched_tracks(const fs::path& work) {
         if (parser.parse(text).get_object().get(info)) {
             throw ParseError(0, info_name + ": yt-dlp wrote something that is not JSON");
         }
-        for (auto [field, set] : {std::pair{"subtitles", &human}, {"automatic_captions", &automatic}}) {
+        for (auto [field, set] :
+             {std::pair{"subtitles", &human}, {"automatic_captions", &automatic}}) {
             simdjson::dom::object langs;
             if (!info[field].get_object().get(langs)) {
                 for (auto [lang, v] : langs) set->insert(std::string(lang));
@@ -188,7 +173,8 @@ FetchedFiles read_fetched_tracks(const fs::path& work) {
 YtdlpRun run_program(const std::string& program, const std::vector<std::string>& args,
                      std::chrono::seconds timeout) {
     int out_pipe[2], err_pipe[2];
-    if (::pipe2(out_pipe, O_CLOEXEC) != 0) throw Error(std::string("pipe: ") + std::strerror(errno));
+    if (::pipe2(out_pipe, O_CLOEXEC) != 0)
+        throw Error(std::string("pipe: ") + std::strerror(errno));
     if (::pipe2(err_pipe, O_CLOEXEC) != 0) {
         ::close(out_pipe[0]);
         ::close(out_pipe[1]);
@@ -271,7 +257,8 @@ std::string ytdlp_version(const std::string& program) {
         throw Error(std::string(e.what()) + " (apt-get install yt-dlp, or give --yt-dlp PATH)");
     }
     std::string version = r.stdout_text.substr(0, r.stdout_text.find('\n'));
-    while (!version.empty() && (version.back() == '\r' || version.back() == ' ')) version.pop_back();
+    while (!version.empty() && (version.back() == '\r' || version.back() == ' '))
+        version.pop_back();
     if (r.exit_code != 0 || version.empty() || version.size() > 64) {
         throw Error(program + ": does not answer --version as yt-dlp does (" +
                     reason_line(r.stderr_text + "\n" + r.stdout_text) + ")");

@@ -1,11 +1,12 @@
 // Tests of the caption store (indexer/sources/caption_store.h) and of reading what yt-dlp says
 // and writes (indexer/sources/ytdlp_run.h).
+#include "indexer/sources/caption_store.h"
+
 #include <catch2/catch.hpp>
 #include <filesystem>
 #include <fstream>
 
 #include "core/error.h"
-#include "indexer/sources/caption_store.h"
 #include "indexer/sources/ytdlp_run.h"
 #include "tests/support/process.h"
 
@@ -130,7 +131,8 @@ TEST_CASE("a committed video is in the store with its files, and a record withou
     REQUIRE(records.size() == 1);
     CHECK(records[0].key == r.key);
     REQUIRE(problems.size() == 1);
-    CHECK_THAT(problems[0], Catch::Contains("garbled/record.json") && Catch::Contains("invalid JSON"));
+    CHECK_THAT(problems[0],
+               Catch::Contains("garbled/record.json") && Catch::Contains("invalid JSON"));
 }
 
 TEST_CASE("yt-dlp's messages tell a rate limit, a missing video and a failure apart",
@@ -142,14 +144,16 @@ TEST_CASE("yt-dlp's messages tell a rate limit, a missing video and a failure ap
                          "Many Requests (caused by <HTTPError 429>); please report this issue on "
                          "https://github.com/yt-dlp/yt-dlp/issues?q= , filling out",
                          why) == YtdlpOutcome::kRateLimited);
-    CHECK(why == "[generic] None: Unable to download webpage: HTTP Error 429: Too Many Requests "
-                 "(caused by <HTTPError 429>)");
+    CHECK(why ==
+          "[generic] None: Unable to download webpage: HTTP Error 429: Too Many Requests "
+          "(caused by <HTTPError 429>)");
     CHECK(classify_ytdlp(1, false,
                          "ERROR: [youtube] abc: Sign in to confirm you're not a bot. Use "
                          "--cookies-from-browser",
                          why) == YtdlpOutcome::kRateLimited);
-    CHECK(classify_ytdlp(1, false, "ERROR: [youtube] abc: Private video. Sign in if you've been "
-                                   "granted access",
+    CHECK(classify_ytdlp(1, false,
+                         "ERROR: [youtube] abc: Private video. Sign in if you've been "
+                         "granted access",
                          why) == YtdlpOutcome::kUnavailable);
     CHECK(classify_ytdlp(1, false, "ERROR: Unsupported URL: http://127.0.0.1/x\n", why) ==
           YtdlpOutcome::kUnavailable);
@@ -165,7 +169,7 @@ TEST_CASE("yt-dlp is asked for the talk's language first, then the fallbacks", "
     CHECK(subtitle_languages("pt-BR", {"en"}) == "pt.*,pt,en.*,en");
     CHECK(subtitle_languages("", {"en"}) == "en.*,en");
     CHECK(subtitle_languages("en", {"en", "de"}) == "en.*,en,de.*,de");
-    CHECK(subtitle_languages("e[n]|.*", {}) == "en");  // never a regular expression of the data's
+    CHECK(subtitle_languages("e[n]|.*", {}) == "en.*,en");  // never a regular expression of the data's
     YtdlpSettings s;
     const auto args = ytdlp_arguments(s, "https://youtu.be/x", "es", "/tmp/w");
     CHECK(std::find(args.begin(), args.end(), "--skip-download") != args.end());
@@ -201,13 +205,13 @@ TEST_CASE("a program that cannot be run, or that hangs, is reported and never wa
           "[caption-store]") {
     CHECK_THROWS_WITH(ytdlp_version("/nonexistent/yt-dlp"), Catch::Contains("/nonexistent/yt-dlp"));
     const auto started = std::chrono::steady_clock::now();
-    const YtdlpRun r = run_program("/bin/sh", {"-c", "echo started >&2; sleep 30"},
-                                   std::chrono::seconds(1));
+    const YtdlpRun r =
+        run_program("/bin/sh", {"-c", "echo started >&2; sleep 30"}, std::chrono::seconds(1));
     CHECK(r.timed_out);
     CHECK(r.stderr_text == "started\n");
     CHECK(std::chrono::steady_clock::now() - started < std::chrono::seconds(5));
-    const YtdlpRun ok = run_program("/bin/sh", {"-c", "echo out; echo err >&2; exit 3"},
-                                    std::chrono::seconds(10));
+    const YtdlpRun ok =
+        run_program("/bin/sh", {"-c", "echo out; echo err >&2; exit 3"}, std::chrono::seconds(10));
     CHECK(ok.exit_code == 3);
     CHECK(ok.stdout_text == "out\n");
     CHECK(ok.stderr_text == "err\n");

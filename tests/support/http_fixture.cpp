@@ -51,8 +51,8 @@ std::string raw_get(int port, const std::string& path) {
 namespace {
 
 std::vector<std::string> fixture_command(bool tls, const std::string& root) {
-    std::vector<std::string> argv = {TALKSEARCH_PYTHON3, TALKSEARCH_HTTP_FIXTURE, "--port", "0",
-                                     "--lifetime", "120"};
+    std::vector<std::string> argv = {
+        TALKSEARCH_PYTHON3, TALKSEARCH_HTTP_FIXTURE, "--port", "0", "--lifetime", "120"};
     if (tls) argv.emplace_back("--tls");
     if (!root.empty()) {
         argv.emplace_back("--root");
