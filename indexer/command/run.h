@@ -12,10 +12,10 @@ namespace talksearch {
 
 /// Exit codes (documented in --help and README).
 inline constexpr int kExitOk = 0;
-inline constexpr int kExitSkipped = 1;  ///< some inputs were skipped, the rest indexed
-inline constexpr int kExitFailed = 2;   ///< the run failed; the live index is as it was
+inline constexpr int kExitSkipped = 1;      ///< some inputs were skipped, the rest indexed
+inline constexpr int kExitFailed = 2;       ///< the run failed; the live index is as it was
 inline constexpr int kExitRateLimited = 4;  ///< fetch: a host rate-limited the run; run again later
-inline constexpr int kExitLocked = 75;  ///< EX_TEMPFAIL: another writer is running
+inline constexpr int kExitLocked = 75;      ///< EX_TEMPFAIL: another writer is running
 
 /// `build` (update false) or `update`: merges the flags with the sources file
 /// (indexing_options), runs build_index or update_index with a progress bar

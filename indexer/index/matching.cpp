@@ -223,6 +223,52 @@ std::vector<CaptionFile> find_caption_files(const std::vector<fs::path>& roots) 
     return files;
 }
 
+namespace {
+
+// The talk of its own that a caption file matching no talk becomes: its event
+// is the caption folder's name, its title from the file name, a YouTube link
+// when the name holds an id.
+Talk own_talk(const CaptionFile& f, const std::string& root_name, const std::string& language) {
+    Talk t;
+    t.origin = TalkOrigin::kCaptions;
+    t.source_path = f.path.string();
+    t.event = root_name.empty() ? std::string("captions") : root_name;
+    t.event_title = t.event;
+    t.title = f.name.title.empty() ? (f.name.youtube_id ? *f.name.youtube_id : f.name.stem)
+                                   : f.name.title;
+    t.title = to_nfc(t.title);
+    t.language = language;
+    t.slug = f.name.youtube_id ? slugify(t.title) + "-" + *f.name.youtube_id : slugify(f.name.stem);
+    if (f.name.youtube_id) {
+        t.videos.push_back(
+            {"youtube", "https://www.youtube.com/watch?v=" + *f.name.youtube_id, std::nullopt});
+    }
+    return t;
+}
+
+// The warnings for manifest rows whose caption file no scanned folder held
+// and that is not on disk at all, sorted.
+std::vector<std::string> missing_manifest_files(
+    const std::unordered_map<std::string, std::vector<const ManifestEntry*>>& manifest_rows,
+    const std::unordered_set<std::string>& found_rows) {
+    std::vector<std::string> missing;
+    for (const auto& [path, rows] : manifest_rows) {
+        if (found_rows.count(path) != 0) continue;
+        std::error_code ec;
+        if (fs::exists(rows.front()->caption, ec)) continue;  // outside this run's folders
+        const std::string what =
+            ec ? "caption file cannot be looked up (" + ec.message() + ")" : "caption file missing";
+        for (const ManifestEntry* e : rows) {
+            missing.push_back(e->caption.string() + ": " + what +
+                              " (the manifest lists it for talk " + e->talk + ")");
+        }
+    }
+    std::sort(missing.begin(), missing.end());
+    return missing;
+}
+
+}  // namespace
+
 MatchResult match_captions(const std::vector<Talk>& talks, const std::vector<CaptionFile>& files,
                            const std::vector<ManifestEntry>& manifest,
                            std::string_view default_language) {
@@ -299,31 +345,12 @@ MatchResult match_captions(const std::vector<Talk>& talks, const std::vector<Cap
             auto [it, inserted] =
                 orphan_talks.emplace(group, talks.size() + result.new_talks.size());
             if (inserted) {
-                Talk t;
-                t.origin = TalkOrigin::kCaptions;
-                t.source_path = f.path.string();
-                t.event = root_name.empty() ? std::string("captions") : root_name;
-                t.event_title = t.event;
-                t.title = f.name.title.empty()
-                              ? (f.name.youtube_id ? *f.name.youtube_id : f.name.stem)
-                              : f.name.title;
-                t.title = to_nfc(t.title);
-                t.language = language_for(f, nullptr);
-                t.slug = f.name.youtube_id ? slugify(t.title) + "-" + *f.name.youtube_id
-                                           : slugify(f.name.stem);
-                if (f.name.youtube_id) {
-                    t.videos.push_back({"youtube",
-                                        "https://www.youtube.com/watch?v=" + *f.name.youtube_id,
-                                        std::nullopt});
-                }
-                result.new_talks.push_back(std::move(t));
-            } else if (!f.name.title.empty()) {
+                result.new_talks.push_back(own_talk(f, root_name, language_for(f, nullptr)));
+            } else if (!f.name.title.empty() && f.name.language == default_language) {
                 // Prefer the language-neutral (English) name when a group has several.
                 Talk& t = result.new_talks[it->second - talks.size()];
-                if (f.name.language == default_language) {
-                    t.title = to_nfc(f.name.title);
-                    t.language = f.name.language;
-                }
+                t.title = to_nfc(f.name.title);
+                t.language = f.name.language;
             }
             targets.emplace_back(it->second, "own-talk");
         }
@@ -340,19 +367,7 @@ MatchResult match_captions(const std::vector<Talk>& talks, const std::vector<Cap
         }
     }
     // A manifest row whose caption file is gone: its talk is indexed without it, and said so.
-    std::vector<std::string> missing;
-    for (const auto& [path, rows] : manifest_rows) {
-        if (found_rows.count(path) != 0) continue;
-        std::error_code ec;
-        if (fs::exists(rows.front()->caption, ec)) continue;  // outside this run's folders
-        const std::string what =
-            ec ? "caption file cannot be looked up (" + ec.message() + ")" : "caption file missing";
-        for (const ManifestEntry* e : rows) {
-            missing.push_back(e->caption.string() + ": " + what +
-                              " (the manifest lists it for talk " + e->talk + ")");
-        }
-    }
-    std::sort(missing.begin(), missing.end());
+    const std::vector<std::string> missing = missing_manifest_files(manifest_rows, found_rows);
     result.warnings.insert(result.warnings.end(), missing.begin(), missing.end());
     return result;
 }

@@ -169,7 +169,8 @@ TEST_CASE("yt-dlp is asked for the talk's language first, then the fallbacks", "
     CHECK(subtitle_languages("pt-BR", {"en"}) == "pt.*,pt,en.*,en");
     CHECK(subtitle_languages("", {"en"}) == "en.*,en");
     CHECK(subtitle_languages("en", {"en", "de"}) == "en.*,en,de.*,de");
-    CHECK(subtitle_languages("e[n]|.*", {}) == "en.*,en");  // never a regular expression of the data's
+    CHECK(subtitle_languages("e[n]|.*", {}) ==
+          "en.*,en");  // never a regular expression of the data's
     YtdlpSettings s;
     const auto args = ytdlp_arguments(s, "https://youtu.be/x", "es", "/tmp/w");
     CHECK(std::find(args.begin(), args.end(), "--skip-download") != args.end());
