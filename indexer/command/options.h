@@ -3,10 +3,12 @@
 // become a BuildOptions.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "indexer/index/build.h"
+#include "indexer/sources/caption_fetch.h"
 
 namespace talksearch {
 
@@ -33,8 +35,11 @@ struct IndexingFlags {
 /// folder unless --index is given, else `default_index`. Throws Error, whose
 /// what() is the whole line to print ("talksearch-index build: no sources:
 /// ..."), for a sources file that cannot be read, no sources at all, or a
-/// malformed --shard.
+/// malformed --shard. A sources file with `fetch.captions` sets `fetch_first`:
+/// the captions of the run's catalogues to fetch before it, into the store
+/// that the options then read as yt-dlp output.
 BuildOptions indexing_options(const IndexingFlags& flags, bool update,
-                              const std::string& default_index);
+                              const std::string& default_index,
+                              std::optional<CaptionFetchOptions>* fetch_first = nullptr);
 
 }  // namespace talksearch

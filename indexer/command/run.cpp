@@ -22,6 +22,7 @@
 #include "indexer/index/build.h"
 #include "indexer/index/generation.h"
 #include "indexer/index/stats.h"
+#include "indexer/sources/caption_fetch.h"
 
 namespace fs = std::filesystem;
 
@@ -53,6 +54,30 @@ class ProgressBar {
     bool enabled_;
     int last_ = -1;
 };
+
+// The sources file's fetch.captions, before a build or update: what it could
+// not fetch is said, and the run goes on with what the store holds.
+void fetch_before_indexing(const CaptionFetchOptions& options, bool verbose) {
+    try {
+        const CaptionFetchReport r = fetch_captions(options);
+        for (const FetchProblem& p : r.problems) {
+            if (p.status == "no-video" && !verbose) continue;
+            std::cerr << p.talk_id << (p.url.empty() ? "" : " " + p.url)
+                      << ": warning: caption fetch " << p.status << ": " << p.reason << "\n";
+        }
+        if (r.rate_limited) {
+            std::cerr << "talksearch-index: warning: caption fetch stopped by a rate limit; "
+                      << r.not_reached << " videos are left for the next run\n";
+        }
+        if (verbose || r.fetched + r.no_captions + r.failed > 0) {
+            std::cerr << "talksearch-index: fetched captions: " << r.fetched << " videos with, "
+                      << r.no_captions << " without, " << r.failed << " failed, " << r.up_to_date
+                      << " up to date\n";
+        }
+    } catch (const std::exception& e) {  // LockBusy, no yt-dlp, an unreadable catalogue
+        std::cerr << "talksearch-index: warning: caption fetch skipped: " << e.what() << "\n";
+    }
+}
 
 // Runs the build or update of `options` and reports it; see run_indexing.
 int index_and_report(const BuildOptions& options, bool update, bool verbose,
@@ -173,12 +198,14 @@ int write_checked_stub(const std::string& output, const std::vector<StubEntry>& 
 
 int run_indexing(const IndexingFlags& flags, bool update, const std::string& default_index) {
     BuildOptions options;
+    std::optional<CaptionFetchOptions> fetch_first;
     try {
-        options = indexing_options(flags, update, default_index);
+        options = indexing_options(flags, update, default_index, &fetch_first);
     } catch (const Error& e) {
         std::cerr << e.what() << "\n";
         return kExitFailed;
     }
+    if (fetch_first) fetch_before_indexing(*fetch_first, flags.verbose);
     g_index_dir = options.index_dir.string();
     return index_and_report(options, update, flags.verbose, flags.report_path);
 }

@@ -92,6 +92,45 @@ UrlSource url_source(dom::object obj, const std::string& where) {
     return u;
 }
 
+// `fetch.captions` (config.h: CaptionFetchSettings).
+CaptionFetchSettings caption_fetch(dom::element e, const fs::path& base_dir) {
+    const std::string where = "fetch.captions";
+    dom::object o;
+    if (e.get_object().get(o)) bad(where, "expected an object");
+    only_keys(o, where,
+              {"store", "yt_dlp", "jobs", "sleep_seconds", "timeout_seconds", "refresh_older_than",
+               "since", "languages"});
+    CaptionFetchSettings c;
+    dom::element v;
+    if (o["store"].get(v)) bad(where + ".store", "missing");
+    c.store = path_of(v, where + ".store", base_dir);
+    if (!o["yt_dlp"].get(v)) c.yt_dlp = text(v, where + ".yt_dlp");
+    if (!o["jobs"].get(v)) c.jobs = positive(v, where + ".jobs");
+    if (!o["sleep_seconds"].get(v)) {
+        double pause = 0;  // 0 is allowed here: no pause between videos
+        if (v.get_double().get(pause) || !(pause >= 0) || pause > 3600) {
+            bad(where + ".sleep_seconds", "expected seconds (0 to 3600)");
+        }
+        c.sleep_seconds = pause;
+    }
+    if (!o["timeout_seconds"].get(v)) c.timeout_seconds = positive(v, where + ".timeout_seconds");
+    if (!o["refresh_older_than"].get(v)) {
+        c.refresh_older_than = text(v, where + ".refresh_older_than");
+    }
+    if (!o["since"].get(v)) {
+        std::int64_t year = 0;
+        if (v.get_int64().get(year) || year < 1900 || year > 3000)
+            bad(where + ".since", "expected a year");
+        c.since = year;
+    }
+    if (!o["languages"].get(v)) {
+        dom::array langs;
+        if (v.get_array().get(langs)) bad(where + ".languages", "expected an array of tags");
+        for (dom::element l : langs) c.languages.push_back(text(l, where + ".languages"));
+    }
+    return c;
+}
+
 }  // namespace
 
 Config parse_config(std::string_view json, const fs::path& base_dir) {
@@ -146,7 +185,8 @@ Config parse_config(std::string_view json, const fs::path& base_dir) {
         if (e.get_object().get(f)) bad("fetch", "expected an object");
         only_keys(f, "fetch",
                   {"max_bytes", "timeout_seconds", "connect_timeout_seconds", "parallel",
-                   "attempts", "allow_private_addresses"});
+                   "attempts", "allow_private_addresses", "captions"});
+        if (!f["captions"].get(e)) c.fetch_captions = caption_fetch(e, base_dir);
         if (!f["max_bytes"].get(e)) c.fetch.max_bytes = positive(e, "fetch.max_bytes");
         if (!f["timeout_seconds"].get(e))
             c.fetch.timeout_seconds = seconds(e, "fetch.timeout_seconds");

@@ -19,7 +19,11 @@
 //       {"type": "url", "kind": "manifest", "url": "https://example.org/sources.json"}
 //     ],
 //     "fetch": {"max_bytes": 67108864, "timeout_seconds": 60, "connect_timeout_seconds": 10,
-//               "parallel": 4, "attempts": 4, "allow_private_addresses": false}
+//               "parallel": 4, "attempts": 4, "allow_private_addresses": false,
+//               "captions": {"store": "/srv/talk-captions", "since": 2023, "jobs": 2,
+//                            "sleep_seconds": 1, "timeout_seconds": 300,
+//                            "refresh_older_than": "30d", "languages": ["en"],
+//                            "yt_dlp": "/usr/local/bin/yt-dlp"}}
 //   }
 //
 // Relative paths are relative to the config file's folder.
@@ -54,6 +58,20 @@ struct FetchSettings {
     std::optional<bool> allow_private_addresses;
 };
 
+/// `fetch.captions`: a run first fetches the captions of the catalogue's talks
+/// with yt-dlp into this store (as `talksearch-index fetch` does), then reads
+/// the store as yt-dlp output.
+struct CaptionFetchSettings {
+    std::filesystem::path store;
+    std::optional<std::string> yt_dlp;
+    std::optional<std::uint64_t> jobs;
+    std::optional<double> sleep_seconds;
+    std::optional<std::uint64_t> timeout_seconds;
+    std::optional<std::string> refresh_older_than;  ///< "30d"
+    std::optional<std::int64_t> since;              ///< a year
+    std::vector<std::string> languages;             ///< fallback caption languages
+};
+
 /// A parsed config file.
 struct Config {
     std::optional<std::filesystem::path> index;
@@ -66,6 +84,7 @@ struct Config {
     std::vector<std::filesystem::path> ytdlp_roots;
     std::vector<UrlSource> urls;
     FetchSettings fetch;
+    std::optional<CaptionFetchSettings> fetch_captions;
 };
 
 /// Parses a config file's text; paths are made absolute against `base_dir`.

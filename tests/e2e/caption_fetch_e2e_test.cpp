@@ -258,8 +258,9 @@ TEST_CASE("a slow page past the per-video timeout fails alone, and waits before 
     SKIP_WITHOUT_YTDLP();
     Site site;
     talk(site.catalogue, "slow", "Slow Host", "eng",
-         {site.server->url("/slow-files/slow.html?ms=8000")});
-    const ProcessResult f = site.fetch({"--timeout", "3", "--jobs", "2"});
+         {site.server->url("/slow-files/slow.html?ms=25000")});
+    // 10 s is far more than yt-dlp takes for a loopback page, even on a busy machine.
+    const ProcessResult f = site.fetch({"--timeout", "10", "--jobs", "2"});
     INFO(f.out << f.err);
     CHECK(f.exit_code == 1);
     simdjson::dom::parser p;
@@ -274,7 +275,7 @@ TEST_CASE("a slow page past the per-video timeout fails alone, and waits before 
     }
     CHECK(named);
     // Its back-off has not passed: the rerun leaves it alone.
-    const ProcessResult again = site.fetch({"--timeout", "3"});
+    const ProcessResult again = site.fetch({"--timeout", "10"});
     CHECK(again.exit_code == 0);
     auto second = parse(p, slurp(site.report));
     CHECK(second["failed"].get_uint64().value() == 0);
@@ -379,4 +380,37 @@ TEST_CASE("a second fetch on the same store exits 75, and a missing yt-dlp is na
                               "echo held; sleep 30"});
     const ProcessResult second = site.fetch();
     CHECK(second.exit_code == 75);
+}
+
+TEST_CASE("an update from cron with a fetch.captions section fetches the new talk's captions first",
+          "[e2e][fetch-captions]") {
+    SKIP_WITHOUT_YTDLP();
+    Site site;
+    const fs::path config = site.tmp.path() / "sources.json";
+    write_file(config, R"({"index": ")" + site.index.string() + R"(",
+        "sources": [{"type": "pyvideo", "path": ")" +
+                           site.catalogue.string() + R"("}],
+        "fetch": {"captions": {"store": ")" +
+                           site.store.string() + R"(", "yt_dlp": ")" + kYtdlp +
+                           R"(", "sleep_seconds": 0, "jobs": 2}}})");
+    const ProcessResult built =
+        run_process({TALKSEARCH_INDEX_BIN, "build", "--config", config.string()});
+    INFO(built.out << built.err);
+    CHECK(built.exit_code == 1);  // the broken caption file
+    CHECK(first_moment_ms(site.index, "decorators", nullptr) == 5000);
+    // A talk added to the catalogue: the next update fetches its captions, then indexes them.
+    write_file(site.www / "new.html",
+               page("New Talk", R"(<track kind="captions" src="new.en.vtt" srclang="en">)"));
+    write_file(site.www / "new.en.vtt",
+               vtt({{"00:03:00.000 --> 00:03:04.000", "metaclasses explained"}}));
+    talk(site.catalogue, "new-talk", "New Talk", "eng", {site.file("new.html")});
+    const std::size_t pages_before = site.page_requests();
+    const ProcessResult updated =
+        run_process({TALKSEARCH_INDEX_BIN, "update", "--config", config.string()});
+    INFO(updated.out << updated.err);
+    CHECK(updated.exit_code == 0);  // the broken file is unchanged: not read again
+    CHECK(site.page_requests() == pages_before + 1);  // only the new talk's page
+    std::string title;
+    CHECK(first_moment_ms(site.index, "metaclasses", &title) == 180000);
+    CHECK(title == "New Talk");
 }
