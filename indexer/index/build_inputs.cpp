@@ -152,6 +152,11 @@ Inputs gather_inputs(const BuildOptions& given, BuildReport& report) {
                            });
     });
     in.match = match_captions(in.talks, in.files, manifest, options.default_language);
+    // yt-dlp output read as a caption folder: its info.json says which tracks are automatic.
+    for (CaptionAssignment& a : in.match.assignments) {
+        if (a.matched_by == "manifest" || in.files[a.file].name.kind) continue;
+        if (const auto kind = ytdlp_caption_kind(in.files[a.file].path)) a.kind = *kind;
+    }
     for (std::size_t v = 0; v < ytdlp.videos.size(); ++v) {
         for (const YtdlpCaption& c : ytdlp.videos[v].captions) {
             in.files.push_back({c.path, c.path.parent_path(), parse_caption_file_name(c.path)});

@@ -231,4 +231,32 @@ YtdlpLoad load_ytdlp(const std::vector<fs::path>& roots) {
     return out;
 }
 
+std::optional<CaptionKind> ytdlp_caption_kind(const fs::path& caption_file) {
+    const std::string name = caption_file.filename().string();
+    const auto ext_dot = name.rfind('.');
+    if (ext_dot == std::string::npos || ext_dot == 0) return std::nullopt;
+    const auto lang_dot = name.rfind('.', ext_dot - 1);
+    if (lang_dot == std::string::npos || lang_dot == 0) return std::nullopt;
+    const std::string lang = name.substr(lang_dot + 1, ext_dot - lang_dot - 1);
+    const fs::path info =
+        caption_file.parent_path() / (name.substr(0, lang_dot) + std::string(kInfoSuffix));
+    std::error_code ec;
+    if (!fs::is_regular_file(info, ec)) return std::nullopt;
+    try {
+        const std::string text = read_file(info, 64u << 20);
+        dom::parser parser;
+        dom::element doc;
+        if (parser.parse(text).get(doc)) return std::nullopt;
+        dom::object langs;
+        if (!doc["subtitles"].get_object().get(langs) && !langs[lang].error()) {
+            return CaptionKind::kHuman;
+        }
+        if (!doc["automatic_captions"].get_object().get(langs) && !langs[lang].error()) {
+            return CaptionKind::kMachine;
+        }
+    } catch (const Error&) {
+    }
+    return std::nullopt;
+}
+
 }  // namespace talksearch

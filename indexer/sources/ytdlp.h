@@ -5,6 +5,7 @@
 #pragma once
 
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -44,6 +45,13 @@ struct YtdlpLoad {
 /// else "yt-dlp". Throws ParseError naming the field when the file is not a
 /// video's info (a playlist's info.json has no `id` of a video: refused).
 Talk parse_ytdlp_info(std::string_view json, const std::filesystem::path& path);
+
+/// The kind of a caption file yt-dlp wrote (`<name>.<lang>.<ext>`) that a
+/// caption folder holds beside its `<name>.info.json`: human when info.json
+/// lists the language under `subtitles`, machine when only under
+/// `automatic_captions`; nullopt when there is no such info.json or it lists
+/// neither. Throws nothing: an unreadable info.json tells nothing.
+std::optional<CaptionKind> ytdlp_caption_kind(const std::filesystem::path& caption_file);
 
 /// Finds every `*.info.json` below the roots and the caption files beside
 /// each (same name up to the language); hidden folders (a caption store's

@@ -307,6 +307,22 @@ TEST_CASE("yt-dlp output is indexed with its captions and the bad file is report
     CHECK_THAT(q.out, Catch::Contains("\"catalogue_url\":null"));
 }
 
+TEST_CASE("yt-dlp output read as a caption folder takes each track's kind from its info.json",
+          "[e2e][build]") {
+    TempDir tmp;
+    const fs::path index = tmp.path() / "index";
+    // Async Basics' Spanish track is listed under automatic_captions, Decorators' English one
+    // under subtitles: machine and human, where a caption folder used to call both human.
+    const ProcessResult r = index_tool(
+        {"build", "--captions", (kTestData / "ytdlp").string(), "--index", index.string()});
+    INFO(r.out << r.err);
+    CHECK(r.exit_code <= 1);
+    const Stats s = stats_of(index);
+    CHECK(s.with_captions == 2);
+    CHECK(s.human == 1);
+    CHECK(s.machine == 1);
+}
+
 TEST_CASE("an update replaces exactly the talks whose metadata or captions changed",
           "[e2e][update]") {
     TempDir tmp;
