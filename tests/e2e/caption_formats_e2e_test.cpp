@@ -154,7 +154,9 @@ TEST_CASE("a Whisper JSON transcript is indexed as machine captions", "[e2e][cap
     const ProcessResult q = run_process({TALKSEARCH_QUERY_BIN, "--index", index.string(),
                                          "captions:machine", "--format", "json", "--limit", "100"});
     REQUIRE(q.exit_code == 0);
-    // Every other sample sits in a plain folder and counts as human.
+    // The json3 sample is YouTube's automatic English track: the yt-dlp info.json beside it lists
+    // `en` under automatic_captions. Every other sample sits in a plain folder and counts as human.
     CHECK_THAT(q.out, Catch::Contains("Wh5Zr1NpC6f"));
-    CHECK_THAT(q.out, Catch::Contains("\"total\":1,"));
+    CHECK_THAT(q.out, Catch::Contains("Jn3QkA7xW2e"));
+    CHECK_THAT(q.out, Catch::Contains("\"total\":2,"));
 }
