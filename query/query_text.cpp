@@ -132,7 +132,6 @@ std::vector<std::string> find_surface_forms(const Xapian::Database& db, const st
     const std::string prefix = stem.substr(0, keep);
     for (auto it = db.allterms_begin(prefix); it != db.allterms_end(prefix); ++it) {
         const std::string term = *it;
-        if (term.size() > stem.size() + 6) continue;
         if (term == stem || stemmer(term) == stem) found.emplace_back(it.get_termfreq(), term);
     }
     return most_frequent(std::move(found));
@@ -220,12 +219,15 @@ std::vector<std::string> IndexTerms::surface_forms(const Xapian::Database& db,
 }
 
 void IndexTerms::collect(const Xapian::Database& db, const Xapian::Query& q,
-                         const Xapian::Stem& stemmer, std::vector<TermGroup>& out) {
+                         const Xapian::Stem& stemmer, const StemmerOf& stemmers,
+                         std::vector<TermGroup>& out) {
     const auto type = q.get_type();
     if (type == Xapian::Query::LEAF_TERM) {
         const std::string term = *q.get_terms_begin();
         if (term.size() > 1 && term[0] == 'Z' && !is_prefixed(term.substr(1))) {
-            out.push_back({false, surface_forms(db, term.substr(1), stemmer)});
+            const auto other = stemmers.find(term);
+            out.push_back({false, surface_forms(db, term.substr(1),
+                                                other == stemmers.end() ? stemmer : other->second)});
         } else if (!is_prefixed(term)) {
             out.push_back({false, {term}});
         }
@@ -254,14 +256,15 @@ void IndexTerms::collect(const Xapian::Database& db, const Xapian::Query& q,
     const bool first_only = type == Xapian::Query::OP_AND_NOT || type == Xapian::Query::OP_FILTER ||
                             type == Xapian::Query::OP_AND_MAYBE;
     for (std::size_t i = 0; i < n && (!first_only || i == 0); ++i)
-        collect(db, q.get_subquery(i), stemmer, out);
+        collect(db, q.get_subquery(i), stemmer, stemmers, out);
 }
 
 std::vector<TermGroup> IndexTerms::term_groups(const Xapian::Database& db,
                                                const Xapian::Query& query,
-                                               const Xapian::Stem& stemmer) {
+                                               const Xapian::Stem& stemmer,
+                                               const StemmerOf& stemmers) {
     std::vector<TermGroup> groups;
-    collect(db, query, stemmer, groups);
+    collect(db, query, stemmer, stemmers, groups);
     groups.erase(std::remove_if(groups.begin(), groups.end(),
                                 [](const TermGroup& g) { return g.terms.empty(); }),
                  groups.end());

@@ -6,6 +6,7 @@
 
 #include <xapian.h>
 
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -51,6 +52,9 @@ struct TermGroup {
     std::vector<std::string> terms;  ///< word: alternatives; phrase: the sequence
 };
 
+/// Stem terms ("Zprogram") made by another stemmer than the query's.
+using StemmerOf = std::map<std::string, Xapian::Stem>;
+
 /// The words of an index that a query stands for. Remembers stems' surface
 /// forms between searches: call clear() when the index changes.
 class IndexTerms {
@@ -66,16 +70,18 @@ class IndexTerms {
     /// The query's words and phrases whose positions make moments: each
     /// unprefixed word with its surface forms in the index, each wildcard
     /// with the words it stands for, each phrase of plain words; only the
-    /// positive side of AND_NOT, FILTER and AND_MAYBE.
+    /// positive side of AND_NOT, FILTER and AND_MAYBE. A stem's surface forms
+    /// are those `stemmers` says made it, else `stemmer`.
     std::vector<TermGroup> term_groups(const Xapian::Database& db, const Xapian::Query& query,
-                                       const Xapian::Stem& stemmer);
+                                       const Xapian::Stem& stemmer,
+                                       const StemmerOf& stemmers = {});
 
     /// Forgets the remembered surface forms.
     void clear() { forms_cache_.clear(); }
 
   private:
     void collect(const Xapian::Database& db, const Xapian::Query& q, const Xapian::Stem& stemmer,
-                 std::vector<TermGroup>& out);
+                 const StemmerOf& stemmers, std::vector<TermGroup>& out);
     std::vector<std::string> surface_forms(const Xapian::Database& db, const std::string& stem,
                                            const Xapian::Stem& stemmer);
 
