@@ -1,6 +1,7 @@
 #include "query/field_query.h"
 
 #include <algorithm>
+#include <cmath>
 #include <cstdlib>
 #include <utility>
 
@@ -55,11 +56,6 @@ std::string wildcard_of(const Xapian::Query& q) {
     const auto space = d.rfind(' ');
     if (space == std::string::npos || d.size() < space + 2 || d.back() != ')') return {};
     return d.substr(space + 1, d.size() - space - 2);
-}
-
-Xapian::Query synonyms(const std::vector<Xapian::Query>& qs) {
-    if (qs.size() == 1) return qs.front();
-    return Xapian::Query(Xapian::Query::OP_SYNONYM, qs.begin(), qs.end());
 }
 
 Xapian::Query any_of(std::vector<Xapian::Query> qs) {
@@ -132,11 +128,30 @@ std::optional<Xapian::Query> split_form(const Xapian::Database& db, const std::s
     return Xapian::Query(Xapian::Query::OP_PHRASE, pieces.begin(), pieces.end(), 2);
 }
 
+// BM25's idf as Xapian 1.4's BM25Weight computes it, for a term `n` of `total` talks hold.
+double idf(Xapian::doccount n, Xapian::doccount total) {
+    const double x = std::log((total - n + 0.5) / (n + 0.5));
+    return x < 2 ? x * 0.5 + 1 : x;
+}
+
+// `q` weighed as a form of a word held by `word_talks` talks rather than by
+// `form_talks` (its own count): a rare form (a stem of a language few talks
+// are in, a split spelling) must not weigh more than the word itself, which
+// it would by its own rarity. Never scaled up.
+Xapian::Query weighed_as_word(const Xapian::Database& db, const Xapian::Query& q,
+                              Xapian::doccount word_talks, double form_idf) {
+    const Xapian::doccount total = db.get_doccount();
+    const double factor = std::min(1.0, idf(word_talks, total) / form_idf);
+    if (factor >= 0.999) return q;
+    return Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, q, factor);
+}
+
 // The word's stems in the index's other languages, each counting in talks of
 // its languages only.
 void other_languages(const Xapian::Database& db, const std::string& w, const std::string& own,
                      const IndexLanguages& languages, const std::vector<std::string>& keys,
                      WordForms& forms) {
+    const Xapian::doccount total = db.get_doccount();
     for (const auto& [name, tags] : languages) {
         if (name == own) continue;
         const bool stems = name != "none";
@@ -146,11 +161,20 @@ void other_languages(const Xapian::Database& db, const std::string& w, const std
         std::vector<Xapian::Query> in;
         for (const std::string& tag : tags) in.emplace_back(sc::make_term(sc::kLanguage, tag));
         const Xapian::Query language = any_of(in);
-        const WordForm form{Xapian::Query(Xapian::Query::OP_FILTER, Xapian::Query(term), language),
-                            Xapian::Query(Xapian::Query::OP_FILTER,
-                                          Xapian::Query(metadata_term(term)), language)};
-        for (const std::string& key : keys) forms.alternatives[key].push_back(form);
-        if (stems) forms.stemmers.emplace(term, stemmer);
+        const std::string in_metadata = metadata_term(term);
+        const auto weighed = [&](const std::string& form, const std::string& word) {
+            const Xapian::doccount n = db.get_termfreq(form);
+            return weighed_as_word(
+                db, Xapian::Query(Xapian::Query::OP_FILTER, Xapian::Query(form), language),
+                std::max(n, db.get_termfreq(word)), idf(n, total));
+        };
+        const WordForm form{weighed(term, keys.front()),
+                            weighed(in_metadata, metadata_term(keys.front()))};
+        for (const std::string& key : keys) {
+            forms.alternatives[key].push_back(form);
+            if (stems) forms.moments[key].stems.emplace_back(term.substr(1), stemmer);
+            else forms.moments[key].phrases.push_back({term});
+        }
     }
 }
 
@@ -174,9 +198,10 @@ IndexLanguages index_languages(const Xapian::Database& db) {
 }
 
 WordForms find_word_forms(const Xapian::Database& db, const QueryText& query,
-                          const Xapian::Stem& stemmer, const IndexLanguages& languages) {
+                          const std::string& stemmer_name, const IndexLanguages& languages) {
     WordForms forms;
-    const std::string own = stemmer.get_description();
+    const std::string& own = stemmer_name;
+    const Xapian::Stem stemmer(stemmer_name);
     std::vector<std::string> previous_keys;
     for (const PlainWord& p : plain_words(query)) {
         const std::string& w = p.word;
@@ -184,7 +209,21 @@ WordForms find_word_forms(const Xapian::Database& db, const QueryText& query,
         // where it did not stem it.
         std::vector<std::string> keys{"Z" + stemmer(w), w};
         if (auto split = split_form(db, w)) {
-            for (const std::string& key : keys) forms.alternatives[key].push_back({*split, {}});
+            // A phrase weighs as much as its words together: weighed as the word.
+            std::vector<std::string> pieces;
+            double pieces_idf = 0;
+            Xapian::doccount rarest = db.get_doccount();
+            for (auto t = split->get_terms_begin(); t != split->get_terms_end(); ++t) {
+                pieces.push_back(*t);
+                rarest = std::min(rarest, db.get_termfreq(*t));
+                pieces_idf += idf(db.get_termfreq(*t), db.get_doccount());
+            }
+            const Xapian::Query said = weighed_as_word(
+                db, *split, std::max(rarest, db.get_termfreq(keys.front())), pieces_idf);
+            for (const std::string& key : keys) {
+                forms.alternatives[key].push_back({said, {}});
+                forms.moments[key].phrases.push_back(pieces);
+            }
         }
         other_languages(db, w, own, languages, keys, forms);
         if (p.adjacent && !previous_keys.empty()) {
@@ -211,18 +250,20 @@ Xapian::Query rewrite(const Xapian::Query& q, const WordForms& forms, bool spoke
 Xapian::Query rewrite_leaf(const Xapian::Query& q, const WordForms& forms, bool spoken_only) {
     const std::string term = *q.get_terms_begin();
     if (!is_spoken_term(term)) return q;
+    const Xapian::Query in_metadata(metadata_term(term));
     std::vector<Xapian::Query> spoken{q};
-    std::vector<Xapian::Query> metadata{Xapian::Query(metadata_term(term))};
+    std::vector<Xapian::Query> metadata{in_metadata};
     if (const auto it = forms.alternatives.find(term); it != forms.alternatives.end()) {
         for (const WordForm& form : it->second) {
-            spoken.push_back(form.spoken);
-            if (!form.metadata.empty()) metadata.push_back(form.metadata);
+            spoken.emplace_back(Xapian::Query::OP_AND_NOT, form.spoken, q);
+            if (!form.metadata.empty())
+                metadata.emplace_back(Xapian::Query::OP_AND_NOT, form.metadata, in_metadata);
         }
     }
-    const Xapian::Query said(Xapian::Query::OP_SCALE_WEIGHT, synonyms(spoken),
+    const Xapian::Query said(Xapian::Query::OP_SCALE_WEIGHT, any_of(spoken),
                              scoring::kSpokenWeight);
     if (spoken_only) return said;
-    return any_of({said, synonyms(metadata)});
+    return any_of({said, any_of(metadata)});
 }
 
 // A phrase or NEAR of unprefixed words: also in the metadata.

@@ -23,24 +23,24 @@
 namespace talksearch {
 
 /// Another form of a word: what it matches in speech and in the metadata.
-/// Forms of one word are synonyms (Xapian's OP_SYNONYM: one term's weight,
-/// their wdfs summed), so that a talk matching two forms of a word does not
-/// count the word twice.
+/// A talk that holds the word's own term is not matched by its other forms
+/// (OP_AND_NOT), so no talk counts one word twice. (OP_SYNONYM would, but
+/// a remote shard estimates a synonym's frequency from its own counts, and
+/// shards would rank otherwise than one index.)
 struct WordForm {
     Xapian::Query spoken;
     Xapian::Query metadata;  ///< empty (MatchNothing) when the form is for speech alone
 };
 
-/// The forms of the query's words found in the index; `stemmers` tells the
-/// moments which stemmer made each other-language stem.
+/// The forms of the query's words found in the index.
 struct WordForms {
     /// Keyed by the term QueryParser made for a word ("Zasyncio", or the word
     /// itself when it was not stemmed): its other forms.
     std::map<std::string, std::vector<WordForm>> alternatives;
     /// Two adjacent words' terms -> their joined form, matched in speech and metadata.
     std::map<std::pair<std::string, std::string>, Xapian::Query> joined;
-    /// Other-language stem terms ("Zprogram") -> the stemmer that made them.
-    std::map<std::string, Xapian::Stem> stemmers;
+    /// Keyed like `alternatives`: what the moments look for.
+    MomentFormsOf moments;
 };
 
 /// The languages whose stemmer a query tries: those the index holds (its
@@ -51,10 +51,11 @@ using IndexLanguages = std::map<std::string, std::vector<std::string>>;
 IndexLanguages index_languages(const Xapian::Database& db);
 
 /// The forms of the plain words of `query` (not quoted, not after a field
-/// prefix, not operators) that the index holds. `languages` empty: no other
-/// language is tried.
+/// prefix, not operators) that the index holds; `stemmer_name` is the query
+/// language's stemmer ("english"). `languages` empty: no other language is
+/// tried.
 WordForms find_word_forms(const Xapian::Database& db, const QueryText& query,
-                          const Xapian::Stem& stemmer, const IndexLanguages& languages);
+                          const std::string& stemmer_name, const IndexLanguages& languages);
 
 /// The parsed query with every unprefixed word, stem and phrase matched in
 /// speech and (unless `spoken_only`) in the metadata, and with the forms of

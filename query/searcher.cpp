@@ -136,16 +136,18 @@ std::vector<Xapian::Query> option_filters(const SearchRequest& req) {
 /// The query a search runs.
 struct BuiltQuery {
     bool has_words = false;
-    Xapian::Query parsed;  ///< the words in their fields, with their other forms (field_query):
-                           ///< its wildcards are each one word group of the moments
-    Xapian::Query query;   ///< what is matched: wildcards expanded, filters, the proximity bonus
-    StemmerOf stemmers;    ///< stems of other languages, for their surface forms
+    Xapian::Query parsed;  ///< as parsed: its wildcards are each one word group of the moments
+    Xapian::Query query;   ///< what is matched: the words in their fields with their other
+                           ///< forms (field_query), wildcards expanded, filters, the
+                           ///< proximity bonus
+    MomentFormsOf forms;   ///< the words' other forms, for the moments
 };
 
 // The query from its text and the filters; QueryRejected when it has neither.
 BuiltQuery build_query(const Xapian::Database& db, IndexTerms& terms, const QueryText& text,
-                       const SearchRequest& req, const Xapian::Stem& stemmer,
+                       const SearchRequest& req, const std::string& stemmer_name,
                        SearchResult& result) {
+    const Xapian::Stem stemmer(stemmer_name);
     BuiltQuery built;
     built.has_words = !trim(text.text).empty();
     if (built.has_words) {
@@ -153,12 +155,12 @@ BuiltQuery build_query(const Xapian::Database& db, IndexTerms& terms, const Quer
         // of the index is tried.
         const IndexLanguages languages =
             req.language.empty() ? index_languages(db) : IndexLanguages{};
-        WordForms forms = find_word_forms(db, text, stemmer, languages);
-        built.parsed =
-            field_query(parse_query(db, text, stemmer, result.notices), forms, req.spoken);
-        built.stemmers = std::move(forms.stemmers);
-        built.query = Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT,
-                                    terms.expand_wildcards(db, built.parsed), kWordScale);
+        WordForms forms = find_word_forms(db, text, stemmer_name, languages);
+        built.parsed = parse_query(db, text, stemmer, result.notices);
+        built.query = Xapian::Query(
+            Xapian::Query::OP_SCALE_WEIGHT,
+            terms.expand_wildcards(db, field_query(built.parsed, forms, req.spoken)), kWordScale);
+        built.forms = std::move(forms.moments);
     }
     const std::vector<Xapian::Query> filters = option_filters(req);
     if (!built.has_words && filters.empty()) throw QueryRejected("the query is empty");
@@ -319,12 +321,13 @@ SearchResult Searcher::search_once(const SearchRequest& req) {
     ShardSet& shards = impl_->shards;
     // Validate: the request within the caps, its text split into words once.
     const QueryText text = validated(req, shards, result);
-    const Xapian::Stem stemmer(
-        std::string(stemmer_for_language(req.language.empty() ? "en" : req.language)));
+    const std::string stemmer_name(
+        stemmer_for_language(req.language.empty() ? "en" : req.language));
+    const Xapian::Stem stemmer(stemmer_name);
     const Xapian::Database& db = shards.db();
     try {
         // Build the query: the text parsed, wildcards expanded, filters, the proximity bonus.
-        const BuiltQuery built = build_query(db, impl_->terms, text, req, stemmer, result);
+        const BuiltQuery built = build_query(db, impl_->terms, text, req, stemmer_name, result);
         // Count: the page of matches, ranked, with the total and the facets.
         Xapian::ValueWeightPostingSource repeat_prior(sc::kSlotRepeatPrior);
         Xapian::ValueCountMatchSpy facet_spy(sc::kSlotFacets);
@@ -337,7 +340,7 @@ SearchResult Searcher::search_once(const SearchRequest& req) {
         // Place moments: the query's words and phrases, looked for in each recording.
         MomentPlacer placer(db,
                             built.has_words
-                                ? impl_->terms.term_groups(db, built.parsed, stemmer, built.stemmers)
+                                ? impl_->terms.term_groups(db, built.parsed, stemmer, built.forms)
                                 : std::vector<TermGroup>{},
                             stemmer, req.moments);
         // Make hits: the recording each talk shows, with its moments and its other recordings.
