@@ -17,6 +17,10 @@ namespace talksearch::schema {
 inline constexpr std::string_view kTitle = "S";    ///< title words
 inline constexpr std::string_view kSpeaker = "A";  ///< speaker name words
 inline constexpr std::string_view kTag = "K";      ///< tag words
+/// Every metadata word (title, speakers, tags, chapter titles, summary,
+/// description), weighted by field (core/scoring.h): what a plain query
+/// searches beside the unprefixed spoken words.
+inline constexpr std::string_view kMetadata = "M";
 // Boolean filter terms (exact, not stemmed):
 inline constexpr std::string_view kId = "Q";             ///< "event/slug" (hashed if long)
 inline constexpr std::string_view kEvent = "XE";         ///< event slug: XEpycon-us-2014
@@ -34,6 +38,8 @@ inline constexpr std::string_view kGroup =
 
 /// Boolean term `XCnone`, `XChuman`, `XCmachine`.
 inline constexpr std::string_view kCaptionsNone = "none";
+/// Boolean term `XCany`: some track is indexed (`captions:any`, `--spoken`).
+inline constexpr std::string_view kCaptionsAny = "any";
 
 // ---- Value slots -------------------------------------------------------------
 enum Slot : unsigned {
@@ -71,9 +77,10 @@ inline constexpr std::size_t kCueTextSegmentBytes = 4096;
 
 // ---- Positions ---------------------------------------------------------------
 /// Transcript words take positions 1, 2, ... in track order (tracks separated by
-/// kTrackGap). Metadata words indexed unprefixed (so a plain query matches a
-/// title) take positions from kMetadataPositionBase up: any matched position at
-/// or above it is not a moment in the recording.
+/// kTrackGap); they are the only unprefixed terms. An index written before
+/// kMetadata also held metadata words unprefixed, at positions from
+/// kMetadataPositionBase up: any matched position at or above it is not a
+/// moment in the recording.
 inline constexpr std::uint32_t kMetadataPositionBase = 1u << 30;
 inline constexpr std::uint32_t kTrackGap = 100;
 

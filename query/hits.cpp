@@ -183,7 +183,10 @@ TalkInfo read_talk_info(const Xapian::Document& doc) {
 MomentPlacer::MomentPlacer(const Xapian::Database& db, std::vector<TermGroup> groups,
                            const Xapian::Stem& stemmer, const MomentOptions& options)
     : db_(db), groups_(std::move(groups)), stemmer_(stemmer), options_(options) {
-    for (const TermGroup& g : groups_) surface_.insert(g.terms.begin(), g.terms.end());
+    for (const TermGroup& g : groups_) {
+        surface_.insert(g.terms.begin(), g.terms.end());
+        if (!g.stem.empty()) stems_.insert(g.stem);
+    }
     for (const std::string& t : surface_) stems_.insert(stemmer_(t));
 }
 

@@ -15,7 +15,8 @@ namespace {
 // Single-valued parameters: given twice is an error (which one would win is
 // not obvious to the caller).
 const char* const kSingleValued[] = {"q",      "year",    "lang",    "sort",   "limit",
-                                     "offset", "moments", "preroll", "facets", "all_recordings"};
+                                     "offset", "moments", "preroll", "facets", "all_recordings",
+                                     "spoken"};
 
 bool is_single_valued(std::string_view name) {
     for (const char* n : kSingleValued) {
@@ -175,6 +176,8 @@ SearchRequest search_request_from_params(const QueryParams& params, ApiEndpoint 
             req.facets = parse_flag(name, v) && endpoint == ApiEndpoint::kSearch;
         } else if (name == "all_recordings") {
             req.group_recordings = !parse_flag(name, v);
+        } else if (name == "spoken") {
+            req.spoken = parse_flag(name, v);
         }
     }
     return req;

@@ -140,7 +140,7 @@ int main(int argc, char** argv) {
         "Query language: words (stemmed; \"word\" in quotes is exact), \"a phrase\", AND OR NOT + "
         "-,\n"
         "a NEAR b, prefix wildcards (decor*), and the fields title: speaker: tag: event: lang:\n"
-        "year:2014 year:2014..2019 captions:human|machine|none.\n\n"
+        "year:2014 year:2014..2019 captions:human|machine|any|none.\n\n"
         "Examples:\n"
         "  talksearch-query --index ./index decorators\n"
         "  talksearch-query '\"context manager\" year:2019..2023' --format json\n"
@@ -175,8 +175,11 @@ int main(int argc, char** argv) {
     app.add_option("--preroll", preroll_s, "Seconds a link starts before the first matched word")
         ->check(CLI::Range(0.0, 60.0))
         ->capture_default_str();
-    app.add_option("--lang", req.language, "Language of the query's words (stemming)")
-        ->capture_default_str();
+    app.add_option("--lang", req.language,
+                   "Language of the query's words (stemming); default: English and every "
+                   "other language the index holds, each in talks of that language");
+    app.add_flag("--spoken", req.spoken,
+                 "Only talks where the words were said (they match in the captions)");
     app.add_option("--event", req.events, "Only talks of this event (slug); repeatable");
     app.add_option("--speaker", req.speakers, "Only talks by this speaker (full name); repeatable");
     app.add_option("--language", req.languages,

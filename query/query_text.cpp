@@ -132,7 +132,6 @@ std::vector<std::string> find_surface_forms(const Xapian::Database& db, const st
     const std::string prefix = stem.substr(0, keep);
     for (auto it = db.allterms_begin(prefix); it != db.allterms_end(prefix); ++it) {
         const std::string term = *it;
-        if (term.size() > stem.size() + 6) continue;
         if (term == stem || stemmer(term) == stem) found.emplace_back(it.get_termfreq(), term);
     }
     return most_frequent(std::move(found));
@@ -220,25 +219,48 @@ std::vector<std::string> IndexTerms::surface_forms(const Xapian::Database& db,
 }
 
 void IndexTerms::collect(const Xapian::Database& db, const Xapian::Query& q,
-                         const Xapian::Stem& stemmer, std::vector<TermGroup>& out) {
+                         const Xapian::Stem& stemmer, const MomentFormsOf& other,
+                         std::vector<TermGroup>& out) {
     const auto type = q.get_type();
     if (type == Xapian::Query::LEAF_TERM) {
         const std::string term = *q.get_terms_begin();
-        if (term.size() > 1 && term[0] == 'Z' && !is_prefixed(term.substr(1))) {
-            out.push_back({false, surface_forms(db, term.substr(1), stemmer)});
-        } else if (!is_prefixed(term)) {
-            out.push_back({false, {term}});
+        const bool stemmed = term.size() > 1 && term[0] == 'Z' && !is_prefixed(term.substr(1));
+        if (!stemmed && is_prefixed(term)) return;
+        TermGroup g{false, {}, {}};
+        if (stemmed) {
+            g.stem = term.substr(1);
+            g.terms = surface_forms(db, g.stem, stemmer);
+        } else {
+            g.terms = {term};
+        }
+        const auto forms = other.find(term);
+        if (forms != other.end()) {
+            for (const auto& [stem, by] : forms->second.stems) {
+                for (std::string& t : surface_forms(db, stem, by)) {
+                    if (std::find(g.terms.begin(), g.terms.end(), t) == g.terms.end())
+                        g.terms.push_back(std::move(t));
+                }
+            }
+            for (const std::vector<std::string>& words : forms->second.phrases) {
+                if (words.size() == 1) g.terms.push_back(words.front());
+            }
+        }
+        out.push_back(std::move(g));
+        if (forms != other.end()) {
+            for (const std::vector<std::string>& words : forms->second.phrases) {
+                if (words.size() > 1) out.push_back({true, words, {}});
+            }
         }
         return;
     }
     if (type == Xapian::Query::OP_WILDCARD) {
         const std::string pattern = wildcard_pattern(q);
         if (!pattern.empty() && !is_prefixed(pattern))
-            out.push_back({false, expand_prefix(db, pattern)});
+            out.push_back({false, expand_prefix(db, pattern), {}});
         return;
     }
     if (type == Xapian::Query::OP_PHRASE) {
-        TermGroup g{true, {}};
+        TermGroup g{true, {}, {}};
         for (std::size_t i = 0; i < q.get_num_subqueries(); ++i) {
             const Xapian::Query sub = q.get_subquery(i);
             if (sub.get_type() != Xapian::Query::LEAF_TERM) return;
@@ -254,16 +276,17 @@ void IndexTerms::collect(const Xapian::Database& db, const Xapian::Query& q,
     const bool first_only = type == Xapian::Query::OP_AND_NOT || type == Xapian::Query::OP_FILTER ||
                             type == Xapian::Query::OP_AND_MAYBE;
     for (std::size_t i = 0; i < n && (!first_only || i == 0); ++i)
-        collect(db, q.get_subquery(i), stemmer, out);
+        collect(db, q.get_subquery(i), stemmer, other, out);
 }
 
 std::vector<TermGroup> IndexTerms::term_groups(const Xapian::Database& db,
                                                const Xapian::Query& query,
-                                               const Xapian::Stem& stemmer) {
+                                               const Xapian::Stem& stemmer,
+                                               const MomentFormsOf& other) {
     std::vector<TermGroup> groups;
-    collect(db, query, stemmer, groups);
+    collect(db, query, stemmer, other, groups);
     groups.erase(std::remove_if(groups.begin(), groups.end(),
-                                [](const TermGroup& g) { return g.terms.empty(); }),
+                                [](const TermGroup& g) { return g.terms.empty() && g.stem.empty(); }),
                  groups.end());
     return groups;
 }

@@ -6,6 +6,7 @@
 
 #include <xapian.h>
 
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -49,7 +50,21 @@ std::optional<Xapian::Query> proximity_boost(const QueryText& query);
 struct TermGroup {
     bool phrase = false;
     std::vector<std::string> terms;  ///< word: alternatives; phrase: the sequence
+    /// A stemmed word's stem, which snippets and chapter titles match too,
+    /// even where no word said has it ("lru_cache" only in a chapter title).
+    std::string stem;
 };
+
+/// What the moments look for beside a query word's own surface forms
+/// (query/field_query.h finds them).
+struct MomentForms {
+    /// Other-language stems ("program") with the stemmer that made them.
+    std::vector<std::pair<std::string, Xapian::Stem>> stems;
+    /// Split forms ({"async", "io"}) as phrases; a one-word "phrase" is an exact word.
+    std::vector<std::vector<std::string>> phrases;
+};
+/// Keyed by the term QueryParser made for the word ("Zasyncio", or the word).
+using MomentFormsOf = std::map<std::string, MomentForms>;
 
 /// The words of an index that a query stands for. Remembers stems' surface
 /// forms between searches: call clear() when the index changes.
@@ -66,16 +81,19 @@ class IndexTerms {
     /// The query's words and phrases whose positions make moments: each
     /// unprefixed word with its surface forms in the index, each wildcard
     /// with the words it stands for, each phrase of plain words; only the
-    /// positive side of AND_NOT, FILTER and AND_MAYBE.
+    /// positive side of AND_NOT, FILTER and AND_MAYBE. A word's group also
+    /// holds the surface forms of its `other` stems; its split forms are
+    /// phrase groups of their own.
     std::vector<TermGroup> term_groups(const Xapian::Database& db, const Xapian::Query& query,
-                                       const Xapian::Stem& stemmer);
+                                       const Xapian::Stem& stemmer,
+                                       const MomentFormsOf& other = {});
 
     /// Forgets the remembered surface forms.
     void clear() { forms_cache_.clear(); }
 
   private:
     void collect(const Xapian::Database& db, const Xapian::Query& q, const Xapian::Stem& stemmer,
-                 std::vector<TermGroup>& out);
+                 const MomentFormsOf& other, std::vector<TermGroup>& out);
     std::vector<std::string> surface_forms(const Xapian::Database& db, const std::string& stem,
                                            const Xapian::Stem& stemmer);
 

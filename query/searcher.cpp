@@ -9,6 +9,8 @@
 
 #include "core/language.h"
 #include "core/schema.h"
+#include "core/scoring.h"
+#include "query/field_query.h"
 #include "core/text.h"
 #include "query/hits.h"
 #include "query/query_text.h"
@@ -21,10 +23,14 @@ namespace sc = schema;
 
 namespace {
 
-// BM25 parameters: see docs/DESIGN.md ("Ranking") for why.
-constexpr double kBm25K1 = 2.0;
-constexpr double kBm25B = 0.3;
+// BM25 with each field's length already in its wdf (core/scoring.h), so no
+// length normalisation here (b = 0); see docs/DESIGN.md ("Ranking") for why.
+constexpr double kBm25K1 = scoring::kK1;
+constexpr double kBm25B = 0.0;
 constexpr double kBm25MinNormLen = 0.5;
+// The words' score is scaled to what BM25 with k1 = 2 gave (3 = k1 + 1 at
+// most per word), so that the repeat prior keeps its measured weight.
+constexpr double kWordScale = 3.0 / (scoring::kK1 + 1.0);
 // Added per doubling of a talk's recordings (see docs/DESIGN.md, "Ranking").
 constexpr double kRepeatPriorWeight = 1.0;
 // Totals of matches of up to this many recordings are counted, not estimated.
@@ -131,18 +137,47 @@ std::vector<Xapian::Query> option_filters(const SearchRequest& req) {
 struct BuiltQuery {
     bool has_words = false;
     Xapian::Query parsed;  ///< as parsed: its wildcards are each one word group of the moments
-    Xapian::Query query;   ///< what is matched: wildcards expanded, filters, the proximity bonus
+    Xapian::Query query;   ///< what is matched: the words in their fields with their other
+                           ///< forms (field_query), wildcards expanded, filters, the
+                           ///< proximity bonus
+    MomentFormsOf forms;   ///< the words' other forms, for the moments
 };
+
+// The proximity bonus (query_text.h) for the words said together or standing
+// together in the title, a speaker's name or a tag (schema::kTitle, kSpeaker,
+// kTag). Not in kMetadata: a phrase of kMetadata terms (whose wdf is many
+// times their positions) made 3 local shards of the real corpus rank
+// otherwise than one index (Xapian 1.4.22); the field terms do not.
+Xapian::Query in_fields_too(const Xapian::Query& phrase) {
+    std::vector<Xapian::Query> anywhere{phrase};
+    for (const std::string_view prefix : {sc::kTitle, sc::kSpeaker, sc::kTag}) {
+        std::vector<Xapian::Query> in_field;
+        for (auto t = phrase.get_terms_begin(); t != phrase.get_terms_end(); ++t)
+            in_field.emplace_back(std::string(prefix) + *t);
+        anywhere.emplace_back(Xapian::Query::OP_PHRASE, in_field.begin(), in_field.end(),
+                              static_cast<Xapian::termcount>(in_field.size() + 1));
+    }
+    return Xapian::Query(Xapian::Query::OP_OR, anywhere.begin(), anywhere.end());
+}
 
 // The query from its text and the filters; QueryRejected when it has neither.
 BuiltQuery build_query(const Xapian::Database& db, IndexTerms& terms, const QueryText& text,
-                       const SearchRequest& req, const Xapian::Stem& stemmer,
+                       const SearchRequest& req, const std::string& stemmer_name,
                        SearchResult& result) {
+    const Xapian::Stem stemmer(stemmer_name);
     BuiltQuery built;
     built.has_words = !trim(text.text).empty();
     if (built.has_words) {
+        // A query language given narrows stemming to it; else every language
+        // of the index is tried.
+        const IndexLanguages languages =
+            req.language.empty() ? index_languages(db) : IndexLanguages{};
+        WordForms forms = find_word_forms(db, text, stemmer_name, languages);
         built.parsed = parse_query(db, text, stemmer, result.notices);
-        built.query = terms.expand_wildcards(db, built.parsed);
+        built.query = Xapian::Query(
+            Xapian::Query::OP_SCALE_WEIGHT,
+            terms.expand_wildcards(db, field_query(built.parsed, forms, req.spoken)), kWordScale);
+        built.forms = std::move(forms.moments);
     }
     const std::vector<Xapian::Query> filters = option_filters(req);
     if (!built.has_words && filters.empty()) throw QueryRejected("the query is empty");
@@ -154,7 +189,10 @@ BuiltQuery build_query(const Xapian::Database& db, IndexTerms& terms, const Quer
     }
     if (built.has_words) {
         if (auto boost = proximity_boost(text)) {
-            built.query = Xapian::Query(Xapian::Query::OP_AND_MAYBE, built.query, *boost);
+            built.query = Xapian::Query(
+                Xapian::Query::OP_AND_MAYBE, built.query,
+                Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT,
+                              in_fields_too(*boost), kWordScale));
         }
     }
     result.parsed_query = built.query.get_description();
@@ -300,11 +338,13 @@ SearchResult Searcher::search_once(const SearchRequest& req) {
     ShardSet& shards = impl_->shards;
     // Validate: the request within the caps, its text split into words once.
     const QueryText text = validated(req, shards, result);
-    const Xapian::Stem stemmer(std::string(stemmer_for_language(req.language)));
+    const std::string stemmer_name(
+        stemmer_for_language(req.language.empty() ? "en" : req.language));
+    const Xapian::Stem stemmer(stemmer_name);
     const Xapian::Database& db = shards.db();
     try {
         // Build the query: the text parsed, wildcards expanded, filters, the proximity bonus.
-        const BuiltQuery built = build_query(db, impl_->terms, text, req, stemmer, result);
+        const BuiltQuery built = build_query(db, impl_->terms, text, req, stemmer_name, result);
         // Count: the page of matches, ranked, with the total and the facets.
         Xapian::ValueWeightPostingSource repeat_prior(sc::kSlotRepeatPrior);
         Xapian::ValueCountMatchSpy facet_spy(sc::kSlotFacets);
@@ -316,8 +356,9 @@ SearchResult Searcher::search_once(const SearchRequest& req) {
             page_groups(db, mset, page_end, built.query, req.group_recordings);
         // Place moments: the query's words and phrases, looked for in each recording.
         MomentPlacer placer(db,
-                            built.has_words ? impl_->terms.term_groups(db, built.parsed, stemmer)
-                                            : std::vector<TermGroup>{},
+                            built.has_words
+                                ? impl_->terms.term_groups(db, built.parsed, stemmer, built.forms)
+                                : std::vector<TermGroup>{},
                             stemmer, req.moments);
         // Make hits: the recording each talk shows, with its moments and its other recordings.
         result.hits = make_hits(db, mset, page_end, groups, placer, req);

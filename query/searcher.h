@@ -34,7 +34,13 @@ enum class SortOrder { kRelevance, kDate };
 /// One search.
 struct SearchRequest {
     std::string query;
-    std::string language = "en";         ///< stems the query's words
+    /// The query's language: its words are stemmed in it alone. Empty: in
+    /// English and in every other language the index holds, each stem
+    /// counting in talks of its language.
+    std::string language;
+    /// Only talks where the words were said: they match in the captions, not
+    /// in the catalogue's metadata (`--spoken`).
+    bool spoken = false;
     std::vector<std::string> events;     ///< event slugs (any of)
     std::vector<std::string> speakers;   ///< full names (any of)
     std::vector<std::string> languages;  ///< BCP 47 tags (any of)

@@ -3,7 +3,19 @@
 #include <algorithm>
 #include <vector>
 
+#include "query/field_query.h"
+
 namespace talksearch {
+
+namespace {
+
+// How many talks hold the word, said or in their metadata (at least: a talk
+// may hold it in both).
+Xapian::doccount talks_with(const Xapian::Database& db, const std::string& word) {
+    return std::max(db.get_termfreq(word), db.get_termfreq(metadata_term(word)));
+}
+
+}  // namespace
 
 std::optional<std::string> suggest(const Xapian::Database& db, const QueryText& query) {
     const std::string& text = query.text;
@@ -21,7 +33,7 @@ std::optional<std::string> suggest(const Xapian::Database& db, const QueryText& 
         if (w.offset + w.length < text.size() && text[w.offset + w.length] == '*') continue;
         if (is_operator_word(word) || word.size() < 4) continue;
         const std::string term = word_term(word);
-        const Xapian::doccount freq = db.get_termfreq(term);
+        const Xapian::doccount freq = talks_with(db, term);
         if (freq > rare) continue;
         // Candidates: Xapian's suggestion, and the word with two neighbouring
         // letters swapped ("pyhton"), which Xapian counts as two edits and its
@@ -35,13 +47,13 @@ std::optional<std::string> suggest(const Xapian::Database& db, const QueryText& 
         };
         std::vector<Candidate> candidates;
         if (std::string x = db.get_spelling_suggestion(term, max_edits); !x.empty() && x != term) {
-            candidates.push_back({x, edit_distance(term, x), db.get_termfreq(x)});
+            candidates.push_back({x, edit_distance(term, x), talks_with(db, x)});
         }
         for (std::size_t i = 0; i + 1 < term.size(); ++i) {
             if (static_cast<unsigned char>(term[i]) >= 0x80 || term[i] == term[i + 1]) continue;
             std::string swapped = term;
             std::swap(swapped[i], swapped[i + 1]);
-            candidates.push_back({swapped, 1, db.get_termfreq(swapped)});
+            candidates.push_back({swapped, 1, talks_with(db, swapped)});
         }
         // "Common": in at least 3 talks and 5 times as many as the word itself.
         const Xapian::doccount common = std::max<Xapian::doccount>(3, 5 * (freq + 1));

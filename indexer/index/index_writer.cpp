@@ -2,7 +2,9 @@
 
 #include <xapian.h>
 
+#include <algorithm>
 #include <cmath>
+#include <map>
 #include <cstdlib>
 #include <unordered_map>
 #include <unordered_set>
@@ -11,6 +13,7 @@
 #include "core/hash.h"
 #include "core/language.h"
 #include "core/schema.h"
+#include "core/scoring.h"
 #include "core/text.h"
 #include "indexer/index/matching.h"
 
@@ -85,7 +88,8 @@ FilterFacts add_filter_terms(Xapian::Document& doc, const Talk& talk) {
         doc.add_boolean_term(sc::make_term(sc::kCaptions, caption_kind_name(t.kind)));
         if (!t.captions.suspect.empty()) doc.add_boolean_term(sc::make_term(sc::kSuspect, "loop"));
     }
-    if (!facts.any_indexed) doc.add_boolean_term(sc::make_term(sc::kCaptions, sc::kCaptionsNone));
+    doc.add_boolean_term(
+        sc::make_term(sc::kCaptions, facts.any_indexed ? sc::kCaptionsAny : sc::kCaptionsNone));
     for (const std::string& s : talk.speakers) {
         doc.add_boolean_term(sc::make_term(sc::kSpeakerExact, fold_case(s)));
         if (!facts.speakers_joined.empty()) facts.speakers_joined += '\x1f';
@@ -162,6 +166,14 @@ void add_values(Xapian::Document& doc, const Talk& talk, const FilterFacts& fact
 // indexed tracks; `cue_text` gets their cues' text, end to end.
 sc::TimeMap IndexWriter::Impl::index_transcript(const Talk& talk, std::string& cue_text) {
     sc::TimeMap map;
+    // Each spoken word adds a wdf normalised by the transcript's length
+    // (core/scoring.h): a long transcript's mentions count less each.
+    std::size_t words = 0;
+    for (const Track& track : talk.tracks) {
+        if (!track.indexed) continue;
+        for (const Cue& cue : track.captions.cues) words += scoring::count_words(cue.text);
+    }
+    const unsigned wdf = scoring::spoken_wdf(words);
     bool first_track = true;
     for (const Track& track : talk.tracks) {
         if (!track.indexed) continue;
@@ -179,7 +191,7 @@ sc::TimeMap IndexWriter::Impl::index_transcript(const Talk& talk, std::string& c
             tc.start_ms = cue.start_ms;
             tc.end_ms = cue.end_ms;
             const Xapian::termpos before = termgen.get_termpos();
-            termgen.index_text(cue.text);
+            termgen.index_text(cue.text, wdf);
             const Xapian::termpos after = termgen.get_termpos();
             tc.first_position = before + 1;
             tc.word_count = after - before;
@@ -200,35 +212,37 @@ sc::TimeMap IndexWriter::Impl::index_transcript(const Talk& talk, std::string& c
     return map;
 }
 
-// Metadata: prefixed fields, and unprefixed copies weighted above spoken
-// words, at positions no cue can hold.
+// Metadata: each field under its own prefix (for `title:` and the like), and
+// every field's words under kMetadata with the field's weight (core/scoring.h),
+// which a plain query searches beside what was said.
 void IndexWriter::Impl::index_metadata(const Talk& talk) {
+    namespace sw = scoring;
     termgen.set_stemmer(stemmer(talk.language.empty() ? std::string("en") : talk.language));
-    termgen.set_termpos(sc::kMetadataPositionBase);
+    termgen.set_termpos(0);
+    const std::string bag(sc::kMetadata);
     auto field = [&](const std::string& text, unsigned weight, std::string_view prefix) {
         if (text.empty()) return;
-        termgen.index_text(text, 1, std::string(prefix));
-        termgen.increase_termpos(sc::kTrackGap);
-        if (weight > 0) {
-            termgen.index_text(text, weight);
+        if (!prefix.empty()) {
+            termgen.index_text(text, 1, std::string(prefix));
             termgen.increase_termpos(sc::kTrackGap);
         }
+        termgen.index_text(text, weight * sw::kMetadataUnit, bag);
+        termgen.increase_termpos(sc::kTrackGap);
     };
-    field(talk.title, options.weights.title, sc::kTitle);
-    for (const std::string& s : talk.speakers) field(s, options.weights.speakers, sc::kSpeaker);
-    for (const std::string& t : talk.tags) field(t, options.weights.tags, sc::kTag);
+    field(talk.title, sw::kTitleWeight, sc::kTitle);
+    for (const std::string& s : talk.speakers) field(s, sw::kSpeakerWeight, sc::kSpeaker);
+    for (const std::string& t : talk.tags) field(t, sw::kTagWeight, sc::kTag);
     // Chapter titles (yt-dlp): weighted like tags; the searcher turns a
     // matching chapter into a named moment at its start.
-    for (const Chapter& c : talk.chapters) {
-        termgen.index_text(c.title, options.weights.tags);
-        termgen.increase_termpos(sc::kTrackGap);
-    }
+    for (const Chapter& c : talk.chapters) field(c.title, sw::kTagWeight, {});
     // Descriptions are three quarters of the catalogue's text: they are indexed
-    // once, unprefixed and without positions (every posting costs about 1.4 us
-    // in Xapian's inverter; phrases are for what was said and for titles).
+    // without positions (every posting costs about 1.4 us in Xapian's
+    // inverter; phrases are for what was said and for titles).
     for (const std::string* text : {&talk.summary, &talk.description}) {
-        if (!text->empty())
-            termgen.index_text_without_positions(*text, options.weights.description);
+        if (!text->empty()) {
+            termgen.index_text_without_positions(
+                *text, sw::kDescriptionWeight * sw::kMetadataUnit, bag);
+        }
     }
 }
 
@@ -288,7 +302,9 @@ void IndexWriter::add(const Talk& talk) {
     impl_->pending_text += text_bytes;
     if (impl_->in_transaction) {
         for (auto t = doc.termlist_begin(); t != doc.termlist_end(); ++t) {
-            const std::string term = *t;
+            std::string term = *t;
+            if (term.starts_with(sc::kMetadata)) term.erase(0, sc::kMetadata.size());
+            if (term.empty()) continue;
             const auto c = static_cast<unsigned char>(term[0]);
             if (!(c >= 'A' && c <= 'Z') && term.size() <= 40) impl_->new_words.insert(term);
         }
@@ -346,8 +362,12 @@ void IndexWriter::add_spelling_for_new_words() {
         // committed database (what readers see) holds it fewer times.
         const Xapian::Database committed(impl_->dir);
         for (const std::string& word : impl_->new_words) {
-            const Xapian::doccount df = impl_->db.get_termfreq(word);
-            if (df >= 3 && committed.get_termfreq(word) < 3) impl_->db.add_spelling(word, df);
+            const std::string in_metadata = std::string(sc::kMetadata) + word;
+            const Xapian::doccount df =
+                std::max(impl_->db.get_termfreq(word), impl_->db.get_termfreq(in_metadata));
+            const Xapian::doccount before =
+                std::max(committed.get_termfreq(word), committed.get_termfreq(in_metadata));
+            if (df >= 3 && before < 3) impl_->db.add_spelling(word, df);
         }
     } catch (const Xapian::Error& e) {
         throw Error(impl_->dir + ": updating the spelling dictionary: " + e.get_description());
@@ -385,24 +405,31 @@ void IndexWriter::build_spelling(const std::vector<std::filesystem::path>& all_s
             for (const auto& shard : all_shards)
                 counted.add_database(Xapian::Database(shard.string()));
         }
-        // Every unprefixed term (transcripts, titles, speakers, tags and
-        // descriptions), weighted by the number of talks that hold it. One
+        // Every word said (unprefixed terms) or in the metadata (kMetadata
+        // terms, the prefix dropped), weighted by the number of talks that
+        // hold it (the larger count where a word is in both). One
         // add_spelling per distinct word is far cheaper than TermGenerator's
         // FLAG_SPELLING, which pays for every occurrence (it doubled the
         // build time of the real catalogue).
-        std::vector<std::pair<std::string, Xapian::doccount>> words;
-        for (auto it = counted.allterms_begin(); it != counted.allterms_end(); ++it) {
-            const std::string term = *it;
-            const auto c = static_cast<unsigned char>(term[0]);
-            if (c >= 'A' && c <= 'Z') {
-                // Prefixed terms sort together: skip to the end of the prefix run.
-                continue;
+        std::map<std::string, Xapian::doccount> counts;
+        const std::string metadata(sc::kMetadata);
+        for (const std::string& prefix : {std::string(), metadata}) {
+            for (auto it = counted.allterms_begin(prefix); it != counted.allterms_end(prefix);
+                 ++it) {
+                const std::string term = (*it).substr(prefix.size());
+                if (term.empty()) continue;
+                const auto c = static_cast<unsigned char>(term[0]);
+                // Prefixed terms (and, under kMetadata, its stems) are not words.
+                if (c >= 'A' && c <= 'Z') continue;
+                // A suggestion must be common (searcher.cpp asks for 3 talks or
+                // more), so rarer words need not be targets.
+                if (term.size() > 40 || it.get_termfreq() < 3) continue;
+                Xapian::doccount& n = counts[term];
+                n = std::max(n, it.get_termfreq());
             }
-            // A suggestion must be common (searcher.cpp asks for 3 talks or
-            // more), so rarer words need not be targets.
-            if (term.size() > 40 || it.get_termfreq() < 3) continue;
-            words.emplace_back(term, it.get_termfreq());
         }
+        const std::vector<std::pair<std::string, Xapian::doccount>> words(counts.begin(),
+                                                                         counts.end());
         // Xapian holds the dictionary's n-gram changes in memory until a
         // commit: about 1 KB a word, 110 MB for the 100,000-talk bench
         // corpus, so they are committed every kSpellingBatch words.

@@ -11,18 +11,8 @@
 
 namespace talksearch {
 
-/// How much a metadata word counts, relative to one spoken word, when it is
-/// indexed unprefixed (so that a plain query matches it). See docs/DESIGN.md.
-struct FieldWeights {
-    unsigned title = 3;
-    unsigned speakers = 3;
-    unsigned tags = 2;
-    unsigned description = 1;
-};
-
 /// Options for an IndexWriter.
 struct WriterOptions {
-    FieldWeights weights;
     /// Commit after this many documents or this much transcript text,
     /// whichever comes first. Xapian's cost per document grows with its
     /// batch; on the benchmark corpus (1,000 talks of 27 KB, 2 shards) 1 MB
