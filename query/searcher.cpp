@@ -143,21 +143,31 @@ struct BuiltQuery {
     MomentFormsOf forms;   ///< the words' other forms, for the moments
 };
 
-// The proximity bonus (query_text.h) for the words said together or standing
-// together in the title, a speaker's name or a tag (schema::kTitle, kSpeaker,
-// kTag). Not in kMetadata: a phrase of kMetadata terms (whose wdf is many
-// times their positions) made 3 local shards of the real corpus rank
-// otherwise than one index (Xapian 1.4.22); the field terms do not.
-Xapian::Query in_fields_too(const Xapian::Query& phrase) {
-    std::vector<Xapian::Query> anywhere{phrase};
+// The proximity bonus (query_text.h) added to `query`: the words said
+// together, and standing together in the title, a speaker's name or a tag
+// (schema::kTitle, kSpeaker, kTag; scaled to weigh what a kMetadata title
+// phrase would, since those field terms have a wdf of 1 a word). Each phrase
+// is its own optional part (nested AND_MAYBE): with Xapian 1.4.22, an OR of
+// phrases as one optional part, or a phrase of kMetadata terms (whose wdf is
+// many times their positions), made 3 local shards of the real corpus rank
+// otherwise than one index.
+Xapian::Query with_proximity_bonus(Xapian::Query query, const Xapian::Query& phrase) {
+    const auto saturation = [](double wdf) { return wdf / (wdf + scoring::kK1); };
+    const double field_scale =
+        saturation(scoring::kTitleWeight * scoring::kMetadataUnit) / saturation(1.0);
+    query = Xapian::Query(Xapian::Query::OP_AND_MAYBE, query,
+                          Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, phrase, kWordScale));
     for (const std::string_view prefix : {sc::kTitle, sc::kSpeaker, sc::kTag}) {
-        std::vector<Xapian::Query> in_field;
+        std::vector<Xapian::Query> words;
         for (auto t = phrase.get_terms_begin(); t != phrase.get_terms_end(); ++t)
-            in_field.emplace_back(std::string(prefix) + *t);
-        anywhere.emplace_back(Xapian::Query::OP_PHRASE, in_field.begin(), in_field.end(),
-                              static_cast<Xapian::termcount>(in_field.size() + 1));
+            words.emplace_back(std::string(prefix) + *t);
+        const Xapian::Query in_field(Xapian::Query::OP_PHRASE, words.begin(), words.end(),
+                                     static_cast<Xapian::termcount>(words.size() + 1));
+        query = Xapian::Query(
+            Xapian::Query::OP_AND_MAYBE, query,
+            Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, in_field, kWordScale * field_scale));
     }
-    return Xapian::Query(Xapian::Query::OP_OR, anywhere.begin(), anywhere.end());
+    return query;
 }
 
 // The query from its text and the filters; QueryRejected when it has neither.
@@ -189,10 +199,7 @@ BuiltQuery build_query(const Xapian::Database& db, IndexTerms& terms, const Quer
     }
     if (built.has_words) {
         if (auto boost = proximity_boost(text)) {
-            built.query = Xapian::Query(
-                Xapian::Query::OP_AND_MAYBE, built.query,
-                Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT,
-                              in_fields_too(*boost), kWordScale));
+            built.query = with_proximity_bonus(built.query, *boost);
         }
     }
     result.parsed_query = built.query.get_description();
