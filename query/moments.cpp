@@ -266,10 +266,16 @@ std::string snippet_text(const sc::TimeMap& map, const CueTextSource& cue_text,
     from = std::min(from, first.cue.cue);
     to = std::min(to, first.cue.cue + options.max_snippet_cues - 1);
     if (to < from) to = from;
+    // Within the moment's span: no cue that starts a minute after the first.
+    const std::int64_t latest = track.cues[from].start_ms + options.max_moment_ms;
+    while (to > from && track.cues[to].start_ms > latest) --to;
     std::size_t bytes = 0;
     for (std::size_t c = from; c <= to; ++c) bytes += track.cues[c].text_length;
+    // Context: the next cue, when it follows on (a pause, not a cut to minutes later).
     while (bytes < options.min_snippet_bytes && to + 1 < track.cues.size() &&
-           to - from + 1 < options.max_snippet_cues) {
+           to - from + 1 < options.max_snippet_cues &&
+           track.cues[to + 1].start_ms - track.cues[to].end_ms <= options.max_context_gap_ms &&
+           track.cues[to + 1].start_ms <= latest) {
         ++to;
         bytes += track.cues[to].text_length;
     }
@@ -308,7 +314,7 @@ Moment moment_of(const sc::TimeMap& map, const CueTextSource& cue_text,
     }
     std::size_t to = 0;
     m.snippet = mark_words(snippet_text(map, cue_text, located, start, g, options, to), is_match);
-    m.end_ms = std::max(track.cues[to].end_ms, m.start_ms);
+    m.end_ms = std::clamp(track.cues[to].end_ms, m.start_ms, m.start_ms + options.max_moment_ms);
     if (!track.timed) {
         // A transcript without times: no time to show or to link to.
         m.timed = false;

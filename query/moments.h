@@ -54,6 +54,11 @@ struct MomentOptions {
     std::int64_t gap_ms = 15000;     ///< a match joins the moment if it follows within this
     std::size_t max_snippet_cues = 3;
     std::size_t min_snippet_bytes = 80;  ///< a shorter snippet takes the next cue as context
+    /// ...but only a cue that starts at most this long after the previous one
+    /// ends: a snippet is never joined to words said minutes later.
+    std::int64_t max_context_gap_ms = 3000;
+    /// A moment (its snippet's cues, and its clip) spans at most this long.
+    std::int64_t max_moment_ms = 60000;
 };
 
 /// The time (ms) of the word at `position`, which lies in `cue`. When the

@@ -415,3 +415,43 @@ TEST_CASE("talk_moments puts an untimed transcript moment after a chapter moment
     CHECK(moments[1].chapter.empty());
     CHECK_FALSE(moments[1].timed);
 }
+
+TEST_CASE("a moment's snippet and clip stay with the words, never joined to cues minutes later",
+          "[moments]") {
+    // The issue's case: a short cue at 4:42, then nothing said until 10:12.
+    Fixture f({"we have to do that", "so the next part", "and then"}, 0, 4000);
+    sc::TimedTrack& t = f.map.tracks.front();
+    t.cues[0].start_ms = 282000;
+    t.cues[0].end_ms = 284000;
+    t.cues[1].start_ms = 612000;
+    t.cues[1].end_ms = 615000;
+    t.cues[2].start_ms = 639000;
+    t.cues[2].end_ms = 640000;
+    const std::vector<Occurrence> occ{{1, 0, 5}};  // the phrase, positions 1-5
+    const auto moments = find_moments(
+        f.map, f.text, occ, [](std::string_view w) { return w == "that"; }, MomentOptions{});
+    REQUIRE(moments.size() == 1);
+    CHECK(moments[0].start_ms == 282000);
+    CHECK(moments[0].end_ms == 284000);
+    std::string text;
+    for (const SnippetPart& p : moments[0].snippet) text += p.text;
+    CHECK(text == "we have to do that");
+}
+
+TEST_CASE("a moment spans at most a minute, however long its cue", "[moments]") {
+    Fixture f({"decorators in one very long cue", "after"}, 0, 300000);
+    const std::vector<Occurrence> occ{{1, 0, 1}};
+    const auto moments = find_moments(f.map, f.text, occ, is_decorator, MomentOptions{});
+    REQUIRE(moments.size() == 1);
+    CHECK(moments[0].end_ms - moments[0].start_ms <= 60000);
+}
+
+TEST_CASE("a short snippet takes the next cue as context when it follows on", "[moments]") {
+    Fixture f({"decorators", "wrap a function and return another"}, 0, 2000);
+    const std::vector<Occurrence> occ{{1, 0, 1}};
+    const auto moments = find_moments(f.map, f.text, occ, is_decorator, MomentOptions{});
+    REQUIRE(moments.size() == 1);
+    std::string text;
+    for (const SnippetPart& p : moments[0].snippet) text += p.text;
+    CHECK(text == "decorators wrap a function and return another");
+}
