@@ -186,6 +186,16 @@ std::string metadata_term(const std::string& term) {
     return std::string(sc::kMetadata) + term;
 }
 
+std::vector<std::string> metadata_terms_of(const Xapian::Query& query) {
+    std::vector<std::string> out;
+    const std::string stem_prefix = "Z" + std::string(sc::kMetadata);
+    for (auto t = query.get_unique_terms_begin(); t != query.get_unique_terms_end(); ++t) {
+        const std::string term = *t;
+        if (term.starts_with(sc::kMetadata) || term.starts_with(stem_prefix)) out.push_back(term);
+    }
+    return out;
+}
+
 IndexLanguages index_languages(const Xapian::Database& db) {
     IndexLanguages out;
     const std::string prefix(sc::kLanguage);

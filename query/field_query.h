@@ -62,6 +62,9 @@ WordForms find_word_forms(const Xapian::Database& db, const QueryText& query,
 /// `forms` OR'ed in. Field and boolean terms are left as they are.
 Xapian::Query field_query(const Xapian::Query& parsed, const WordForms& forms, bool spoken_only);
 
+/// The query's kMetadata terms and stems ("Masyncio", "ZMasyncio"), each once.
+std::vector<std::string> metadata_terms_of(const Xapian::Query& query);
+
 /// The metadata term for an unprefixed term or stem ("asyncio" ->
 /// "Masyncio", "Zasyncio" -> "ZMasyncio"); "" for any other term.
 std::string metadata_term(const std::string& term);

@@ -133,7 +133,8 @@ std::vector<Recording> recordings_of(const Xapian::Database& db, const Xapian::M
 // collapsed). Candidates are tried newest first, so the first to reach the
 // most moments a talk shows is the one, and one whose matches cannot beat
 // the best so far is not placed in time.
-Hit hit_of(std::vector<Recording> recordings, MomentPlacer& placer, const MomentOptions& options) {
+Hit hit_of(std::vector<Recording> recordings, MomentPlacer& placer, const MomentOptions& options,
+           Xapian::docid& shown_did) {
     Hit hit;
     std::vector<std::size_t> order;
     for (std::size_t i = 0; i < recordings.size(); ++i) {
@@ -155,6 +156,7 @@ Hit hit_of(std::vector<Recording> recordings, MomentPlacer& placer, const Moment
             hit.moments = std::move(moments);
         }
     }
+    shown_did = recordings[shown].did;
     hit.talk = std::move(recordings[shown].talk);
     hit.link = make_jump_link(hit.talk.video_url, 0);
     for (std::size_t i = 0; i < recordings.size(); ++i) {
@@ -289,22 +291,57 @@ PageGroups page_groups(const Xapian::Database& db, const Xapian::MSet& mset,
     return out;
 }
 
+// Where the words matched in each hit's recording (Hit::matched_in): in
+// speech when it shows a moment of its captions; in the metadata when it
+// holds one of the query's kMetadata terms (a posting looked up per term,
+// for the page's recordings in document order).
+void set_matched_in(const Xapian::Database& db, const std::vector<std::string>& metadata_terms,
+                    const std::vector<Xapian::docid>& shown, std::vector<Hit>& hits) {
+    std::vector<bool> in_metadata(hits.size(), false);
+    std::vector<std::size_t> order(hits.size());
+    for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+    std::sort(order.begin(), order.end(),
+              [&](std::size_t a, std::size_t b) { return shown[a] < shown[b]; });
+    for (const std::string& term : metadata_terms) {
+        auto p = db.postlist_begin(term);
+        for (const std::size_t i : order) {
+            if (in_metadata[i]) continue;
+            p.skip_to(shown[i]);
+            if (p == db.postlist_end(term)) break;
+            if (*p == shown[i]) in_metadata[i] = true;
+        }
+    }
+    for (std::size_t i = 0; i < hits.size(); ++i) {
+        const bool spoken = std::any_of(hits[i].moments.begin(), hits[i].moments.end(),
+                                        [](const Moment& m) { return m.chapter.empty(); });
+        hits[i].matched_in = spoken && in_metadata[i] ? "both"
+                             : spoken                 ? "spoken"
+                             : in_metadata[i]         ? "metadata"
+                                                      : "";
+    }
+}
+
 std::vector<Hit> make_hits(const Xapian::Database& db, const Xapian::MSet& mset,
                            const Xapian::MSetIterator& page_end, const PageGroups& groups,
-                           MomentPlacer& placer, const SearchRequest& req) {
+                           MomentPlacer& placer, const SearchRequest& req,
+                           const std::vector<std::string>& metadata_terms) {
     // The page's documents, requested together (from remote shards in one
     // round trip each, rather than one per document).
     mset.fetch(mset.begin(), page_end);
     std::vector<Hit> hits;
     std::uint32_t rank = req.offset;
     std::size_t page_index = 0;
+    std::vector<Xapian::docid> shown;
     for (auto it = mset.begin(); it != page_end; ++it, ++page_index) {
+        Xapian::docid did = *it;
         Hit hit = hit_of(recordings_of(db, it, groups.keys[page_index], groups, req), placer,
-                         req.moments);
+                         req.moments, did);
         hit.rank = ++rank;
         hit.weight = it.get_weight();
         hits.push_back(std::move(hit));
+        shown.push_back(did);
     }
+    if (!metadata_terms.empty() || !placer.empty()) set_matched_in(db, metadata_terms, shown, hits);
     return hits;
 }
 

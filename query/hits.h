@@ -32,6 +32,9 @@ class MomentPlacer {
     MomentPlacer(const Xapian::Database& db, std::vector<TermGroup> groups,
                  const Xapian::Stem& stemmer, const MomentOptions& options);
 
+    /// True when the query has no word or phrase to look for.
+    bool empty() const { return groups_.empty(); }
+
     /// The moments of one recording: its chapters whose titles hold a
     /// matched word, and its matched positions placed in time, each with its
     /// jump link. A recording with no more matches and chapters than
@@ -85,9 +88,12 @@ PageGroups page_groups(const Xapian::Database& db, const Xapian::MSet& mset,
 
 /// The page's hits, ranked from `req.offset` + 1: each shows the recording
 /// of its talk with the most moments, then the newest (sorted by date: the
-/// newest matching one), and lists the others, newest first.
+/// newest matching one), and lists the others, newest first. Each says where
+/// the words matched (Hit::matched_in): `metadata_terms` are the query's
+/// kMetadata terms (metadata_terms_of).
 std::vector<Hit> make_hits(const Xapian::Database& db, const Xapian::MSet& mset,
                            const Xapian::MSetIterator& page_end, const PageGroups& groups,
-                           MomentPlacer& placer, const SearchRequest& req);
+                           MomentPlacer& placer, const SearchRequest& req,
+                           const std::vector<std::string>& metadata_terms);
 
 }  // namespace talksearch

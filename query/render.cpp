@@ -200,6 +200,7 @@ std::string render_json(const SearchResult& r) {
         w.key("link");
         json_link(w, h.link);
         w.key("embed_url").string_or_null(embed_url(t.video_url).value_or(""));
+        w.key("matched_in").string_or_null(h.matched_in);
         w.key("moments").begin_array();
         for (const Moment& m : h.moments) {
             w.begin_object();

@@ -94,6 +94,10 @@ struct Hit {
     std::vector<Moment> moments;  ///< in time order; empty when only metadata other than
                                   ///< chapter titles matched
     JumpLink link;                ///< the talk's start (for metadata-only matches)
+    /// Where the query's words matched in the recording shown: "spoken" (in
+    /// its captions), "metadata" (title, speakers, tags, chapter titles,
+    /// description), "both", or empty for a query of filters alone.
+    std::string matched_in;
     /// The talk's other recordings, newest first; empty for a talk recorded once
     /// or when the request asked for every recording.
     std::vector<OtherRecording> other_recordings;

@@ -368,7 +368,8 @@ SearchResult Searcher::search_once(const SearchRequest& req) {
                                 : std::vector<TermGroup>{},
                             stemmer, req.moments);
         // Make hits: the recording each talk shows, with its moments and its other recordings.
-        result.hits = make_hits(db, mset, page_end, groups, placer, req);
+        result.hits = make_hits(db, mset, page_end, groups, placer, req,
+                                metadata_terms_of(built.query));
         // Did you mean: rare words replaced by common close ones.
         if (built.has_words) result.suggestion = suggest(db, text);
     } catch (const Xapian::DatabaseModifiedError&) {
