@@ -16,9 +16,8 @@ namespace sc = schema;
 
 namespace {
 
-// A split or joined form must be said in at least this many talks: rarer
-// pieces are more often recognition noise than the word.
-constexpr Xapian::doccount kMinPieceTalks = 2;
+// Each piece of a split form must be said in at least this many talks.
+constexpr Xapian::doccount kMinPieceTalks = 1;
 // Words shorter than this are not split (two pieces of two letters at least).
 constexpr std::size_t kMinSplitBytes = 5;
 
@@ -245,6 +244,8 @@ WordForms find_word_forms(const Xapian::Database& db, const QueryText& query,
                 for (const std::string& a : previous_keys) {
                     for (const std::string& b : keys) forms.joined[{a, b}] = in_fields(term, false);
                 }
+                // Its moments: where the joined word is said, as the second word's.
+                for (const std::string& b : keys) forms.moments[b].phrases.push_back({joined});
             }
         }
         previous_keys = keys;
