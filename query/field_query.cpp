@@ -262,19 +262,24 @@ Xapian::Query rewrite_leaf(const Xapian::Query& q, const WordForms& forms, bool 
     const std::string term = *q.get_terms_begin();
     if (!is_spoken_term(term)) return q;
     const Xapian::Query in_metadata(metadata_term(term));
-    std::vector<Xapian::Query> spoken{q};
-    std::vector<Xapian::Query> metadata{in_metadata};
+    std::vector<Xapian::Query> spoken, metadata;
     if (const auto it = forms.alternatives.find(term); it != forms.alternatives.end()) {
         for (const WordForm& form : it->second) {
-            spoken.emplace_back(Xapian::Query::OP_AND_NOT, form.spoken, q);
-            if (!form.metadata.empty())
-                metadata.emplace_back(Xapian::Query::OP_AND_NOT, form.metadata, in_metadata);
+            spoken.push_back(form.spoken);
+            if (!form.metadata.empty()) metadata.push_back(form.metadata);
         }
     }
-    const Xapian::Query said(Xapian::Query::OP_SCALE_WEIGHT, any_of(spoken),
-                             scoring::kSpokenWeight);
+    // The other forms, in talks that do not hold the word's own term: its
+    // posting list is read once more for them all, not once per form.
+    const auto with_others = [](const Xapian::Query& own, std::vector<Xapian::Query> others) {
+        if (others.empty()) return own;
+        return any_of({own, Xapian::Query(Xapian::Query::OP_AND_NOT, any_of(std::move(others)), own)});
+    };
+    const Xapian::Query said_forms = with_others(q, std::move(spoken));
+    const Xapian::Query metadata_forms = with_others(in_metadata, std::move(metadata));
+    const Xapian::Query said(Xapian::Query::OP_SCALE_WEIGHT, said_forms, scoring::kSpokenWeight);
     if (spoken_only) return said;
-    return any_of({said, any_of(metadata)});
+    return any_of({said, metadata_forms});
 }
 
 // A phrase or NEAR of unprefixed words: also in the metadata.

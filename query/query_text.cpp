@@ -94,7 +94,10 @@ Xapian::Query expand(const Xapian::Database& db, const Xapian::Query& q, bool& c
         const std::string pattern = wildcard_pattern(q);
         if (pattern.empty()) return q;
         changed = true;
-        const std::vector<std::string> terms = expand_prefix(db, pattern, kMaxWildcardTerms);
+        // A word's wildcard is expanded in speech and in the metadata
+        // (field_query.h): each side gets half the words.
+        const std::vector<std::string> terms = expand_prefix(
+            db, pattern, kMaxWildcardTerms / 2);
         if (terms.empty()) return Xapian::Query::MatchNothing;
         return Xapian::Query(Xapian::Query::OP_OR, terms.begin(), terms.end());
     }
