@@ -347,6 +347,8 @@ std::string encode_facet_key(const FacetKey& key) {
         if (i > 0) out += '\x1f';
         out += key.speakers[i];
     }
+    out += '\x1e';
+    out += key.event_title;
     return out;
 }
 
@@ -359,13 +361,14 @@ FacetKey decode_facet_key(std::string_view value) {
         if (end == std::string_view::npos) break;
         start = end + 1;
     }
-    if (fields.size() != 5 || fields[0].empty())
-        throw Error("facet value: expected 5 fields, got " + std::to_string(fields.size()));
+    if ((fields.size() != 5 && fields.size() != 6) || fields[0].empty())
+        throw Error("facet value: expected 6 fields, got " + std::to_string(fields.size()));
     FacetKey key;
     key.dedup = std::string(fields[0]);
     key.event = std::string(fields[1]);
     key.year = std::string(fields[2]);
     key.language = std::string(fields[3]);
+    if (fields.size() == 6) key.event_title = std::string(fields[5]);
     const std::string_view speakers = fields[4];
     std::size_t at = 0;
     while (at < speakers.size()) {

@@ -156,9 +156,11 @@ struct FacetKey {
     std::string year;      ///< "2014"; empty when unknown
     std::string language;  ///< talk language tag; empty when unknown
     std::vector<std::string> speakers;
+    std::string event_title;  ///< the event's title, the facet's label; empty when unknown
 };
 
-/// The kSlotFacets value: the fields joined by U+001E, speakers by U+001F.
+/// The kSlotFacets value: the fields joined by U+001E, speakers by U+001F,
+/// the event's title last (a value written before it has five fields).
 std::string encode_facet_key(const FacetKey& key);
 
 /// Parses encode_facet_key's output. Throws Error on a malformed value.

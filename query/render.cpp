@@ -6,6 +6,7 @@
 #include "core/text.h"
 #include "core/video_url.h"
 #include "query/links.h"
+#include "query/render_facets.h"
 
 namespace talksearch {
 
@@ -39,8 +40,17 @@ std::string byline(const TalkInfo& t) {
     return out;
 }
 
-// Terminal output must not let captions drive the terminal: control
-// characters other than newline become spaces.
+void json_link(JsonWriter& w, const JumpLink& link) {
+    w.begin_object();
+    w.key("url").value(link.url);
+    w.key("clip_url").string_or_null(link.clip_url);
+    w.key("host").value(link.host);
+    w.key("time_text").string_or_null(link.time_text);
+    w.end_object();
+}
+
+}  // namespace
+
 std::string terminal_safe(std::string_view s) {
     std::string out;
     out.reserve(s.size());
@@ -73,17 +83,6 @@ std::string terminal_safe(std::string_view s) {
     }
     return out;
 }
-
-void json_link(JsonWriter& w, const JumpLink& link) {
-    w.begin_object();
-    w.key("url").value(link.url);
-    w.key("clip_url").string_or_null(link.clip_url);
-    w.key("host").value(link.host);
-    w.key("time_text").string_or_null(link.time_text);
-    w.end_object();
-}
-
-}  // namespace
 
 std::string snippet_html(const std::vector<SnippetPart>& parts) {
     std::string out;
@@ -156,6 +155,7 @@ std::string render_text(const SearchResult& r, const TextStyle& style) {
                    (url.empty() ? "" : "  " + terminal_safe(url)) + reset + "\n";
         }
     }
+    if (r.facets) out += facets_text(*r.facets);
     return out;
 }
 
@@ -241,12 +241,7 @@ std::string render_json(const SearchResult& r) {
     w.end_array();
     w.key("facets");
     if (r.facets) {
-        w.begin_object();
-        w.key("event").counts(r.facets->events);
-        w.key("year").counts(r.facets->years);
-        w.key("speaker").counts(r.facets->speakers);
-        w.key("language").counts(r.facets->languages);
-        w.end_object();
+        facets_json(w, *r.facets);
     } else {
         w.null();
     }
@@ -331,6 +326,7 @@ std::string render_html(const SearchResult& r) {
         out += "    </li>\n";
     }
     if (!r.hits.empty()) out += "  </ol>\n";
+    if (r.facets) out += facets_html(*r.facets);
     out += "</section>\n";
     return out;
 }

@@ -13,6 +13,11 @@ struct TextStyle {
     bool color = false;  ///< bold matched words and titles (a terminal); plain when piped
 };
 
+/// `s` safe to print to a terminal: control characters other than newline,
+/// C1 controls and bidirectional overrides become spaces, so captions cannot
+/// drive the terminal.
+std::string terminal_safe(std::string_view s);
+
 /// Human-readable results for a terminal. A chapter moment reads
 /// "   5:00  [chapter] Memoization with lru_cache".
 std::string render_text(const SearchResult& result, const TextStyle& style = {});

@@ -103,12 +103,31 @@ struct Hit {
     std::vector<OtherRecording> other_recordings;
 };
 
+/// One value of a facet: what its filter takes, what it shows, and how
+/// many matching talks have it.
+struct FacetCount {
+    std::string value;  ///< e.g. the event's slug, "pycon-us-2019"
+    std::string label;  ///< e.g. the event's title, "PyCon US 2019"; else the value
+    std::uint64_t count = 0;
+};
+
+/// A facet's values, most talks first (equal counts by value), the first
+/// kFacetValues of them; the rest summed.
+struct Facet {
+    std::vector<FacetCount> top;
+    std::uint64_t other_values = 0;  ///< values left out of `top`
+    std::uint64_t other_count = 0;   ///< their counts summed (a talk may count in several)
+};
+
+/// How many values of a facet a result lists.
+inline constexpr std::size_t kFacetValues = 10;
+
 /// Counts of matching talks per facet value.
 struct Facets {
-    std::map<std::string, std::uint64_t> events;
-    std::map<std::string, std::uint64_t> years;
-    std::map<std::string, std::uint64_t> speakers;
-    std::map<std::string, std::uint64_t> languages;
+    Facet events;
+    Facet years;
+    Facet speakers;
+    Facet languages;
 };
 
 /// The answer to one query.

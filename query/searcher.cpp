@@ -36,13 +36,34 @@ constexpr double kRepeatPriorWeight = 1.0;
 // Totals of matches of up to this many recordings are counted, not estimated.
 constexpr Xapian::doccount kExactTotalUpTo = 1000;
 
+// A facet's values by count, most first (equal counts by value), the first
+// kFacetValues of them labelled, the rest summed.
+Facet top_values(const std::map<std::string, std::uint64_t>& counts,
+                 const std::map<std::string, std::string>& labels = {}) {
+    std::vector<std::pair<std::string, std::uint64_t>> all(counts.begin(), counts.end());
+    std::stable_sort(all.begin(), all.end(),
+                     [](const auto& a, const auto& b) { return a.second > b.second; });
+    Facet f;
+    for (const auto& [value, count] : all) {
+        if (f.top.size() < kFacetValues) {
+            const auto label = labels.find(value);
+            f.top.push_back({value, label == labels.end() ? value : label->second, count});
+        } else {
+            ++f.other_values;
+            f.other_count += count;
+        }
+    }
+    return f;
+}
+
 /// Facet counts from the kSlotFacets values of the matching recordings
 /// (Xapian's ValueCountMatchSpy, which also runs on remote shards): for each
 /// event, year, language and speaker, how many matching talks have it.
 /// Recordings of one talk count once per value, so a count is the number of
 /// results the value's filter would leave.
 Facets facet_counts(const Xapian::ValueCountMatchSpy& spy) {
-    Facets f;
+    std::map<std::string, std::uint64_t> events, years, speakers, languages;
+    std::map<std::string, std::string> event_titles;
     std::set<std::pair<std::string, std::string>> seen;  // (field + value, talk) counted
     for (auto it = spy.values_begin(); it != spy.values_end(); ++it) {
         sc::FacetKey key;
@@ -62,12 +83,15 @@ Facets facet_counts(const Xapian::ValueCountMatchSpy& spy) {
                 counts[value] += 1;
             }
         };
-        count(f.events, 'e', key.event);
-        count(f.years, 'y', key.year);
-        count(f.languages, 'l', key.language);
-        for (const std::string& speaker : key.speakers) count(f.speakers, 's', speaker);
+        count(events, 'e', key.event);
+        if (!key.event.empty() && !key.event_title.empty())
+            event_titles.emplace(key.event, key.event_title);
+        count(years, 'y', key.year);
+        count(languages, 'l', key.language);
+        for (const std::string& speaker : key.speakers) count(speakers, 's', speaker);
     }
-    return f;
+    return {top_values(events, event_titles), top_values(years), top_values(speakers),
+            top_values(languages)};
 }
 
 // "EN", "pt_br" -> "en", "pt-BR": the case the index's language terms use.

@@ -149,6 +149,7 @@ void add_values(Xapian::Document& doc, const Talk& talk, const FilterFacts& fact
         if (auto year = talk_year(talk)) facets.year = std::to_string(*year);
         facets.language = talk.language;
         facets.speakers = talk.speakers;
+        facets.event_title = talk.event_title;
         doc.add_value(sc::kSlotFacets, sc::encode_facet_key(facets));
     }
     if (!talk.source_hash.empty()) {

@@ -125,7 +125,9 @@ TEST_CASE("a facet key keeps its fields and speakers through encoding", "[core][
     k.year = "2019";
     k.language = "en";
     k.speakers = {"Reuven M. Lerner", "Ana Example"};
+    k.event_title = "PyCon US 2019";
     const schema::FacetKey back = schema::decode_facet_key(schema::encode_facet_key(k));
+    CHECK(back.event_title == k.event_title);
     CHECK(back.dedup == k.dedup);
     CHECK(back.event == k.event);
     CHECK(back.year == k.year);
@@ -138,4 +140,9 @@ TEST_CASE("a facet key keeps its fields and speakers through encoding", "[core][
     CHECK(none.speakers.empty());
     CHECK_THROWS_AS(schema::decode_facet_key("only\x1etwo"), Error);
     CHECK_THROWS_AS(schema::decode_facet_key("\x1e\x1e\x1e\x1e"), Error);
+    // A value written before the event title (five fields) still reads.
+    const schema::FacetKey old =
+        schema::decode_facet_key(std::string("t:x/y\x1e") + "ev\x1e" + "2019\x1e" + "en\x1e" + "A");
+    CHECK(old.event == "ev");
+    CHECK(old.event_title.empty());
 }

@@ -285,3 +285,30 @@ TEST_CASE("render_json gives each result the embed URL of its video's player, or
     CHECK(results.at(3)["embed_url"].is_null());
     CHECK(results.at(4)["embed_url"].is_null());
 }
+
+TEST_CASE("facets show their top values by count in every output, the rest summed, escaped",
+          "[render][facets]") {
+    SearchResult r;
+    r.query = "x";
+    r.total = 3;
+    Facets f;
+    f.events.top = {{"pycon-us-2019", "PyCon <US> 2019", 12}, {"europython-2019", "EuroPython 2019", 8}};
+    f.events.other_values = 40;
+    f.events.other_count = 57;
+    f.years.top = {{"2019", "2019", 20}};
+    r.facets = f;
+    const std::string text = render_text(r);
+    CHECK_THAT(text, Catch::Contains("  event: PyCon <US> 2019 (12), EuroPython 2019 (8), and 40 "
+                                     "more (57)\n"));
+    CHECK_THAT(text, Catch::Contains("  year: 2019 (20)\n"));
+    CHECK_THAT(text, !Catch::Contains("speaker:"));  // an empty facet is left out
+    const std::string json = render_json(r);
+    CHECK_THAT(json, Catch::Contains(
+                         R"("event":{"values":[{"value":"pycon-us-2019","label":"PyCon <US> 2019",)"
+                         R"("count":12},{"value":"europython-2019","label":"EuroPython 2019",)"
+                         R"("count":8}],"other_values":40,"other_count":57})"));
+    const std::string html = render_html(r);
+    CHECK_THAT(html, Catch::Contains("PyCon &lt;US&gt; 2019 <span class=\"talksearch-count\">12"));
+    CHECK_THAT(html, Catch::Contains("40 more <span class=\"talksearch-count\">57"));
+    CHECK_THAT(html, !Catch::Contains("<US>"));
+}
