@@ -21,9 +21,6 @@ constexpr Xapian::doccount kMinPieceTalks = 1;
 // Words shorter than this are not split (two pieces of two letters at least).
 constexpr std::size_t kMinSplitBytes = 5;
 
-bool is_prefixed(const std::string& term) {
-    return !term.empty() && term[0] >= 'A' && term[0] <= 'Z';
-}
 
 // True for an unprefixed term ("asyncio") or a stem of one ("Zasyncio").
 bool is_spoken_term(const std::string& term) {
@@ -48,14 +45,6 @@ Xapian::termcount window_of(const Xapian::Query& q) {
     return 0;
 }
 
-// Xapian 1.4 has no accessor for a wildcard's pattern; its description is
-// "Query(WILDCARD <OP> <pattern>)". "" if unknown.
-std::string wildcard_of(const Xapian::Query& q) {
-    const std::string d = q.get_description();
-    const auto space = d.rfind(' ');
-    if (space == std::string::npos || d.size() < space + 2 || d.back() != ')') return {};
-    return d.substr(space + 1, d.size() - space - 2);
-}
 
 Xapian::Query any_of(std::vector<Xapian::Query> qs) {
     if (qs.size() == 1) return qs.front();
@@ -334,7 +323,7 @@ Xapian::Query rewrite(const Xapian::Query& q, const WordForms& forms, bool spoke
         case Xapian::Query::OP_NEAR:
             return rewrite_positional(q, spoken_only);
         case Xapian::Query::OP_WILDCARD: {
-            const std::string pattern = wildcard_of(q);
+            const std::string pattern = wildcard_pattern(q);
             if (spoken_only || pattern.empty() || is_prefixed(pattern)) return q;
             return any_of({q, Xapian::Query(Xapian::Query::OP_WILDCARD,
                                             std::string(sc::kMetadata) + pattern)});

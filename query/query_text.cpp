@@ -25,9 +25,6 @@ constexpr Xapian::termcount kMaxWildcardTerms = 50;
 constexpr Xapian::termcount kMaxWildcardMetadataTerms = 10;
 constexpr std::size_t kMaxWildcardMomentForms = 10;
 
-bool is_prefixed(const std::string& term) {
-    return !term.empty() && term[0] >= 'A' && term[0] <= 'Z';
-}
 
 // The `limit` terms of `found` (term frequency, term) held by most talks.
 std::vector<std::string> most_frequent(std::vector<std::pair<Xapian::doccount, std::string>> found,
@@ -84,14 +81,6 @@ std::vector<std::string> expand_prefix(const Xapian::Database& db, const std::st
     return most_frequent(std::move(found), limit);
 }
 
-// Xapian 1.4 has no accessor for a wildcard's pattern (its term iterator is
-// empty); its description is "Query(WILDCARD <OP> <pattern>)". "" if unknown.
-std::string wildcard_pattern(const Xapian::Query& q) {
-    const std::string d = q.get_description();
-    const auto space = d.rfind(' ');
-    if (space == std::string::npos || d.size() < space + 2 || d.back() != ')') return {};
-    return d.substr(space + 1, d.size() - space - 2);
-}
 
 // IndexTerms::expand_wildcards; sets `changed` when a wildcard was replaced.
 Xapian::Query expand(const Xapian::Database& db, const Xapian::Query& q, bool& changed) {
@@ -148,6 +137,19 @@ std::vector<std::string> find_surface_forms(const Xapian::Database& db, const st
 }
 
 }  // namespace
+
+bool is_prefixed(const std::string& term) {
+    return !term.empty() && term[0] >= 'A' && term[0] <= 'Z';
+}
+
+// Xapian 1.4 has no accessor for a wildcard's pattern (its term iterator is
+// empty); its description is "Query(WILDCARD <OP> <pattern>)". "" if unknown.
+std::string wildcard_pattern(const Xapian::Query& q) {
+    const std::string d = q.get_description();
+    const auto space = d.rfind(' ');
+    if (space == std::string::npos || d.size() < space + 2 || d.back() != ')') return {};
+    return d.substr(space + 1, d.size() - space - 2);
+}
 
 QueryText::QueryText(std::string valid_utf8)
     : text(std::move(valid_utf8)), words(split_words(text)) {}

@@ -101,6 +101,14 @@ class IndexTerms {
     std::unordered_map<std::string, std::vector<std::string>> forms_cache_;
 };
 
+/// True for a prefixed term (one starting with a capital: "S", "XE", "Z", "M"...).
+bool is_prefixed(const std::string& term);
+
+/// A wildcard query's pattern ("deco" of deco*): Xapian 1.4 has no accessor
+/// for it, so it is read from the description, "Query(WILDCARD <OP>
+/// <pattern>)". "" if unknown.
+std::string wildcard_pattern(const Xapian::Query& q);
+
 /// True for the words QueryParser reads as operators (AND, OR, NOT, NEAR, ADJ, XOR).
 bool is_operator_word(std::string_view word);
 
