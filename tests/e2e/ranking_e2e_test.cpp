@@ -153,7 +153,8 @@ TEST_CASE("a talk that matches in its title and its speech ranks above one that 
     CHECK(str(result_titled(doc, "A Tour of the Standard Library")["matched_in"]) == "spoken");
 }
 
-TEST_CASE("--spoken keeps only the talks where the words were said", "[e2e][ranking]") {
+TEST_CASE("the spoken filter (--spoken) keeps only the talks where the words were said",
+          "[e2e][ranking]") {
     simdjson::dom::parser parser;
     const auto doc = search(parser, {"decorators", "--spoken"});
     std::vector<std::string> got = titles(doc);
