@@ -16,7 +16,7 @@ inline constexpr unsigned kMetadataUnit = 20;
 /// How many metadata units a word of each field counts.
 inline constexpr unsigned kTitleWeight = 3;
 inline constexpr unsigned kSpeakerWeight = 3;
-inline constexpr unsigned kTagWeight = 2;        ///< also a YouTube chapter's title
+inline constexpr unsigned kTagWeight = 2;          ///< also a YouTube chapter's title
 inline constexpr unsigned kDescriptionWeight = 1;  ///< summary and description
 
 /// wdf of one spoken word in a transcript of average length.

@@ -21,7 +21,6 @@ constexpr Xapian::doccount kMinPieceTalks = 1;
 // Words shorter than this are not split (two pieces of two letters at least).
 constexpr std::size_t kMinSplitBytes = 5;
 
-
 // True for an unprefixed term ("asyncio") or a stem of one ("Zasyncio").
 bool is_spoken_term(const std::string& term) {
     if (term.empty()) return false;
@@ -40,11 +39,11 @@ Xapian::termcount window_of(const Xapian::Query& q) {
     for (const char* op : {" PHRASE ", " NEAR "}) {
         const auto at = d.find(op);
         if (at == std::string::npos) continue;
-        return static_cast<Xapian::termcount>(std::atoi(d.c_str() + at + std::char_traits<char>::length(op)));
+        return static_cast<Xapian::termcount>(
+            std::atoi(d.c_str() + at + std::char_traits<char>::length(op)));
     }
     return 0;
 }
-
 
 Xapian::Query any_of(std::vector<Xapian::Query> qs) {
     if (qs.size() == 1) return qs.front();
@@ -87,8 +86,7 @@ std::vector<PlainWord> plain_words(const QueryText& query) {
             continue;
         }
         bool adjacent = previous_end != std::string::npos;
-        for (std::size_t i = previous_end; adjacent && i < w.offset; ++i)
-            adjacent = text[i] == ' ';
+        for (std::size_t i = previous_end; adjacent && i < w.offset; ++i) adjacent = text[i] == ' ';
         out.push_back({word_term(lower_case(word)), adjacent});
         previous_end = scanned;
     }
@@ -160,8 +158,10 @@ void other_languages(const Xapian::Database& db, const std::string& w, const std
                             weighed(in_metadata, metadata_term(keys.front()))};
         for (const std::string& key : keys) {
             forms.alternatives[key].push_back(form);
-            if (stems) forms.moments[key].stems.emplace_back(term.substr(1), stemmer);
-            else forms.moments[key].phrases.push_back({term});
+            if (stems)
+                forms.moments[key].stems.emplace_back(term.substr(1), stemmer);
+            else
+                forms.moments[key].phrases.push_back({term});
         }
     }
 }
@@ -262,7 +262,8 @@ Xapian::Query rewrite_leaf(const Xapian::Query& q, const WordForms& forms, bool 
     // posting list is read once more for them all, not once per form.
     const auto with_others = [](const Xapian::Query& own, std::vector<Xapian::Query> others) {
         if (others.empty()) return own;
-        return any_of({own, Xapian::Query(Xapian::Query::OP_AND_NOT, any_of(std::move(others)), own)});
+        return any_of(
+            {own, Xapian::Query(Xapian::Query::OP_AND_NOT, any_of(std::move(others)), own)});
     };
     const Xapian::Query said_forms = with_others(q, std::move(spoken));
     const Xapian::Query metadata_forms = with_others(in_metadata, std::move(metadata));
@@ -302,8 +303,7 @@ Xapian::Query rewrite_and(const Xapian::Query& q, const WordForms& forms, bool s
                 const Xapian::Query both(Xapian::Query::OP_AND,
                                          rewrite_leaf(sub, forms, spoken_only),
                                          rewrite_leaf(q.get_subquery(i + 1), forms, spoken_only));
-                const Xapian::Query joined =
-                    spoken_only ? it->second.get_subquery(0) : it->second;
+                const Xapian::Query joined = spoken_only ? it->second.get_subquery(0) : it->second;
                 subs.push_back(any_of({both, joined}));
                 ++i;
                 continue;

@@ -14,9 +14,9 @@ namespace {
 
 // Single-valued parameters: given twice is an error (which one would win is
 // not obvious to the caller).
-const char* const kSingleValued[] = {"q",      "year",    "lang",    "sort",   "limit",
-                                     "offset", "moments", "preroll", "facets", "all_recordings",
-                                     "spoken"};
+const char* const kSingleValued[] = {"q",      "year",           "lang",    "sort",
+                                     "limit",  "offset",         "moments", "preroll",
+                                     "facets", "all_recordings", "spoken"};
 
 bool is_single_valued(std::string_view name) {
     for (const char* n : kSingleValued) {

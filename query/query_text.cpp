@@ -25,7 +25,6 @@ constexpr Xapian::termcount kMaxWildcardTerms = 50;
 constexpr Xapian::termcount kMaxWildcardMetadataTerms = 10;
 constexpr std::size_t kMaxWildcardMomentForms = 10;
 
-
 // The `limit` terms of `found` (term frequency, term) held by most talks.
 std::vector<std::string> most_frequent(std::vector<std::pair<Xapian::doccount, std::string>> found,
                                        std::size_t limit = kMaxSurfaceForms) {
@@ -80,7 +79,6 @@ std::vector<std::string> expand_prefix(const Xapian::Database& db, const std::st
     }
     return most_frequent(std::move(found), limit);
 }
-
 
 // IndexTerms::expand_wildcards; sets `changed` when a wildcard was replaced.
 Xapian::Query expand(const Xapian::Database& db, const Xapian::Query& q, bool& changed) {
@@ -297,9 +295,10 @@ std::vector<TermGroup> IndexTerms::term_groups(const Xapian::Database& db,
                                                const MomentFormsOf& other) {
     std::vector<TermGroup> groups;
     collect(db, query, stemmer, other, groups);
-    groups.erase(std::remove_if(groups.begin(), groups.end(),
-                                [](const TermGroup& g) { return g.terms.empty() && g.stem.empty(); }),
-                 groups.end());
+    groups.erase(
+        std::remove_if(groups.begin(), groups.end(),
+                       [](const TermGroup& g) { return g.terms.empty() && g.stem.empty(); }),
+        groups.end());
     return groups;
 }
 

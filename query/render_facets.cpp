@@ -11,7 +11,9 @@ namespace {
 
 // The facets as the outputs name them, in the order they show them.
 std::vector<std::pair<const char*, const Facet*>> named(const Facets& f) {
-    return {{"event", &f.events}, {"year", &f.years}, {"speaker", &f.speakers},
+    return {{"event", &f.events},
+            {"year", &f.years},
+            {"speaker", &f.speakers},
             {"language", &f.languages}};
 }
 
@@ -63,9 +65,9 @@ std::string facets_html(const Facets& facets) {
         out += std::string("    <li class=\"talksearch-facet\" data-facet=\"") + name + "\">" +
                name + "<ul>\n";
         for (const FacetCount& c : facet->top) {
-            out += "      <li data-value=\"" + html_escape(c.value) + "\">" +
-                   html_escape(c.label) + " <span class=\"talksearch-count\">" +
-                   std::to_string(c.count) + "</span></li>\n";
+            out += "      <li data-value=\"" + html_escape(c.value) + "\">" + html_escape(c.label) +
+                   " <span class=\"talksearch-count\">" + std::to_string(c.count) +
+                   "</span></li>\n";
         }
         if (facet->other_values > 0) {
             out += "      <li class=\"talksearch-facet-more\">" +

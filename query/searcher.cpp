@@ -10,8 +10,8 @@
 #include "core/language.h"
 #include "core/schema.h"
 #include "core/scoring.h"
-#include "query/field_query.h"
 #include "core/text.h"
+#include "query/field_query.h"
 #include "query/hits.h"
 #include "query/query_text.h"
 #include "query/shard_set.h"
@@ -392,8 +392,8 @@ SearchResult Searcher::search_once(const SearchRequest& req) {
                                 : std::vector<TermGroup>{},
                             stemmer, req.moments);
         // Make hits: the recording each talk shows, with its moments and its other recordings.
-        result.hits = make_hits(db, mset, page_end, groups, placer, req,
-                                metadata_terms_of(built.query));
+        result.hits =
+            make_hits(db, mset, page_end, groups, placer, req, metadata_terms_of(built.query));
         // Did you mean: rare words replaced by common close ones.
         if (built.has_words) result.suggestion = suggest(db, text);
     } catch (const Xapian::DatabaseModifiedError&) {

@@ -4,8 +4,8 @@
 
 #include <algorithm>
 #include <cmath>
-#include <map>
 #include <cstdlib>
+#include <map>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -241,8 +241,8 @@ void IndexWriter::Impl::index_metadata(const Talk& talk) {
     // inverter; phrases are for what was said and for titles).
     for (const std::string* text : {&talk.summary, &talk.description}) {
         if (!text->empty()) {
-            termgen.index_text_without_positions(
-                *text, sw::kDescriptionWeight * sw::kMetadataUnit, bag);
+            termgen.index_text_without_positions(*text, sw::kDescriptionWeight * sw::kMetadataUnit,
+                                                 bag);
         }
     }
 }
@@ -430,7 +430,7 @@ void IndexWriter::build_spelling(const std::vector<std::filesystem::path>& all_s
             }
         }
         const std::vector<std::pair<std::string, Xapian::doccount>> words(counts.begin(),
-                                                                         counts.end());
+                                                                          counts.end());
         // Xapian holds the dictionary's n-gram changes in memory until a
         // commit: about 1 KB a word, 110 MB for the 100,000-talk bench
         // corpus, so they are committed every kSpellingBatch words.

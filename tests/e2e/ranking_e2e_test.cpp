@@ -40,9 +40,9 @@ const fs::path& ranking_index() {
         const fs::path captions = dir.path() / "captions";
         const std::string filler = "and then we moved on to something else entirely";
         // Speech recognition wrote the library's name as two words.
-        write_file(captions / "Concurrency Patterns [aaaaaaaaaa1].en.vtt",
-                   vtt({{10, filler}, {100, "so we rewrote the service with async IO"},
-                        {140, filler}}));
+        write_file(
+            captions / "Concurrency Patterns [aaaaaaaaaa1].en.vtt",
+            vtt({{10, filler}, {100, "so we rewrote the service with async IO"}, {140, filler}}));
         // ...and here as one, which a query of two words must find.
         write_file(captions / "Event Loops Explained [aaaaaaaaaa2].en.vtt",
                    vtt({{10, filler}, {50, "the asyncio event loop runs one task at a time"}}));

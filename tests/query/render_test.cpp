@@ -292,7 +292,8 @@ TEST_CASE("facets show their top values by count in every output, the rest summe
     r.query = "x";
     r.total = 3;
     Facets f;
-    f.events.top = {{"pycon-us-2019", "PyCon <US> 2019", 12}, {"europython-2019", "EuroPython 2019", 8}};
+    f.events.top = {{"pycon-us-2019", "PyCon <US> 2019", 12},
+                    {"europython-2019", "EuroPython 2019", 8}};
     f.events.other_values = 40;
     f.events.other_count = 57;
     f.years.top = {{"2019", "2019", 20}};

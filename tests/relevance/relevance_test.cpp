@@ -680,8 +680,8 @@ int run(int argc, char** argv) {
                           *suite.thresholds.moments_in_top_10});
         checks.push_back({"spoken: precision_at_5", m.mean(m.precision_at_5),
                           suite.thresholds.spoken_precision_at_5});
-        checks.push_back({"spoken: ndcg_at_10", m.mean(m.ndcg_at_10),
-                          suite.thresholds.spoken_ndcg_at_10});
+        checks.push_back(
+            {"spoken: ndcg_at_10", m.mean(m.ndcg_at_10), suite.thresholds.spoken_ndcg_at_10});
     }
     int passed = 0;
     int failed = 0;
