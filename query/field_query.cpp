@@ -330,15 +330,8 @@ Xapian::Query rewrite(const Xapian::Query& q, const WordForms& forms, bool spoke
         }
         case Xapian::Query::OP_AND:
             return rewrite_and(q, forms, spoken_only);
-        case Xapian::Query::OP_OR:
-        case Xapian::Query::OP_AND_NOT:
-        case Xapian::Query::OP_XOR:
-        case Xapian::Query::OP_AND_MAYBE:
-        case Xapian::Query::OP_FILTER:
-        case Xapian::Query::OP_SYNONYM:
-            break;
         default:
-            return q;
+            if (!rebuilds_from_subqueries(q.get_type())) return q;
     }
     std::vector<Xapian::Query> subs;
     for (std::size_t i = 0; i < q.get_num_subqueries(); ++i)

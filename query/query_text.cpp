@@ -97,18 +97,7 @@ Xapian::Query expand(const Xapian::Database& db, const Xapian::Query& q, bool& c
     }
     // Operators without parameters are rebuilt from their subqueries; a
     // wildcard anywhere else (NEAR) is left to Xapian.
-    switch (type) {
-        case Xapian::Query::OP_AND:
-        case Xapian::Query::OP_OR:
-        case Xapian::Query::OP_AND_NOT:
-        case Xapian::Query::OP_XOR:
-        case Xapian::Query::OP_AND_MAYBE:
-        case Xapian::Query::OP_FILTER:
-        case Xapian::Query::OP_SYNONYM:
-            break;
-        default:
-            return q;
-    }
+    if (!rebuilds_from_subqueries(type)) return q;
     bool any = false;
     std::vector<Xapian::Query> subs;
     for (std::size_t i = 0; i < q.get_num_subqueries(); ++i)
@@ -135,6 +124,21 @@ std::vector<std::string> find_surface_forms(const Xapian::Database& db, const st
 }
 
 }  // namespace
+
+bool rebuilds_from_subqueries(Xapian::Query::op type) {
+    switch (type) {
+        case Xapian::Query::OP_AND:
+        case Xapian::Query::OP_OR:
+        case Xapian::Query::OP_AND_NOT:
+        case Xapian::Query::OP_XOR:
+        case Xapian::Query::OP_AND_MAYBE:
+        case Xapian::Query::OP_FILTER:
+        case Xapian::Query::OP_SYNONYM:
+            return true;
+        default:
+            return false;
+    }
+}
 
 bool is_prefixed(const std::string& term) {
     return !term.empty() && term[0] >= 'A' && term[0] <= 'Z';

@@ -109,6 +109,11 @@ bool is_prefixed(const std::string& term);
 /// <pattern>)". "" if unknown.
 std::string wildcard_pattern(const Xapian::Query& q);
 
+/// True for the operators a query is rebuilt with from its subqueries alone
+/// (AND, OR, AND_NOT, XOR, AND_MAYBE, FILTER, SYNONYM): those with no window,
+/// scale or other parameter Xapian 1.4 would not let us read back.
+bool rebuilds_from_subqueries(Xapian::Query::op type);
+
 /// True for the words QueryParser reads as operators (AND, OR, NOT, NEAR, ADJ, XOR).
 bool is_operator_word(std::string_view word);
 

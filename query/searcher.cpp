@@ -195,7 +195,8 @@ Xapian::Query with_proximity_bonus(Xapian::Query query, const Xapian::Query& phr
 }
 
 // The query from its text and the filters; QueryRejected when it has neither.
-BuiltQuery build_query(const Xapian::Database& db, IndexTerms& terms, const QueryText& text,
+BuiltQuery build_query(const Xapian::Database& db, IndexTerms& terms,
+                       const IndexLanguages& index_langs, const QueryText& text,
                        const SearchRequest& req, const std::string& stemmer_name,
                        SearchResult& result) {
     const Xapian::Stem stemmer(stemmer_name);
@@ -204,9 +205,8 @@ BuiltQuery build_query(const Xapian::Database& db, IndexTerms& terms, const Quer
     if (built.has_words) {
         // A query language given narrows stemming to it; else every language
         // of the index is tried.
-        const IndexLanguages languages =
-            req.language.empty() ? index_languages(db) : IndexLanguages{};
-        WordForms forms = find_word_forms(db, text, stemmer_name, languages);
+        WordForms forms = find_word_forms(db, text, stemmer_name,
+                                          req.language.empty() ? index_langs : IndexLanguages{});
         built.parsed = parse_query(db, text, stemmer, result.notices);
         built.query = Xapian::Query(
             Xapian::Query::OP_SCALE_WEIGHT,
@@ -322,16 +322,24 @@ void parse_year_range(const std::string& text, std::optional<int>& from, std::op
 struct Searcher::Impl {
     ShardSet shards;
     IndexTerms terms;  ///< cleared whenever the shards' database changes
+    /// The index's languages by stemmer, read once until the database changes.
+    std::optional<IndexLanguages> languages;
+
+    /// Forgets what was read from the index.
+    void forget() {
+        terms.clear();
+        languages.reset();
+    }
 };
 
 Searcher::Searcher(const std::filesystem::path& index, SearcherOptions options)
-    : impl_(std::make_unique<Impl>(Impl{ShardSet(index, options), {}})) {}
+    : impl_(std::make_unique<Impl>(Impl{ShardSet(index, options), {}, {}})) {}
 
 Searcher::~Searcher() = default;
 
 bool Searcher::refresh() {
     const bool changed = impl_->shards.refresh();
-    if (changed) impl_->terms.clear();
+    if (changed) impl_->forget();
     return changed;
 }
 
@@ -355,7 +363,7 @@ SearchResult Searcher::search(const SearchRequest& req) {
         // A remote shard went away or stopped answering mid-search (its
         // timeout bounds the wait): search again without it (docs/SCALING.md).
         impl_->shards.recover();
-        impl_->terms.clear();
+        impl_->forget();
         try {
             return search_once(req);
         } catch (const Xapian::Error& e) {
@@ -375,7 +383,9 @@ SearchResult Searcher::search_once(const SearchRequest& req) {
     const Xapian::Database& db = shards.db();
     try {
         // Build the query: the text parsed, wildcards expanded, filters, the proximity bonus.
-        const BuiltQuery built = build_query(db, impl_->terms, text, req, stemmer_name, result);
+        if (!impl_->languages) impl_->languages = index_languages(db);
+        const BuiltQuery built =
+            build_query(db, impl_->terms, *impl_->languages, text, req, stemmer_name, result);
         // Count: the page of matches, ranked, with the total and the facets.
         Xapian::ValueWeightPostingSource repeat_prior(sc::kSlotRepeatPrior);
         Xapian::ValueCountMatchSpy facet_spy(sc::kSlotFacets);

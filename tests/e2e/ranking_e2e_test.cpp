@@ -48,7 +48,7 @@ const fs::path& ranking_index() {
                    vtt({{10, filler}, {50, "the asyncio event loop runs one task at a time"}}));
         // Portuguese captions: a word the English stemmer would not reduce.
         write_file(captions / "Aprendendo a Programar [aaaaaaaaaa3].pt-BR.vtt",
-                   vtt({{10, "Bom dia a todos"}, {30, "Eu fui um programador durante anos"}}));
+                   vtt({{10, "Bom dia, pessoal"}, {30, "Eu fui um programador durante anos"}}));
         // A long word, which the surface forms once skipped.
         write_file(captions / "Image Models [aaaaaaaaaa4].en.vtt",
                    vtt({{10, filler}, {70, "image classification is where we start"}}));
