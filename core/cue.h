@@ -45,17 +45,32 @@ enum class CaptionFormat {
     kTimedText,    ///< YouTube's legacy timedtext XML: <transcript><text start dur>
     kSbv,          ///< YouTube SubViewer (.sbv): "0:00:01.000,0:00:04.000" then text
     kWhisperJson,  ///< OpenAI Whisper JSON: {"segments":[{"start","end","text","words"}]}
-    kPlainText,    ///< a transcript without times (.txt)
+    kTtml,         ///< W3C TTML / DFXP: <tt><body><div><p begin end>
+    /// whisper.cpp's JSON (`whisper-cli -oj`): {"transcription":[{"offsets":
+    /// {"from","to"},"text","tokens"}]}, a machine transcript like Whisper's.
+    kWhisperCppJson,
+    kPlainText,  ///< a transcript without times (.txt)
+    /// A .txt transcript whose lines start with their time (`00:01:02 text`):
+    /// read by the plain-text parser, which tells the two apart.
+    kTimestampedText,
 };
 
 /// The name of a format as used in output and in the index's document data:
-/// "vtt", "srt", "json3", "srv3", "timedtext", "sbv", "whisper", "txt".
+/// "vtt", "srt", "json3", "srv3", "timedtext", "sbv", "whisper", "ttml",
+/// "whisper.cpp", "txt".
 std::string_view caption_format_name(CaptionFormat format);
 
 /// False for formats whose cues carry no times (plain text): their words
 /// are searchable but have no moment in the recording.
 constexpr bool caption_format_is_timed(CaptionFormat format) {
     return format != CaptionFormat::kPlainText;
+}
+
+/// True for the formats that only a speech recogniser writes (Whisper's and
+/// whisper.cpp's JSON): their tracks are machine captions whatever folder
+/// they sit in.
+constexpr bool caption_format_is_machine_transcript(CaptionFormat format) {
+    return format == CaptionFormat::kWhisperJson || format == CaptionFormat::kWhisperCppJson;
 }
 
 /// The result of parsing one caption file: its cues in file order and the
@@ -66,6 +81,9 @@ struct Captions {
     std::vector<Warning> warnings;
 };
 
+/// A time as caption files write it: `HH:MM:SS.mmm` (`-` before a negative one).
+std::string format_cue_time(std::int64_t ms);
+
 /// A stretch of cues that the cleaner found suspicious (a Whisper repetition
 /// loop) and collapsed to one occurrence.
 struct SuspectStretch {
@@ -74,6 +92,10 @@ struct SuspectStretch {
     std::uint32_t repeats = 0;  ///< how many times the block occurred
     std::uint32_t period = 0;   ///< how many cues the repeated block holds
 };
+
+/// What the cleaner did with a loop, for reports: "repetition loop collapsed:
+/// a block of 1 cue(s) said 5 times from 00:00:02.000 to 00:00:07.000".
+std::string describe_loop(const SuspectStretch& loop);
 
 /// Cues after cleaning, ready to be indexed.
 struct CleanCaptions {

@@ -2,6 +2,7 @@
 
 #include <utf8proc.h>
 
+#include <algorithm>
 #include <array>
 #include <cstdlib>
 #include <cstring>
@@ -62,151 +63,40 @@ std::size_t invalid_subpart_length(std::string_view s, std::size_t i) {
 }
 
 struct NamedEntity {
-    const char* name;
-    const char* utf8;
+    std::string_view name;  ///< as written after '&': "amp;", or "amp" for a legacy form
+    std::string_view utf8;
 };
 
-// The named references that caption files use in practice, plus HTML's
-// Latin-1 set. Sorted by name for binary search.
+// HTML's named character references, sorted by name for binary search.
 constexpr NamedEntity kEntities[] = {
-    {"AElig", "\xC3\x86"},
-    {"Aacute", "\xC3\x81"},
-    {"Acirc", "\xC3\x82"},
-    {"Agrave", "\xC3\x80"},
-    {"Aring", "\xC3\x85"},
-    {"Atilde", "\xC3\x83"},
-    {"Auml", "\xC3\x84"},
-    {"Ccedil", "\xC3\x87"},
-    {"ETH", "\xC3\x90"},
-    {"Eacute", "\xC3\x89"},
-    {"Ecirc", "\xC3\x8A"},
-    {"Egrave", "\xC3\x88"},
-    {"Euml", "\xC3\x8B"},
-    {"Iacute", "\xC3\x8D"},
-    {"Icirc", "\xC3\x8E"},
-    {"Igrave", "\xC3\x8C"},
-    {"Iuml", "\xC3\x8F"},
-    {"Ntilde", "\xC3\x91"},
-    {"Oacute", "\xC3\x93"},
-    {"Ocirc", "\xC3\x94"},
-    {"Ograve", "\xC3\x92"},
-    {"Oslash", "\xC3\x98"},
-    {"Otilde", "\xC3\x95"},
-    {"Ouml", "\xC3\x96"},
-    {"THORN", "\xC3\x9E"},
-    {"Uacute", "\xC3\x9A"},
-    {"Ucirc", "\xC3\x9B"},
-    {"Ugrave", "\xC3\x99"},
-    {"Uuml", "\xC3\x9C"},
-    {"Yacute", "\xC3\x9D"},
-    {"aacute", "\xC3\xA1"},
-    {"acirc", "\xC3\xA2"},
-    {"acute", "\xC2\xB4"},
-    {"aelig", "\xC3\xA6"},
-    {"agrave", "\xC3\xA0"},
-    {"amp", "&"},
-    {"apos", "'"},
-    {"aring", "\xC3\xA5"},
-    {"atilde", "\xC3\xA3"},
-    {"auml", "\xC3\xA4"},
-    {"bdquo", "\xE2\x80\x9E"},
-    {"brvbar", "\xC2\xA6"},
-    {"bull", "\xE2\x80\xA2"},
-    {"ccedil", "\xC3\xA7"},
-    {"cedil", "\xC2\xB8"},
-    {"cent", "\xC2\xA2"},
-    {"copy", "\xC2\xA9"},
-    {"curren", "\xC2\xA4"},
-    {"dagger", "\xE2\x80\xA0"},
-    {"deg", "\xC2\xB0"},
-    {"divide", "\xC3\xB7"},
-    {"eacute", "\xC3\xA9"},
-    {"ecirc", "\xC3\xAA"},
-    {"egrave", "\xC3\xA8"},
-    {"emsp", "\xE2\x80\x83"},
-    {"ensp", "\xE2\x80\x82"},
-    {"eth", "\xC3\xB0"},
-    {"euml", "\xC3\xAB"},
-    {"euro", "\xE2\x82\xAC"},
-    {"frac12", "\xC2\xBD"},
-    {"frac14", "\xC2\xBC"},
-    {"frac34", "\xC2\xBE"},
-    {"gt", ">"},
-    {"hellip", "\xE2\x80\xA6"},
-    {"iacute", "\xC3\xAD"},
-    {"icirc", "\xC3\xAE"},
-    {"iexcl", "\xC2\xA1"},
-    {"igrave", "\xC3\xAC"},
-    {"iquest", "\xC2\xBF"},
-    {"iuml", "\xC3\xAF"},
-    {"laquo", "\xC2\xAB"},
-    {"ldquo", "\xE2\x80\x9C"},
-    {"lrm", "\xE2\x80\x8E"},
-    {"lsaquo", "\xE2\x80\xB9"},
-    {"lsquo", "\xE2\x80\x98"},
-    {"lt", "<"},
-    {"macr", "\xC2\xAF"},
-    {"mdash", "\xE2\x80\x94"},
-    {"micro", "\xC2\xB5"},
-    {"middot", "\xC2\xB7"},
-    {"nbsp", "\xC2\xA0"},
-    {"ndash", "\xE2\x80\x93"},
-    {"not", "\xC2\xAC"},
-    {"ntilde", "\xC3\xB1"},
-    {"oacute", "\xC3\xB3"},
-    {"ocirc", "\xC3\xB4"},
-    {"ograve", "\xC3\xB2"},
-    {"ordf", "\xC2\xAA"},
-    {"ordm", "\xC2\xBA"},
-    {"oslash", "\xC3\xB8"},
-    {"otilde", "\xC3\xB5"},
-    {"ouml", "\xC3\xB6"},
-    {"para", "\xC2\xB6"},
-    {"plusmn", "\xC2\xB1"},
-    {"pound", "\xC2\xA3"},
-    {"quot", "\""},
-    {"raquo", "\xC2\xBB"},
-    {"rdquo", "\xE2\x80\x9D"},
-    {"reg", "\xC2\xAE"},
-    {"rlm", "\xE2\x80\x8F"},
-    {"rsaquo", "\xE2\x80\xBA"},
-    {"rsquo", "\xE2\x80\x99"},
-    {"sbquo", "\xE2\x80\x9A"},
-    {"sect", "\xC2\xA7"},
-    {"shy", "\xC2\xAD"},
-    {"sup1", "\xC2\xB9"},
-    {"sup2", "\xC2\xB2"},
-    {"sup3", "\xC2\xB3"},
-    {"szlig", "\xC3\x9F"},
-    {"thinsp", "\xE2\x80\x89"},
-    {"thorn", "\xC3\xBE"},
-    {"times", "\xC3\x97"},
-    {"trade", "\xE2\x84\xA2"},
-    {"uacute", "\xC3\xBA"},
-    {"ucirc", "\xC3\xBB"},
-    {"ugrave", "\xC3\xB9"},
-    {"uml", "\xC2\xA8"},
-    {"uuml", "\xC3\xBC"},
-    {"yacute", "\xC3\xBD"},
-    {"yen", "\xC2\xA5"},
-    {"yuml", "\xC3\xBF"},
-    {"zwj", "\xE2\x80\x8D"},
-    {"zwnj", "\xE2\x80\x8C"},
+#include "core/html_entities.inc"
 };
+
+// The longest name in the table ("CounterClockwiseContourIntegral;").
+constexpr std::size_t kLongestEntityName = 32;
 
 const NamedEntity* find_entity(std::string_view name) {
-    std::size_t lo = 0, hi = std::size(kEntities);
-    while (lo < hi) {
-        const std::size_t mid = (lo + hi) / 2;
-        const int c = name.compare(kEntities[mid].name);
-        if (c == 0) return &kEntities[mid];
-        if (c < 0) {
-            hi = mid;
-        } else {
-            lo = mid + 1;
-        }
-    }
-    return nullptr;
+    const auto* it =
+        std::lower_bound(std::begin(kEntities), std::end(kEntities), name,
+                         [](const NamedEntity& e, std::string_view n) { return e.name < n; });
+    return it != std::end(kEntities) && it->name == name ? it : nullptr;
+}
+
+bool is_ascii_alnum(char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+}
+
+// What HTML makes of a numeric reference's value: the C1 controls that
+// windows-1252 puts characters at are read as those characters, and NUL,
+// surrogates and values past U+10FFFF are U+FFFD.
+char32_t numeric_reference_value(std::uint64_t value) {
+    static constexpr char32_t kWindows1252[32] = {
+        0x20AC, 0x81,   0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021, 0x02C6, 0x2030, 0x0160,
+        0x2039, 0x0152, 0x8D,   0x017D, 0x8F,   0x90,   0x2018, 0x2019, 0x201C, 0x201D, 0x2022,
+        0x2013, 0x2014, 0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0x9D,   0x017E, 0x0178};
+    if (value == 0 || value > 0x10FFFF || (value >= 0xD800 && value <= 0xDFFF)) return 0xFFFD;
+    if (value >= 0x80 && value <= 0x9F) return kWindows1252[value - 0x80];
+    return static_cast<char32_t>(value);
 }
 
 bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f'; }
@@ -241,6 +131,37 @@ std::optional<Utf16Layout> detect_utf16(std::string_view in) {
     if (in.size() >= 4 && byte(0) == 0 && byte(1) != 0 && byte(2) == 0 && byte(3) != 0)
         return Utf16Layout{false, 0};
     return std::nullopt;
+}
+
+std::string utf16_to_utf8(std::string_view in, bool little_endian) {
+    std::string out;
+    out.reserve(in.size() / 2 * 3 / 2 + 4);
+    auto unit = [&](std::size_t i) -> char32_t {
+        auto b0 = static_cast<unsigned char>(in[i]);
+        auto b1 = static_cast<unsigned char>(in[i + 1]);
+        return little_endian ? static_cast<char32_t>(b0 | (b1 << 8))
+                             : static_cast<char32_t>((b0 << 8) | b1);
+    };
+    std::size_t i = 0;
+    const std::size_t n = in.size() & ~std::size_t{1};
+    while (i < n) {
+        char32_t cu = unit(i);
+        i += 2;
+        if (cu != 0 && cu < 0x80) {
+            out.push_back(static_cast<char>(cu));
+        } else if (cu >= 0xD800 && cu <= 0xDBFF && i < n && unit(i) >= 0xDC00 &&
+                   unit(i) <= 0xDFFF) {
+            char32_t low = unit(i);
+            i += 2;
+            append_utf8(out, 0x10000 + ((cu - 0xD800) << 10) + (low - 0xDC00));
+        } else if (cu == 0 || (cu >= 0xD800 && cu <= 0xDFFF)) {
+            append_utf8(out, 0xFFFD);
+        } else {
+            append_utf8(out, cu);
+        }
+    }
+    if (n < in.size()) append_utf8(out, 0xFFFD);
+    return out;
 }
 
 bool is_valid_utf8(std::string_view text) {
@@ -327,48 +248,58 @@ void append_utf8(std::string& out, char32_t cp) {
     }
 }
 
-std::size_t decode_one_entity(std::string_view text, std::string& out) {
+std::size_t decode_one_entity(std::string_view text, std::string& out, EntityRules rules) {
     if (text.size() < 3 || text[0] != '&') return 0;
     if (text[1] == '#') {
-        const bool hex = text.size() > 2 && (text[2] == 'x' || text[2] == 'X');
+        const bool hex = text[2] == 'x' || text[2] == 'X';
         std::size_t i = hex ? 3 : 2;
         const std::size_t digits_start = i;
-        std::uint32_t value = 0;
-        while (i < text.size() && i - digits_start < 8) {
+        std::uint64_t value = 0;
+        for (; i < text.size(); ++i) {
             const char c = text[i];
             int d = -1;
             if (c >= '0' && c <= '9') d = c - '0';
             if (hex && c >= 'a' && c <= 'f') d = c - 'a' + 10;
             if (hex && c >= 'A' && c <= 'F') d = c - 'A' + 10;
             if (d < 0) break;
-            value = value * (hex ? 16u : 10u) + static_cast<std::uint32_t>(d);
-            ++i;
+            // Saturates past U+10FFFF: the value is out of range either way.
+            value = std::min<std::uint64_t>(value * (hex ? 16u : 10u) + d, 0x110000);
         }
         if (i == digits_start) return 0;
-        if (i < text.size() && text[i] == ';') ++i;
-        append_utf8(out, static_cast<char32_t>(value));
-        return i;
+        const bool semicolon = i < text.size() && text[i] == ';';
+        if (!semicolon && rules == EntityRules::kStrict) return 0;
+        append_utf8(out, numeric_reference_value(value));
+        return semicolon ? i + 1 : i;
     }
-    std::size_t i = 1;
-    while (i < text.size() && i < 12 &&
-           ((text[i] >= 'a' && text[i] <= 'z') || (text[i] >= 'A' && text[i] <= 'Z') ||
-            (text[i] >= '0' && text[i] <= '9'))) {
-        ++i;
+    // The longest name of the table that the text starts with: the run of
+    // letters and digits with its ';', else (HTML) a legacy name without one
+    // that starts the run ("&notit;" is "¬it;").
+    std::size_t run = 1;
+    while (run < text.size() && run <= kLongestEntityName && is_ascii_alnum(text[run])) ++run;
+    if (run == 1) return 0;
+    if (run < text.size() && text[run] == ';') {
+        if (const NamedEntity* e = find_entity(text.substr(1, run))) {
+            out += e->utf8;
+            return run + 1;
+        }
     }
-    if (i == 1 || i >= text.size() || text[i] != ';') return 0;
-    const NamedEntity* e = find_entity(text.substr(1, i - 1));
-    if (e == nullptr) return 0;
-    out += e->utf8;
-    return i + 1;
+    if (rules == EntityRules::kStrict) return 0;
+    for (std::size_t end = run; end > 1; --end) {
+        if (const NamedEntity* e = find_entity(text.substr(1, end - 1))) {
+            out += e->utf8;
+            return end;
+        }
+    }
+    return 0;
 }
 
-std::string decode_html_entities(std::string_view text) {
+std::string decode_html_entities(std::string_view text, EntityRules rules) {
     if (text.find('&') == std::string_view::npos) return std::string(text);
     std::string out;
     out.reserve(text.size());
     for (std::size_t i = 0; i < text.size();) {
         if (text[i] == '&') {
-            const std::size_t n = decode_one_entity(text.substr(i), out);
+            const std::size_t n = decode_one_entity(text.substr(i), out, rules);
             if (n > 0) {
                 i += n;
                 continue;

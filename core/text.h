@@ -29,6 +29,11 @@ struct Utf16Layout {
 /// text never has). nullopt for anything else, UTF-8's own BOM included.
 std::optional<Utf16Layout> detect_utf16(std::string_view bytes);
 
+/// Transcodes UTF-16 (without its byte order mark) to UTF-8: unpaired
+/// surrogates, NUL and an odd last byte become U+FFFD, so the result is
+/// valid UTF-8 with no NUL.
+std::string utf16_to_utf8(std::string_view in, bool little_endian);
+
 /// Returns `text` in Unicode Normalization Form C. Invalid UTF-8 is sanitized
 /// first, so the result is always valid UTF-8.
 std::string to_nfc(std::string_view text);
@@ -36,15 +41,30 @@ std::string to_nfc(std::string_view text);
 /// Appends the UTF-8 encoding of code point `cp` (U+FFFD for an invalid one).
 void append_utf8(std::string& out, char32_t cp);
 
-/// Decodes HTML character references (`&amp;`, `&lt;`, `&#233;`, `&#x1F600;`,
-/// and the named references that captions use). A `&` that starts no known
-/// reference is kept as written.
-std::string decode_html_entities(std::string_view text);
+/// How strictly a character reference is read.
+enum class EntityRules {
+    /// As HTML reads text: every named reference of the HTML standard's
+    /// table, the legacy ones also without ';' (`&amp`, `&not`, `&AMP`),
+    /// a numeric one without ';'. WebVTT cue text follows these rules.
+    kHtml,
+    /// Only complete references, `;` included: for text that merely holds
+    /// escaped characters (XML, YouTube's json3), where "&copy" without
+    /// ';' is more likely words than a reference.
+    kStrict,
+};
+
+/// Decodes character references: named ones from the HTML standard's table
+/// (`&amp;`, `&notin;`, `&ClockwiseContourIntegral;`), numeric ones
+/// (`&#233;`, `&#x1F600;`; 0, surrogates and values past U+10FFFF as U+FFFD,
+/// 128-159 as windows-1252 reads them). A `&` that starts no reference is
+/// kept as written.
+std::string decode_html_entities(std::string_view text, EntityRules rules = EntityRules::kHtml);
 
 /// Decodes one character reference at the start of `text` (which begins with
 /// '&'). On success appends the decoded text to `out` and returns the number
 /// of bytes consumed; returns 0 (and appends nothing) when there is none.
-std::size_t decode_one_entity(std::string_view text, std::string& out);
+std::size_t decode_one_entity(std::string_view text, std::string& out,
+                              EntityRules rules = EntityRules::kHtml);
 
 /// Strips ASCII whitespace (space, tab, CR, LF, FF) from both ends.
 std::string_view trim(std::string_view text);

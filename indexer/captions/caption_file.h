@@ -10,9 +10,16 @@
 
 namespace talksearch {
 
+/// The largest caption file read, by `build`, `update` and `captions` alike:
+/// a larger one is refused unread (FileTooLarge). The longest real
+/// transcript in the corpus is under 1 MB; 64 MiB leaves room for word-timed
+/// JSON of a day-long stream.
+inline constexpr std::uintmax_t kMaxCaptionFileBytes = 64ull * 1024 * 1024;
+
 /// Reads and parses a caption file (format from its content, then its
 /// extension). Throws Error or ParseError naming the problem; the caller adds
 /// the path.
-Captions read_caption_file(const std::filesystem::path& path, std::uintmax_t max_bytes);
+Captions read_caption_file(const std::filesystem::path& path,
+                           std::uintmax_t max_bytes = kMaxCaptionFileBytes);
 
 }  // namespace talksearch

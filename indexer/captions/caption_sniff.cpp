@@ -12,25 +12,8 @@ namespace {
 
 constexpr std::string_view kUtf8Bom = "\xEF\xBB\xBF";
 
-// How many bytes of a UTF-16 file are projected to ASCII for sniffing.
-constexpr std::size_t kSniffUtf16Bytes = 8192;
-
 // How many bytes are looked at for the '{' or '<' that starts JSON or XML.
 constexpr std::size_t kSniffStructureBytes = 4096;
-
-// The ASCII characters of the start of a UTF-16 text (BOM already removed),
-// every other character as '?': enough to recognise an SRT timing line.
-std::string project_utf16(std::string_view text, bool little_endian) {
-    std::string out;
-    const std::size_t n = std::min(text.size(), kSniffUtf16Bytes) / 2;
-    out.reserve(n);
-    for (std::size_t k = 0; k < n; ++k) {
-        const auto lo = static_cast<unsigned char>(text[2 * k + (little_endian ? 0 : 1)]);
-        const auto hi = static_cast<unsigned char>(text[2 * k + (little_endian ? 1 : 0)]);
-        out += hi == 0 && lo < 0x80 ? static_cast<char>(lo) : '?';
-    }
-    return out;
-}
 
 // The first byte of `text` that is not whitespace, or 0.
 char first_visible(std::string_view text) {
@@ -45,11 +28,6 @@ SniffInput make_sniff_input(std::string_view text) {
     in.text = text;
     in.body = text;
     if (in.body.substr(0, kUtf8Bom.size()) == kUtf8Bom) in.body.remove_prefix(kUtf8Bom.size());
-    if (text.size() >= 2 && (text.substr(0, 2) == "\xFF\xFE" || text.substr(0, 2) == "\xFE\xFF")) {
-        in.utf16 = true;
-        in.utf16_ascii = project_utf16(text.substr(2), text[0] == '\xFF');
-        return in;
-    }
     const char first = first_visible(in.body.substr(0, kSniffStructureBytes));
     if (first == '{') in.json = sniff_json_captions(in.body);
     if (first == '<') in.xml = sniff_xml_captions(in.body);

@@ -1,6 +1,6 @@
 // Sniffing: telling a caption format from the start of a file's content,
 // and caption JSON and XML from other JSON and XML (yt-dlp metadata,
-// manifests, schedules, TTML, HTML). Pure; used by detect_caption_format
+// manifests, schedules, HTML). Pure; used by detect_caption_format
 // through the sniffers of the format table (formats.h).
 #pragma once
 
@@ -23,12 +23,11 @@ struct Sniffed {
     std::string what;  ///< when it holds none: what it is instead, for the error message
 };
 
-/// The content of a file as every sniffer wants it, worked out once.
+/// The content of a file as every sniffer wants it, worked out once. The
+/// text is UTF-8: parse_captions transcodes UTF-16 before detection.
 struct SniffInput {
     std::string_view text;    ///< the file as read
     std::string_view body;    ///< `text` less a UTF-8 byte order mark
-    bool utf16 = false;       ///< `text` starts with a UTF-16 byte order mark
-    std::string utf16_ascii;  ///< when utf16: its start projected to ASCII ('?' for the rest)
     Sniffed json;             ///< sniff_json_captions(body) when body starts with '{'
     Sniffed xml;              ///< sniff_xml_captions(body) when body starts with '<'
 };
@@ -47,17 +46,18 @@ bool has_webvtt_signature(std::string_view text);
 /// Sniffs a JSON text (BOM already removed): json3 when the root object has
 /// an `events` array whose events carry `tStartMs`, Whisper when it has a
 /// `segments` array whose segments carry `start` (or an empty one beside a
-/// `text` string). A yt-dlp `.info.json` (`formats`, `extractor`) is named
-/// as such in `what`. Not `structured` when the text does not parse as a
+/// `text` string), whisper.cpp when it has a `transcription` array. A yt-dlp
+/// `.info.json` (`formats`, `extractor`) is named as such in `what`. Not `structured` when the text does not parse as a
 /// JSON object.
 Sniffed sniff_json_captions(std::string_view text);
 
 /// Sniffs an XML text (BOM already removed) by its root element:
-/// `<timedtext>` is srv3, `<transcript>` legacy timedtext. `structured` when
-/// a root element (or an `<?xml` declaration) was found.
+/// `<timedtext>` is srv3, `<transcript>` legacy timedtext, `<tt>` with any
+/// prefix (`<tt:tt>`) TTML, whatever its namespace. `structured` when a root
+/// element (or an `<?xml` declaration) was found.
 Sniffed sniff_xml_captions(std::string_view text);
 
-/// True when `line` starts with an SRT timing: `\d+:\d\d:\d\d[,.]\d+ *-->`
+/// True when `line` starts with an SRT timing: `\d+:\d{2,3}:\d{2,3}[,.]\d+ *-->`
 /// (stricter than parse_srt, which also reads `MM:SS` and no fraction).
 bool is_srt_timing_line(std::string_view line);
 

@@ -2,6 +2,7 @@
 // (formats.h).
 #include "indexer/captions/captions.h"
 
+#include <optional>
 #include <string>
 
 #include "core/text.h"
@@ -23,6 +24,16 @@ bool ends_with_ignoring_case(std::string_view s, std::string_view suffix) {
         if (c != suffix[i]) return false;
     }
     return true;
+}
+
+// `text` in UTF-8: UTF-16 (with or without a byte order mark) is read in every
+// format, transcoded here once; anything else is returned as it is.
+std::string_view as_utf8(std::string_view text, std::string& storage, bool& was_utf16) {
+    const std::optional<Utf16Layout> utf16 = detect_utf16(text);
+    was_utf16 = utf16.has_value();
+    if (!utf16) return text;
+    storage = utf16_to_utf8(text.substr(utf16->bom_bytes), utf16->little_endian);
+    return storage;
 }
 
 // The format whose extension names it ends `file_name`, or nullptr.
@@ -92,13 +103,18 @@ Detection detect(std::string_view text, std::string_view file_name) {
 
 std::optional<CaptionFormat> detect_caption_format(std::string_view text,
                                                    std::string_view file_name) {
-    const Detection detection = detect(text, file_name);
+    std::string storage;
+    bool utf16 = false;
+    const Detection detection = detect(as_utf8(text, storage, utf16), file_name);
     if (detection.row == nullptr) return std::nullopt;
     return detection.row->format;
 }
 
-Captions parse_captions(std::string_view text, std::string_view file_name,
+Captions parse_captions(std::string_view input, std::string_view file_name,
                         const CaptionLimits& limits) {
+    std::string storage;
+    bool utf16 = false;
+    const std::string_view text = as_utf8(input, storage, utf16);
     std::string_view body = text;
     if (body.substr(0, kUtf8Bom.size()) == kUtf8Bom) body.remove_prefix(kUtf8Bom.size());
     if (trim(body).empty()) {
@@ -107,7 +123,14 @@ Captions parse_captions(std::string_view text, std::string_view file_name,
     }
     const Detection detection = detect(text, file_name);
     if (detection.row == nullptr) throw ParseError(0, "not a caption file: " + detection.why_not);
-    return detection.row->parse(text, limits);
+    Captions captions = detection.row->parse(text, limits);
+    if (utf16 && captions.format == CaptionFormat::kWebVtt) {
+        captions.warnings.insert(captions.warnings.begin(),
+                                 {1,
+                                  "the file is UTF-16: read as such, but WebVTT players read "
+                                  "UTF-8 only"});
+    }
+    return captions;
 }
 
 }  // namespace talksearch

@@ -9,34 +9,39 @@
 //    repetition loop.
 //
 // 2. Repetition loops (Whisper hallucinations). Cues are compared by a
-//    normalised key: ASCII letters lower-cased, every whitespace run (line
-//    breaks included) made one space, the ends trimmed, and trailing
-//    punctuation (. , ! ? ; : and U+2026) ignored. Scanning from the first cue,
-//    at each position the block of P cues (P = 1..4) that repeats back to back
-//    the most (R >= 2 occurrences, largest R*P; on a tie the smaller P) is
+//    normalised key: the speaker, then the text with ASCII letters
+//    lower-cased, every whitespace run (line breaks included) made one
+//    space, the ends trimmed, and trailing punctuation (. , ! ? ; : and
+//    U+2026) ignored. Scanning from the first cue, at each position the block
+//    of P cues (P = 1..4), all of one speaker, that repeats back to back the
+//    most (R >= 3 occurrences, largest R*P; on a tie the smaller P) is
 //    collapsed to its first occurrence, which keeps its own times; the scan
-//    goes on after the last repeat. When R >= 3 the loop is recorded as a
+//    goes on after the last repeat. Each collapsed loop is recorded as a
 //    SuspectStretch: start_ms of the first cue of the first occurrence,
 //    end_ms of the last cue of the last occurrence, repeats = R, period = P.
-//    Two identical neighbours (P = 1, R = 2) collapse but are not suspect:
-//    a speaker does say "Right? Right?". Only back-to-back blocks count, so a
-//    line said again later in the talk, after other cues, is kept.
-//    The scan is linear: a position with no repeat costs at most 10 key
-//    comparisons (hashes first), and a found loop is skipped once counted.
-//    Known limit: the kept block is not searched again, so in X X Y X X Y
-//    (P = 3) the kept X X Y still holds two X; rule 3 then removes the
-//    second X as a rolling line.
+//    A line said twice is kept twice: a speaker does say "Right? Right?",
+//    and two speakers agree with the same words ("Should be." "Should
+//    be."). Only back-to-back blocks count, so a line said again later in
+//    the talk, after other cues, is kept. The scan is linear: a position
+//    with no repeat costs at most 10 key comparisons (hashes first), and a
+//    found loop is skipped once counted.
 //
 // 3. Rolling lines (YouTube auto-captions). Auto-captions scroll: each cue
 //    shows again, on top, the last line of the cue before it, and short
 //    transition cues hold only that line. For each cue, the longest run of
 //    its leading lines (at most 8) equal to the trailing lines of the previous
 //    cue is removed (lines compared after trimming whitespace, blank lines
-//    ignored), counting each removed line in `rolling_lines_removed`. The
-//    previous cue is compared as it was before its own lines were removed; a
-//    cue left without text is dropped (it is not counted as an empty cue).
-//    So each spoken line is kept once, in the cue that first showed it, with
-//    that cue's time. `raw` keeps the payload as written.
+//    ignored), counting each removed line in `rolling_lines_removed`, when
+//    the two cues have one speaker and the run is a roll: the previous cue
+//    holds more lines than the run, or this cue does, or one of the two is a
+//    transition cue (shown under kTransitionMs while the captions scroll),
+//    or one has word times and the other none (auto-captions show a line
+//    word by word, then again whole).
+//    Otherwise two cues that are the same lines, whole, are a line said
+//    twice (rule 2's business), not a roll. The previous cue is compared as it was before its own
+//    lines were removed; a cue left without text is dropped (it is not counted as an empty cue). So
+//    each spoken line is kept once, in the cue that first showed it, with that cue's time. `raw`
+//    keeps the payload as written.
 //
 // Word times (Cue::words) follow the text: when rules 1 and 3 cut text from a
 // cue, the word times of the cut text go and the others move with the text,
@@ -67,11 +72,15 @@ namespace {
 /// The longest block of cues that the loop collapser looks for.
 constexpr std::size_t kMaxPeriod = 4;
 
-/// Occurrences of a block from which a loop is recorded as suspect.
-constexpr std::size_t kSuspectRepeats = 3;
+/// Occurrences of a block from which it is a loop: collapsed and recorded.
+constexpr std::size_t kLoopRepeats = 3;
 
 /// The most leading lines the rolling-line rule compares (YouTube shows 2).
 constexpr std::size_t kMaxRollingLines = 8;
+
+/// A cue shown for less than this is a transition between two rolling
+/// cues (YouTube's last 10 ms), not a line said.
+constexpr std::int64_t kTransitionMs = 100;
 
 constexpr std::string_view kEllipsis = "\xE2\x80\xA6";  // U+2026
 
@@ -99,14 +108,18 @@ void trim_cue(Cue& cue) {
     keep_text_range(cue, static_cast<std::size_t>(text.data() - cue.text.data()), text.size());
 }
 
-/// Writes the key under which `text` counts as a repeat (see rule 2) at
-/// `out`, which has room for text.size() bytes; returns the key's size.
-std::size_t write_loop_key(std::string_view text, char* out) {
-    std::size_t size = 0;
+/// Writes the key under which a cue of `speaker` saying `text` counts as a
+/// repeat (see rule 2) at `out`, which has room for speaker.size() + 1 +
+/// text.size() bytes; returns the key's size.
+std::size_t write_loop_key(std::string_view speaker, std::string_view text, char* out) {
+    std::size_t size = speaker.size();
+    std::copy(speaker.begin(), speaker.end(), out);
+    out[size++] = '\x1f';
+    const std::size_t text_begin = size;
     bool pending_space = false;
     for (char c : text) {
         if (is_space(c)) {
-            pending_space = size > 0;
+            pending_space = size > text_begin;
             continue;
         }
         if (pending_space) {
@@ -116,7 +129,7 @@ std::size_t write_loop_key(std::string_view text, char* out) {
         out[size++] = (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
     }
     for (;;) {
-        std::string_view key(out, size);
+        std::string_view key(out + text_begin, size - text_begin);
         if (!key.empty() && (key.back() == ' ' || std::string_view(".,!?;:").find(key.back()) !=
                                                       std::string_view::npos)) {
             --size;
@@ -137,13 +150,13 @@ std::vector<std::size_t> collapse_loops(const std::vector<Cue>& cues,
     const std::size_t n = cues.size();
     // All keys in one buffer (no allocation per cue), then views into it.
     std::size_t total = 0;
-    for (const Cue& cue : cues) total += cue.text.size();
+    for (const Cue& cue : cues) total += cue.speaker.size() + 1 + cue.text.size();
     std::string arena(total, '\0');
     std::vector<std::string_view> keys(n);
     std::vector<std::size_t> hashes(n);
     char* write = arena.data();
     for (std::size_t i = 0; i < n; ++i) {
-        keys[i] = std::string_view(write, write_loop_key(cues[i].text, write));
+        keys[i] = std::string_view(write, write_loop_key(cues[i].speaker, cues[i].text, write));
         write += keys[i].size();
         hashes[i] = std::hash<std::string_view>{}(keys[i]);
     }
@@ -156,6 +169,13 @@ std::vector<std::size_t> collapse_loops(const std::vector<Cue>& cues,
         }
         return true;
     };
+    // A loop is one voice repeating itself: its block has one speaker.
+    auto one_speaker = [&](std::size_t a, std::size_t period) {
+        for (std::size_t k = 1; k < period; ++k) {
+            if (cues[a + k].speaker != cues[a].speaker) return false;
+        }
+        return true;
+    };
 
     std::vector<std::size_t> kept;
     kept.reserve(n);
@@ -163,13 +183,15 @@ std::vector<std::size_t> collapse_loops(const std::vector<Cue>& cues,
     while (i < n) {
         std::size_t best_period = 0;
         std::size_t best_repeats = 1;
-        for (std::size_t period = 1; period <= kMaxPeriod && i + 2 * period <= n; ++period) {
+        for (std::size_t period = 1; period <= kMaxPeriod && i + kLoopRepeats * period <= n;
+             ++period) {
+            if (!one_speaker(i, period)) continue;
             std::size_t repeats = 1;
             while (i + (repeats + 1) * period <= n &&
                    block_equal(i, i + repeats * period, period)) {
                 ++repeats;
             }
-            if (repeats >= 2 && repeats * period > best_repeats * best_period) {
+            if (repeats >= kLoopRepeats && repeats * period > best_repeats * best_period) {
                 best_period = period;
                 best_repeats = repeats;
             }
@@ -180,11 +202,9 @@ std::vector<std::size_t> collapse_loops(const std::vector<Cue>& cues,
             continue;
         }
         const std::size_t span = best_repeats * best_period;
-        if (best_repeats >= kSuspectRepeats) {
-            suspect.push_back({cues[i].start_ms, cues[i + span - 1].end_ms,
-                               static_cast<std::uint32_t>(best_repeats),
-                               static_cast<std::uint32_t>(best_period)});
-        }
+        suspect.push_back({cues[i].start_ms, cues[i + span - 1].end_ms,
+                           static_cast<std::uint32_t>(best_repeats),
+                           static_cast<std::uint32_t>(best_period)});
         for (std::size_t k = 0; k < best_period; ++k) kept.push_back(i + k);
         i += span;
     }
@@ -204,14 +224,16 @@ void split_lines(std::string_view text, std::vector<std::string_view>& lines) {
 }
 
 /// How many leading lines of `current` equal the trailing lines of `previous`
-/// (the longest such run, at most kMaxRollingLines).
+/// (the longest such run, at most kMaxRollingLines), when that run is a roll:
+/// one of the two cues holds more lines than it, or `transition`. 0 when
+/// there is none.
 std::size_t rolling_overlap(const std::vector<std::string_view>& previous,
-                            const std::vector<std::string_view>& current) {
+                            const std::vector<std::string_view>& current, bool transition) {
     std::size_t most = std::min({previous.size(), current.size(), kMaxRollingLines});
     for (std::size_t k = most; k > 0; --k) {
         if (std::equal(current.begin(), current.begin() + static_cast<std::ptrdiff_t>(k),
                        previous.end() - static_cast<std::ptrdiff_t>(k))) {
-            return k;
+            return transition || k < previous.size() || k < current.size() ? k : 0;
         }
     }
     return 0;
@@ -229,10 +251,19 @@ std::uint32_t remove_rolling_lines(std::vector<Cue>& cues, std::vector<std::size
     std::string originals[2];
     int holder = 0;
     std::size_t out = 0;
+    const Cue* before = nullptr;
+    auto is_transition = [](const Cue& c) { return c.end_ms - c.start_ms < kTransitionMs; };
     for (std::size_t index : kept) {
         Cue& cue = cues[index];
         split_lines(cue.text, current);
-        const std::size_t overlap = rolling_overlap(previous, current);
+        // Another voice saying the same words is not a roll.
+        const bool same_voice = before != nullptr && before->speaker == cue.speaker;
+        // YouTube shows a line word by word (inline times), then again whole.
+        const bool transition =
+            before != nullptr && (is_transition(*before) || is_transition(cue) ||
+                                  before->words.empty() != cue.words.empty());
+        before = &cue;
+        const std::size_t overlap = same_voice ? rolling_overlap(previous, current, transition) : 0;
         if (overlap > 0) {
             removed += static_cast<std::uint32_t>(overlap);
             const std::size_t rest =

@@ -17,6 +17,9 @@ constexpr CaptionExtension kSrv3[] = {
     {".srv3", true, false}, {".srv2", false, false}, {".xml", false, true}};
 constexpr CaptionExtension kTimedText[] = {{".srv1", false, false}, {".xml", false, true}};
 constexpr CaptionExtension kWhisper[] = {{".json", false, true}};
+constexpr CaptionExtension kTtml[] = {
+    {".ttml", true, false}, {".dfxp", true, false}, {".xml", false, true}};
+constexpr CaptionExtension kWhisperCpp[] = {{".json", false, true}};
 constexpr CaptionExtension kPlainText[] = {{".txt", true, true}};
 
 constexpr CaptionFormatRow kCaptionFormats[] = {
@@ -24,11 +27,11 @@ constexpr CaptionFormatRow kCaptionFormats[] = {
      [](const SniffInput& in) { return has_webvtt_signature(in.body); }, parse_webvtt},
     {CaptionFormat::kSrt, kSrt, SniffStage::kTimingLine,
      [](const SniffInput& in) {
-         return has_timing_line(in.utf16 ? in.utf16_ascii : in.body, is_srt_timing_line);
+         return has_timing_line(in.body, is_srt_timing_line);
      },
      parse_srt},
     {CaptionFormat::kSbv, kSbv, SniffStage::kTimingLine,
-     [](const SniffInput& in) { return !in.utf16 && has_timing_line(in.body, is_sbv_timing_line); },
+     [](const SniffInput& in) { return has_timing_line(in.body, is_sbv_timing_line); },
      parse_sbv},
     {CaptionFormat::kJson3, kJson3, SniffStage::kSignature,
      [](const SniffInput& in) { return in.json.format == CaptionFormat::kJson3; }, parse_json3},
@@ -40,6 +43,11 @@ constexpr CaptionFormatRow kCaptionFormats[] = {
     {CaptionFormat::kWhisperJson, kWhisper, SniffStage::kSignature,
      [](const SniffInput& in) { return in.json.format == CaptionFormat::kWhisperJson; },
      parse_whisper_json},
+    {CaptionFormat::kTtml, kTtml, SniffStage::kSignature,
+     [](const SniffInput& in) { return in.xml.format == CaptionFormat::kTtml; }, parse_ttml},
+    {CaptionFormat::kWhisperCppJson, kWhisperCpp, SniffStage::kSignature,
+     [](const SniffInput& in) { return in.json.format == CaptionFormat::kWhisperCppJson; },
+     parse_whisper_cpp_json},
     {CaptionFormat::kPlainText, kPlainText, SniffStage::kNone, nullptr, parse_plain_text},
 };
 

@@ -1,10 +1,12 @@
-// Caption formats that are JSON: YouTube json3 and OpenAI Whisper's output.
+// Caption formats that are JSON: YouTube json3, OpenAI Whisper's output and
+// whisper.cpp's.
 //
-// Both are parsed whole with simdjson's DOM API (caption files are small).
+// All are parsed whole with simdjson's DOM API (caption files are small).
 // JSON has no useful line numbers, so warnings carry line 0 and name the
-// element instead (`events[12]`, `segments[3]`). Text is plain in both
-// formats: it is taken as written (no tags to strip, no entities), with NUL
-// made U+FFFD like every other parser does.
+// element instead (`events[12]`, `segments[3]`). Text is plain in all
+// formats (no tags to strip), with NUL made U+FFFD like every other parser
+// does. json3 text may hold HTML-escaped characters (`&#39;`, `&amp;`): its
+// complete character references are decoded, a bare '&' is kept.
 #include <simdjson.h>
 
 #include <cmath>
@@ -118,6 +120,22 @@ std::string string_field(dom::object object, std::string_view key) {
 
 void warn(Captions& out, std::string message) { out.warnings.push_back({0, std::move(message)}); }
 
+// Gives `spoken` (a word or token of a speech recogniser's transcript) the
+// time `start_ms` in `cue`. It is found in cue.text after the previous one
+// (`cursor`, moved past it), so the offset is that of the text that gets
+// indexed; one not found, or without a time, gets none.
+void add_word_time(Cue& cue, std::size_t& cursor, std::string_view spoken,
+                   std::optional<std::int64_t> start_ms) {
+    const std::string_view key = trim(spoken);
+    if (key.empty()) return;
+    const std::size_t at = cue.text.find(key, cursor);
+    if (at == std::string::npos) return;
+    cursor = at + key.size();
+    if (!start_ms) return;
+    cue.words.push_back(
+        {*start_ms, static_cast<std::uint32_t>(at), static_cast<std::uint32_t>(key.size())});
+}
+
 // True when some of the first events carry json3's start time.
 bool looks_like_json3_events(dom::array events) {
     std::size_t n = 0;
@@ -127,6 +145,82 @@ bool looks_like_json3_events(dom::array events) {
         if (++n >= kSniffItems) break;
     }
     return false;
+}
+
+// True when some of the first segments of whisper.cpp's `transcription`
+// carry its times.
+bool looks_like_whisper_cpp_segments(dom::array segments) {
+    std::size_t n = 0;
+    for (dom::element e : segments) {
+        dom::object segment;
+        if (!e.get_object().get(segment) &&
+            (has_key(segment, "offsets") || has_key(segment, "timestamps"))) {
+            return true;
+        }
+        if (++n >= kSniffItems) break;
+    }
+    return false;
+}
+
+// A whisper.cpp time string, `HH:MM:SS,mmm` (as in SRT), in milliseconds.
+std::optional<std::int64_t> whisper_cpp_timestamp(std::string_view s) {
+    std::int64_t fields[4] = {};  // hours, minutes, seconds, milliseconds
+    constexpr char kAfter[3] = {':', ':', ','};
+    std::size_t i = 0;
+    for (int k = 0; k < 4; ++k) {
+        const std::size_t from = i;
+        while (i < s.size() && s[i] >= '0' && s[i] <= '9' && i - from < 9) {
+            fields[k] = fields[k] * 10 + (s[i++] - '0');
+        }
+        if (i == from || (k == 3 && i - from != 3)) return std::nullopt;
+        if (k < 3 && (i >= s.size() || s[i++] != kAfter[k])) return std::nullopt;
+    }
+    if (i != s.size() || fields[1] > 59 || fields[2] > 59) return std::nullopt;
+    return ((fields[0] * 60 + fields[1]) * 60 + fields[2]) * 1000 + fields[3];
+}
+
+struct TimeSpan {
+    std::int64_t from = 0;
+    std::int64_t to = 0;
+};
+
+// The times of a whisper.cpp segment or token: `offsets` in ms, else the
+// `timestamps` strings.
+std::optional<TimeSpan> whisper_cpp_times(dom::object object) {
+    dom::object offsets;
+    if (!object["offsets"].get_object().get(offsets)) {
+        const std::optional<std::int64_t> from = ms_field(offsets, "from");
+        const std::optional<std::int64_t> to = ms_field(offsets, "to");
+        if (from && to) return TimeSpan{*from, *to};
+    }
+    dom::object stamps;
+    std::string_view from;
+    std::string_view to;
+    if (!object["timestamps"].get_object().get(stamps) && !stamps["from"].get_string().get(from) &&
+        !stamps["to"].get_string().get(to)) {
+        const std::optional<std::int64_t> from_ms = whisper_cpp_timestamp(from);
+        const std::optional<std::int64_t> to_ms = whisper_cpp_timestamp(to);
+        if (from_ms && to_ms) return TimeSpan{*from_ms, *to_ms};
+    }
+    return std::nullopt;
+}
+
+// Word times from the `tokens` of whisper.cpp's full output (-ojf): each
+// token is a timed piece of the text, a word or a part of one (" Americ",
+// "ans"). Special tokens (`[_BEG_]`, `[_TT_150]`) are not text.
+void add_token_times(Cue& cue, dom::object segment) {
+    dom::array tokens;
+    if (segment["tokens"].get_array().get(tokens)) return;
+    std::size_t cursor = 0;
+    for (dom::element e : tokens) {
+        dom::object token;
+        if (e.get_object().get(token)) continue;
+        const std::string text = string_field(token, "text");
+        if (text.starts_with("[_")) continue;
+        const std::optional<TimeSpan> times = whisper_cpp_times(token);
+        add_word_time(cue, cursor, text,
+                      times ? std::optional<std::int64_t>(times->from) : std::nullopt);
+    }
 }
 
 // True when some of the first segments carry Whisper's start time.
@@ -174,11 +268,18 @@ Sniffed sniff_json_captions(std::string_view text) {
         sniffed.format = CaptionFormat::kWhisperJson;
         return sniffed;
     }
+    if (!object["transcription"].get_array().get(items) &&
+        (items.size() == 0 || looks_like_whisper_cpp_segments(items))) {
+        sniffed.format = CaptionFormat::kWhisperCppJson;
+        return sniffed;
+    }
     if (has_key(object, "formats") || has_key(object, "extractor") ||
         has_key(object, "requested_subtitles")) {
         sniffed.what = "yt-dlp metadata (.info.json), not captions";
     } else {
-        sniffed.what = "JSON without caption events (json3) or segments (Whisper)";
+        sniffed.what =
+            "JSON without caption events (json3), segments (Whisper) or transcription "
+            "(whisper.cpp)";
     }
     return sniffed;
 }
@@ -216,7 +317,9 @@ Captions parse_json3(std::string_view text, const CaptionLimits& limits) {
             if (s.get_object().get(seg)) continue;
             std::string_view utf8;
             if (seg["utf8"].get_string().get(utf8)) continue;
-            Piece piece{text_of(utf8), ms_field(seg, "tOffsetMs")};
+            // Complete character references are decoded (docs/DESIGN.md, "Entities").
+            Piece piece{decode_html_entities(text_of(utf8), EntityRules::kStrict),
+                        ms_field(seg, "tOffsetMs")};
             has_text = has_text || !trim(piece.text).empty();
             has_offsets = has_offsets || piece.offset_ms.has_value();
             pieces.push_back(std::move(piece));
@@ -287,30 +390,54 @@ Captions parse_whisper_json(std::string_view text, const CaptionLimits& limits) 
         cue.raw = cue.text;
         if (!complete) warn_truncated(out, limits, 0, where);
 
-        // Each word is found in the segment's text after the previous one,
-        // so the offsets are those of the text that gets indexed.
         dom::array words;
         if (!segment["words"].get_array().get(words)) {
             std::size_t cursor = 0;
             for (dom::element w : words) {
                 dom::object word;
                 if (w.get_object().get(word)) continue;
-                const std::string spoken = string_field(word, "word");
-                const std::string_view key = trim(spoken);
-                if (key.empty()) continue;
-                const std::size_t at = cue.text.find(key, cursor);
-                if (at == std::string::npos) continue;
-                cursor = at + key.size();
-                const std::optional<std::int64_t> word_start = seconds_field(word, "start");
-                if (!word_start) continue;
-                cue.words.push_back({*word_start, static_cast<std::uint32_t>(at),
-                                     static_cast<std::uint32_t>(key.size())});
+                add_word_time(cue, cursor, string_field(word, "word"),
+                              seconds_field(word, "start"));
             }
         }
         out.cues.push_back(std::move(cue));
     }
     if (!any_start && segments.size() > 0) {
         throw ParseError(0, "not a Whisper JSON file: no segment has a \"start\" time");
+    }
+    return out;
+}
+
+Captions parse_whisper_cpp_json(std::string_view text, const CaptionLimits& limits) {
+    Captions out;
+    out.format = CaptionFormat::kWhisperCppJson;
+    dom::parser parser;
+    const dom::array segments = root_array(parser, text, "whisper.cpp JSON", "transcription");
+    std::size_t index = 0;
+    for (dom::element element : segments) {
+        const std::string where = "transcription[" + std::to_string(index++) + "]";
+        dom::object segment;
+        if (element.get_object().get(segment)) {
+            warn(out, where + ": not an object, ignored");
+            continue;
+        }
+        const std::optional<TimeSpan> times = whisper_cpp_times(segment);
+        if (!times) {
+            warn(out, where + ": no valid offsets or timestamps, segment dropped");
+            continue;
+        }
+        if (cue_limit_reached(out, limits, 0, where)) break;
+        Cue cue;
+        cue.start_ms = times->from;
+        cue.end_ms = times->to;
+        // The text starts with the space before its first word.
+        const std::string segment_text = string_field(segment, "text");
+        const bool complete =
+            append_timed_text(cue, trim(segment_text), std::nullopt, limits.max_cue_text_bytes);
+        cue.raw = cue.text;
+        if (!complete) warn_truncated(out, limits, 0, where);
+        add_token_times(cue, segment);
+        out.cues.push_back(std::move(cue));
     }
     return out;
 }

@@ -1,15 +1,27 @@
-// Plain-text transcripts (.txt): words without times.
+// Plain-text transcripts (.txt): words without times, or lines that start
+// with their time.
 //
 // Each non-blank line is a cue, so that a snippet shows the line a match is
 // on. Transcripts often hold a whole paragraph, or the whole talk, on one
 // line: a line over kMaxPieceBytes is cut into pieces, at the last sentence
-// end that fits, else at the last space, else at a character boundary. Every
-// cue's time is 0: the track is untimed (caption_format_is_timed), and the
-// query side never shows these zeros as a time.
+// end that fits, else at the last space, else at a character boundary.
+//
+// Untimed: every cue's time is 0, the track is untimed
+// (caption_format_is_timed), and the query side never shows these zeros.
+//
+// Timestamped (`00:01:02 text`, `1:02 text`, `[00:01:02] text`; podcast
+// archives publish transcripts so): when at least half of the non-blank
+// lines start with a time, each such line is a cue from its time to the next
+// line's time (the last one to its start plus a speaking-rate estimate), a
+// line without a time continues the cue before it (lines before the first
+// time start at 0), and the pieces of a long line share its span in
+// proportion to their length.
 #include <algorithm>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/text.h"
 #include "indexer/captions/captions.h"
@@ -22,6 +34,87 @@ namespace {
 
 /// The longest piece of a line that becomes one cue.
 constexpr std::size_t kMaxPieceBytes = 240;
+
+/// How long the last line of a timestamped transcript is taken to last, per
+/// byte of its text (about 15 characters a second, a speaking rate), and at
+/// least.
+constexpr std::int64_t kMsPerByte = 66;
+constexpr std::int64_t kMinLastCueMs = 1000;
+
+bool is_digit(char c) { return c >= '0' && c <= '9'; }
+
+/// Reads 1 or 2 digits at s[i].
+std::optional<int> two_digits(std::string_view s, std::size_t& i) {
+    if (i >= s.size() || !is_digit(s[i])) return std::nullopt;
+    int v = s[i++] - '0';
+    if (i < s.size() && is_digit(s[i])) v = v * 10 + (s[i++] - '0');
+    return v;
+}
+
+/// A line's leading time: `[H]H:MM:SS` or `M:SS`, optionally with `.mmm`
+/// and in `[...]` or `(...)`, then a blank or the end of the line. Returns
+/// the time and sets `text` to the rest of the line; nullopt when the line
+/// does not start so.
+std::optional<std::int64_t> leading_time(std::string_view line, std::string_view& text) {
+    std::size_t i = 0;
+    const char open = !line.empty() && (line[0] == '[' || line[0] == '(') ? line[0] : 0;
+    if (open) ++i;
+    int fields[3] = {0, 0, 0};
+    int n = 0;
+    for (; n < 3; ++n) {
+        if (n > 0) {
+            if (i >= line.size() || line[i] != ':') break;
+            ++i;
+        }
+        const std::size_t at = i;
+        const std::optional<int> v = two_digits(line, i);
+        if (!v || (n > 0 && i - at != 2)) return std::nullopt;
+        fields[n] = *v;
+    }
+    if (n < 2) return std::nullopt;
+    const int hours = n == 3 ? fields[0] : 0;
+    const int minutes = n == 3 ? fields[1] : fields[0];
+    const int seconds = n == 3 ? fields[2] : fields[1];
+    if (minutes > 59 || seconds > 59) return std::nullopt;
+    std::int64_t ms = 0;
+    if (i + 1 < line.size() && (line[i] == '.' || line[i] == ',') && is_digit(line[i + 1])) {
+        ++i;
+        for (std::int64_t scale = 100; i < line.size() && is_digit(line[i]); scale /= 10, ++i) {
+            ms += (line[i] - '0') * scale;
+        }
+    }
+    if (open) {
+        if (i >= line.size() || line[i] != (open == '[' ? ']' : ')')) return std::nullopt;
+        ++i;
+    }
+    if (i < line.size() && line[i] != ' ' && line[i] != '\t') return std::nullopt;
+    text = trim(line.substr(i));
+    return ((hours * 60 + minutes) * 60 + seconds) * std::int64_t{1000} + ms;
+}
+
+/// True when at least half of the non-blank lines (and two or more) start
+/// with a time.
+bool is_timestamped(std::string_view text) {
+    std::size_t lines = 0;
+    std::size_t timed = 0;
+    while (!text.empty()) {
+        const std::size_t end = text.find('\n');
+        const std::string_view line = trim(text.substr(0, end));
+        text = end == std::string_view::npos ? std::string_view{} : text.substr(end + 1);
+        if (line.empty()) continue;
+        ++lines;
+        std::string_view rest;
+        if (leading_time(line, rest)) ++timed;
+    }
+    return timed >= 2 && 2 * timed >= lines;
+}
+
+/// One line of a timestamped transcript (with the lines that continue it).
+struct TimedLine {
+    std::int64_t start_ms = 0;
+    std::string text;
+    std::uint32_t line = 0;
+};
 
 /// Where to cut `line` (longer than `max`): just after the last sentence end
 /// (". ", "? ", "! ") within `max` bytes, else at the last space, else at the
@@ -36,6 +129,68 @@ std::size_t cut_point(std::string_view line, std::size_t max) {
     const std::size_t space = head.rfind(' ');
     if (space != std::string_view::npos && space > 0) return space + 1;
     return head.empty() ? line.size() : head.size();
+}
+
+/// Appends the cues of one line (cut into pieces when long) to `out`, the
+/// pieces sharing [start_ms, end_ms) in proportion to their length. False
+/// when the cue limit was reached.
+bool add_line(Captions& out, std::string_view line, std::uint32_t number, std::int64_t start_ms,
+              std::int64_t end_ms, const CaptionLimits& limits, std::size_t max_piece) {
+    const std::size_t total = std::max<std::size_t>(1, line.size());
+    std::size_t done = 0;
+    const std::string_view whole = line;
+    while (!line.empty()) {
+        if (cue_limit_reached(out, limits, number)) return false;
+        const std::size_t cut = line.size() <= max_piece ? line.size() : cut_point(line, max_piece);
+        const auto at = [&](std::size_t bytes) {
+            return start_ms + (end_ms - start_ms) * static_cast<std::int64_t>(bytes) /
+                                  static_cast<std::int64_t>(total);
+        };
+        Cue cue;
+        cue.line = number;
+        cue.text = std::string(trim(line.substr(0, cut)));
+        cue.raw = cue.text;
+        done = static_cast<std::size_t>(line.data() - whole.data());
+        cue.start_ms = at(done);
+        cue.end_ms = at(done + cut);
+        out.cues.push_back(std::move(cue));
+        line = trim(line.substr(cut));
+    }
+    return true;
+}
+
+/// Reads a transcript whose lines start with their times.
+Captions parse_timestamped(std::string_view rest, const CaptionLimits& limits,
+                           std::size_t max_piece) {
+    Captions out;
+    out.format = CaptionFormat::kTimestampedText;
+    std::vector<TimedLine> lines;
+    std::uint32_t number = 0;
+    while (!rest.empty()) {
+        const std::size_t end = rest.find('\n');
+        const std::string_view line = trim(rest.substr(0, end));
+        rest = end == std::string_view::npos ? std::string_view{} : rest.substr(end + 1);
+        if (number < 0xFFFFFFFFu) ++number;
+        if (line.empty()) continue;
+        std::string_view text;
+        if (const std::optional<std::int64_t> ms = leading_time(line, text)) {
+            lines.push_back({*ms, std::string(text), number});
+        } else if (lines.empty()) {
+            lines.push_back({0, std::string(line), number});
+        } else if (lines.back().text.size() < limits.max_cue_text_bytes) {
+            lines.back().text += (lines.back().text.empty() ? "" : " ") + std::string(line);
+        }
+    }
+    for (std::size_t k = 0; k < lines.size(); ++k) {
+        const TimedLine& l = lines[k];
+        std::int64_t end_ms =
+            l.start_ms + std::max<std::int64_t>(kMinLastCueMs, kMsPerByte * std::ssize(l.text));
+        if (k + 1 < lines.size() && lines[k + 1].start_ms >= l.start_ms) {
+            end_ms = lines[k + 1].start_ms;
+        }
+        if (!add_line(out, l.text, l.line, l.start_ms, end_ms, limits, max_piece)) break;
+    }
+    return out;
 }
 
 }  // namespace
@@ -54,23 +209,14 @@ Captions parse_plain_text(std::string_view text, const CaptionLimits& limits) {
     std::string_view rest = normalize_caption_input(text, storage);
     const std::size_t max_piece =
         std::max<std::size_t>(1, std::min(kMaxPieceBytes, limits.max_cue_text_bytes));
+    if (is_timestamped(rest)) return parse_timestamped(rest, limits, max_piece);
     std::uint32_t number = 0;
     while (!rest.empty()) {
         const std::size_t end = rest.find('\n');
-        std::string_view line = trim(rest.substr(0, end));
+        const std::string_view line = trim(rest.substr(0, end));
         rest = end == std::string_view::npos ? std::string_view{} : rest.substr(end + 1);
         if (number < 0xFFFFFFFFu) ++number;
-        while (!line.empty()) {
-            if (cue_limit_reached(out, limits, number)) return out;
-            const std::size_t cut =
-                line.size() <= max_piece ? line.size() : cut_point(line, max_piece);
-            Cue cue;
-            cue.line = number;
-            cue.text = std::string(trim(line.substr(0, cut)));
-            cue.raw = cue.text;
-            out.cues.push_back(std::move(cue));
-            line = trim(line.substr(cut));
-        }
+        if (!add_line(out, line, number, 0, 0, limits, max_piece)) break;
     }
     return out;
 }

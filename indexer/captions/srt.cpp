@@ -58,39 +58,6 @@ std::string quote(std::string_view line) { return quote_line(trim_blanks(line));
 // ---------------------------------------------------------------------------
 // Input decoding.
 
-/// Transcodes UTF-16 to UTF-8: unpaired surrogates, NUL and an odd last byte
-/// become U+FFFD, so the result is valid UTF-8 with no NUL.
-std::string utf16_to_utf8(std::string_view in, bool little_endian) {
-    std::string out;
-    out.reserve(in.size() / 2 * 3 / 2 + 4);
-    auto unit = [&](std::size_t i) -> char32_t {
-        auto b0 = static_cast<unsigned char>(in[i]);
-        auto b1 = static_cast<unsigned char>(in[i + 1]);
-        return little_endian ? static_cast<char32_t>(b0 | (b1 << 8))
-                             : static_cast<char32_t>((b0 << 8) | b1);
-    };
-    std::size_t i = 0;
-    const std::size_t n = in.size() & ~std::size_t{1};
-    while (i < n) {
-        char32_t cu = unit(i);
-        i += 2;
-        if (cu != 0 && cu < 0x80) {
-            out.push_back(static_cast<char>(cu));
-        } else if (cu >= 0xD800 && cu <= 0xDBFF && i < n && unit(i) >= 0xDC00 &&
-                   unit(i) <= 0xDFFF) {
-            char32_t low = unit(i);
-            i += 2;
-            append_utf8(out, 0x10000 + ((cu - 0xD800) << 10) + (low - 0xDC00));
-        } else if (cu == 0 || (cu >= 0xD800 && cu <= 0xDFFF)) {
-            append_utf8(out, 0xFFFD);
-        } else {
-            append_utf8(out, cu);
-        }
-    }
-    if (n < in.size()) append_utf8(out, 0xFFFD);
-    return out;
-}
-
 /// Returns the text as valid UTF-8 without a BOM, using `storage` when it has
 /// to be rewritten.
 std::string_view decode_input(std::string_view in, std::string& storage) {
@@ -185,7 +152,8 @@ bool read_number(std::string_view& s, std::size_t max_digits, std::int64_t& valu
 }
 
 /// Parses `H:MM:SS,mmm` at the start of `s` and consumes it. Accepts any
-/// number of hour digits (up to 9), 1-2 digit minutes and seconds below 60,
+/// number of hour digits (up to 9), 1-3 digit minutes and seconds below 60
+/// (some tools zero-pad the seconds to three: `00:00:015,567` is 15.567 s),
 /// `,` or `.` before 1 to 3 fraction digits (more are read and ignored), no
 /// fraction at all, and `MM:SS,mmm` without hours.
 std::optional<std::int64_t> read_timestamp(std::string_view& s) {
@@ -194,13 +162,13 @@ std::optional<std::int64_t> read_timestamp(std::string_view& s) {
     std::int64_t third = 0;
     if (!read_number(s, 9, first) || s.empty() || s.front() != ':') return std::nullopt;
     s.remove_prefix(1);
-    if (!read_number(s, 2, second)) return std::nullopt;
+    if (!read_number(s, 3, second)) return std::nullopt;
     std::int64_t hours = 0;
     std::int64_t minutes = first;
     std::int64_t seconds = second;
     if (!s.empty() && s.front() == ':') {
         s.remove_prefix(1);
-        if (!read_number(s, 2, third)) return std::nullopt;
+        if (!read_number(s, 3, third)) return std::nullopt;
         hours = first;
         minutes = second;
         seconds = third;
@@ -280,9 +248,9 @@ bool is_srt_timing_line(std::string_view line) {
     while (i < line.size() && (line[i] == ' ' || line[i] == '\t')) ++i;
     if (skip_digits(line, i) == 0) return false;
     if (i >= line.size() || line[i++] != ':') return false;
-    if (skip_digits(line, i) != 2) return false;
+    if (const std::size_t n = skip_digits(line, i); n < 2 || n > 3) return false;
     if (i >= line.size() || line[i++] != ':') return false;
-    if (skip_digits(line, i) != 2) return false;
+    if (const std::size_t n = skip_digits(line, i); n < 2 || n > 3) return false;
     if (i >= line.size() || (line[i] != ',' && line[i] != '.')) return false;
     ++i;
     if (skip_digits(line, i) == 0) return false;

@@ -122,16 +122,6 @@ int index_and_report(const BuildOptions& options, bool update, bool verbose,
     return report.skipped() > 0 ? kExitSkipped : kExitOk;
 }
 
-std::string format_time(std::int64_t ms) {
-    const bool negative = ms < 0;
-    if (negative) ms = -ms;
-    char buf[48];
-    std::snprintf(buf, sizeof buf, "%s%02lld:%02lld:%02lld.%03lld", negative ? "-" : "",
-                  static_cast<long long>(ms / 3600000), static_cast<long long>(ms / 60000 % 60),
-                  static_cast<long long>(ms / 1000 % 60), static_cast<long long>(ms % 1000));
-    return buf;
-}
-
 void print_cue(const Cue& c, bool json, bool timed = true) {
     std::string line;
     if (json) {
@@ -144,7 +134,7 @@ void print_cue(const Cue& c, bool json, bool timed = true) {
         w.end_object();
         line = w.take() + "\n";
     } else {
-        line = timed ? format_time(c.start_ms) + " --> " + format_time(c.end_ms) + "  "
+        line = timed ? format_cue_time(c.start_ms) + " --> " + format_cue_time(c.end_ms) + "  "
                      : std::string("(untimed)  ");
         if (!c.speaker.empty()) line += "[" + c.speaker + "] ";
         std::string text = c.text;
@@ -213,7 +203,7 @@ int run_indexing(const IndexingFlags& flags, bool update, const std::string& def
 int run_captions(const std::string& file, const std::string& format, bool raw) {
     Captions parsed;
     try {
-        parsed = read_caption_file(file, 1ull << 30);
+        parsed = read_caption_file(file);
     } catch (const ParseError& e) {
         std::cerr << file << (e.line() ? ":" + std::to_string(e.line()) : "") << ": " << e.what()
                   << "\n";
@@ -234,9 +224,11 @@ int run_captions(const std::string& file, const std::string& format, bool raw) {
     const bool timed = caption_format_is_timed(parsed.format);
     for (const Cue& c : clean.cues) print_cue(c, json, timed);
     for (const SuspectStretch& s : clean.suspect) {
-        std::cerr << file << ": repetition loop collapsed: a block of " << s.period
-                  << " cue(s) repeated " << s.repeats << " times from " << format_time(s.start_ms)
-                  << " to " << format_time(s.end_ms) << "\n";
+        std::cerr << file << ": " << describe_loop(s) << "\n";
+    }
+    if (clean.rolling_lines_removed > 0) {
+        std::cerr << file << ": " << clean.rolling_lines_removed
+                  << " rolling line(s) of auto-captions removed (each line is kept once)\n";
     }
     return kExitOk;
 }

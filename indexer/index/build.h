@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "core/index_stub.h"
+#include "indexer/captions/caption_file.h"
 #include "indexer/index/index_writer.h"
 #include "indexer/sources/config.h"
 
@@ -26,7 +27,7 @@ struct BuildOptions {
     FetchSettings fetch;                               ///< how remote sources are fetched
     std::filesystem::path index_dir;
     std::string default_language = "en";  ///< for captions whose language nothing tells
-    std::uintmax_t max_caption_bytes = 64ull * 1024 * 1024;  ///< larger files are skipped
+    std::uintmax_t max_caption_bytes = kMaxCaptionFileBytes;  ///< larger files are skipped
     WriterOptions writer;
     /// Publish (build) or commit (update) even when the result holds far
     /// fewer talks than the live index (see kShrinkLimit).

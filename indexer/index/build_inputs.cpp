@@ -7,6 +7,7 @@
 
 #include "core/error.h"
 #include "core/video_url.h"
+#include "indexer/index/caption_walk.h"
 #include "indexer/index/talk_groups.h"
 #include "indexer/sources/pyvideo.h"
 #include "indexer/sources/remote.h"
@@ -142,7 +143,11 @@ Inputs gather_inputs(const BuildOptions& given, BuildReport& report) {
         }
     }
 
-    in.files = find_caption_files(options.caption_roots);
+    CaptionScan scan = find_caption_files(options.caption_roots);
+    in.files = std::move(scan.files);
+    for (const CaptionWalkProblem& p : scan.problems) {
+        report.problems.push_back({p.path.string(), 0, p.message, "unreadable caption", true});
+    }
     // A folder given both as yt-dlp output and as captions: its files are the videos'.
     std::erase_if(in.files, [&](const CaptionFile& f) {
         return std::any_of(options.ytdlp_roots.begin(), options.ytdlp_roots.end(),

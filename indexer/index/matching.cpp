@@ -199,30 +199,6 @@ bool is_caption_file_name(const fs::path& path) {
     return true;
 }
 
-std::vector<CaptionFile> find_caption_files(const std::vector<fs::path>& roots) {
-    std::vector<CaptionFile> files;
-    for (const fs::path& root : roots) {
-        std::error_code ec;
-        if (!fs::exists(root, ec)) throw Error(root.string() + ": no such caption folder");
-        if (fs::is_regular_file(root, ec)) {
-            files.push_back({root, root.parent_path(), parse_caption_file_name(root)});
-            continue;
-        }
-        fs::recursive_directory_iterator it(root, fs::directory_options::skip_permission_denied,
-                                            ec);
-        if (ec) throw Error(root.string() + ": " + ec.message());
-        for (; it != fs::recursive_directory_iterator(); it.increment(ec)) {
-            if (ec) break;
-            if (!it->is_regular_file(ec)) continue;
-            if (!is_caption_file_name(it->path())) continue;
-            files.push_back({it->path(), root, parse_caption_file_name(it->path())});
-        }
-    }
-    std::sort(files.begin(), files.end(),
-              [](const CaptionFile& a, const CaptionFile& b) { return a.path < b.path; });
-    return files;
-}
-
 namespace {
 
 // The talk of its own that a caption file matching no talk becomes: its event

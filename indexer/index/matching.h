@@ -61,10 +61,6 @@ struct CaptionFile {
 /// `LICENSE`, `SOURCE`, `NOTES`, `CHANGELOG`, `requirements`, ...).
 bool is_caption_file_name(const std::filesystem::path& path);
 
-/// Lists the caption files (is_caption_file_name) under each root, sorted.
-/// Throws Error when a root does not exist.
-std::vector<CaptionFile> find_caption_files(const std::vector<std::filesystem::path>& roots);
-
 /// Where one caption file goes.
 struct CaptionAssignment {
     std::size_t file = 0;  ///< index into the caption file list

@@ -114,10 +114,16 @@ bool TalkReader::attach(std::size_t ti, Talk& talk) {
             track.path = f.path.string();
             track.language = a->language;
             // Whisper's own JSON is a machine transcript whatever folder it sits in.
-            track.kind =
-                parsed.format == CaptionFormat::kWhisperJson ? CaptionKind::kMachine : a->kind;
+            track.kind = caption_format_is_machine_transcript(parsed.format) ? CaptionKind::kMachine
+                                                                             : a->kind;
             track.format = parsed.format;
             track.captions = clean_cues(std::move(parsed.cues));
+            if (!used_[a->file]) {
+                for (const SuspectStretch& loop : track.captions.suspect) {
+                    report_.problems.push_back(
+                        {f.path.string(), 0, describe_loop(loop), "repetition loop", false});
+                }
+            }
             if (track.captions.cues.empty()) {
                 // Nothing to index (every cue malformed or empty): the
                 // file is reported, and the talk does not claim captions.

@@ -59,6 +59,26 @@ TEST_CASE("decode_html_entities decodes named and numeric references and keeps s
     CHECK(decode_html_entities("AT&T & co &unknown;") == "AT&T & co &unknown;");
 }
 
+TEST_CASE("decode_html_entities reads every name of the HTML standard's table, as HTML does",
+          "[text]") {
+    using talksearch::EntityRules;
+    // Legacy names need no ';' and upper-case AMP is a name of its own.
+    CHECK(decode_html_entities("fish &amp chips, &AMP; &not fair") ==
+          "fish & chips, & \xC2\xAC fair");
+    // Names beyond Latin-1, the longest of all among them.
+    CHECK(decode_html_entities("&notin; &nsubE; a&NewLine;b &ClockwiseContourIntegral;") ==
+          "\xE2\x88\x89 \xE2\xAB\x85\xCC\xB8 a\nb \xE2\x88\xB2");
+    // The longest name that the text starts with: "&notit;" is "not" then "it;".
+    CHECK(decode_html_entities("&notit;") == "\xC2\xACit;");
+    // Numeric references as HTML reads them: windows-1252 for 128-159, U+FFFD
+    // for NUL, surrogates and values past U+10FFFF.
+    CHECK(decode_html_entities("&#150;&#0;&#xD800;&#x110000;&#99999999999;") ==
+          "\xE2\x80\x93\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD");
+    // Strict rules read only complete references.
+    CHECK(decode_html_entities("&amp &copy x&amp;y &#39", EntityRules::kStrict) ==
+          "&amp &copy x&y &#39");
+}
+
 TEST_CASE("html_escape escapes quotes as well as angle brackets", "[text]") {
     CHECK(html_escape("<img src=x onerror=\"a('b')\">&") ==
           "&lt;img src=x onerror=&quot;a(&#39;b&#39;)&quot;&gt;&amp;");

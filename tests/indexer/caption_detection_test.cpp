@@ -2,14 +2,18 @@
 // parse_captions), plain-text transcripts (parse_plain_text) and which files
 // of a caption folder are read (indexer/index/matching.h: is_caption_file_name,
 // find_caption_files, parse_caption_file_name).
+#include <sys/stat.h>
+
 #include <catch2/catch.hpp>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <map>
 #include <string>
 #include <string_view>
 
 #include "indexer/captions/captions.h"
+#include "indexer/index/caption_walk.h"
 #include "indexer/index/matching.h"
 #include "tests/support/process.h"
 
@@ -179,7 +183,7 @@ TEST_CASE("find_caption_files lists every caption format and skips yt-dlp's info
                              "SOURCE.txt", "Wh5Zr1NpC6f.json", "talk.en.sbv", "notes.md"}) {
         talksearch::test::write_file(tmp.path() / name, "x");
     }
-    const auto files = talksearch::find_caption_files({tmp.path()});
+    const auto files = talksearch::find_caption_files({tmp.path()}).files;
     std::vector<std::string> names;
     for (const auto& f : files) names.push_back(f.path.filename().string());
     CHECK(names ==
@@ -202,4 +206,33 @@ TEST_CASE("parse_caption_file_name reads the YouTube id and language with the ne
     const auto titled = parse_caption_file_name("Zoo Talk [Sv3Pn8RtY4u].en.srv3");
     CHECK(titled.youtube_id == "Sv3Pn8RtY4u");
     CHECK(titled.title == "Zoo Talk");
+}
+
+TEST_CASE("find_caption_files reports each caption entry it cannot read, with its reason",
+          "[matching][captions]") {
+    namespace fs = std::filesystem;
+    talksearch::test::TempDir tmp;
+    const fs::path root = tmp.path() / "captions";
+    fs::create_directories(root / "sub");
+    talksearch::test::write_file(root / "sub" / "good.en.vtt", "WEBVTT\n");
+    REQUIRE(::mkfifo((root / "fifo.en.vtt").c_str(), 0644) == 0);
+    fs::create_symlink("loop.en.vtt", root / "loop.en.vtt");
+    fs::create_symlink("missing.srt", root / "dangling.en.srt");
+    fs::create_symlink(root / "sub" / "good.en.vtt", root / "link.en.vtt");
+    fs::create_directory_symlink(root, root / "sub" / "back");  // a folder loop: not followed
+    talksearch::test::write_file(root / "karaoke.en.ass", "[Script Info]\n");
+    talksearch::test::write_file(root / "cover.jpg", "x");
+
+    const talksearch::CaptionScan scan = talksearch::find_caption_files({root});
+    std::vector<std::string> names;
+    for (const auto& f : scan.files) names.push_back(f.path.lexically_relative(root).string());
+    CHECK(names == std::vector<std::string>{"link.en.vtt", "sub/good.en.vtt"});
+    std::map<std::string, std::string> problems;
+    for (const auto& p : scan.problems) problems[p.path.filename().string()] = p.message;
+    CHECK(problems.size() == 4);
+    CHECK(problems["fifo.en.vtt"] == "not a regular file (a FIFO)");
+    CHECK_THAT(problems["loop.en.vtt"], Catch::Contains("a symlink that cannot be followed") &&
+                                            Catch::Contains("symbolic links"));
+    CHECK_THAT(problems["dangling.en.srt"], Catch::Contains("a symlink that cannot be followed"));
+    CHECK_THAT(problems["karaoke.en.ass"], Catch::Contains("does not read (.ass)"));
 }

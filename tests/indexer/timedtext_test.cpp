@@ -28,6 +28,11 @@ std::string fixture(std::string_view name) {
     return read_all(std::filesystem::path(TALKSEARCH_TEST_DATA) / "captions-formats" / name);
 }
 
+// A file of tests/data/caption-cases (its README lists the cases).
+std::string caption_case(std::string_view name) {
+    return read_all(std::filesystem::path(TALKSEARCH_TEST_DATA) / "caption-cases" / name);
+}
+
 std::string word_at(const Cue& cue, std::size_t k) {
     return cue.text.substr(cue.words[k].offset, cue.words[k].length);
 }
@@ -85,6 +90,69 @@ TEST_CASE("parse_srv3 keeps the last paragraph of a file cut short and says so",
     CHECK(c.cues[0].text == "never closed");
     REQUIRE(c.warnings.size() == 1);
     CHECK(c.warnings[0].message.find("cut short") != std::string::npos);
+}
+
+TEST_CASE("parse_srv3 reads start and dur in seconds on elements without t",
+          "[captions][srv3]") {
+    const std::string text = caption_case("srv3-start-dur-seconds.srv3");
+    CHECK(talksearch::detect_caption_format(text) == CaptionFormat::kSrv3);
+    const Captions c = talksearch::parse_srv3(text);
+    CHECK(c.warnings.empty());
+    REQUIRE(c.cues.size() == 3);
+    CHECK(c.cues[0].text == "Never gonna");
+    CHECK(c.cues[0].start_ms == 18640);
+    CHECK(c.cues[0].end_ms == 21880);
+    CHECK(c.cues[0].line == 4);
+    CHECK(c.cues[1].start_ms == 21880);
+    CHECK(c.cues[1].end_ms == 24380);
+    // A <p> timed the same way (no t) is read the same way.
+    CHECK(c.cues[2].text == "a paragraph timed the same way");
+    CHECK(c.cues[2].start_ms == 30000);
+    CHECK(c.cues[2].end_ms == 31250);
+}
+
+TEST_CASE("parse_srv3 keeps t in ms over start in seconds when an element has both",
+          "[captions][srv3]") {
+    const Captions c = talksearch::parse_srv3(
+        "<timedtext format=\"3\"><body><p t=\"1500\" d=\"500\" start=\"9\" dur=\"9\">ms"
+        "</p></body></timedtext>");
+    REQUIRE(c.cues.size() == 1);
+    CHECK(c.cues[0].start_ms == 1500);
+    CHECK(c.cues[0].end_ms == 2000);
+}
+
+TEST_CASE("parse_srv3 warns once for each paragraph it drops when it drops them all",
+          "[captions][srv3]") {
+    const std::string text = caption_case("srv3-no-valid-times.srv3");
+    const Captions c = talksearch::parse_srv3(text);
+    CHECK(c.cues.empty());
+    REQUIRE(c.warnings.size() == 3);
+    CHECK(c.warnings[0].line == 4);
+    CHECK(c.warnings[1].line == 5);
+    CHECK(c.warnings[2].line == 6);
+    for (const auto& w : c.warnings) CHECK_THAT(w.message, Catch::Contains("cue dropped"));
+    // Detection and dispatch pass the warnings on.
+    CHECK(talksearch::parse_captions(text, "talk.srv3").warnings.size() == 3);
+}
+
+TEST_CASE("parse_srv3 decodes text that YouTube escaped twice, and only complete references",
+          "[captions][srv3]") {
+    const Captions c = talksearch::parse_srv3(caption_case("srv3-double-escaped.srv3"));
+    CHECK(c.warnings.empty());
+    REQUIRE(c.cues.size() == 4);
+    CHECK(c.cues[0].text == "call & wait");
+    CHECK(c.cues[0].start_ms == 900);
+    CHECK(c.cues[0].end_ms == 1400);
+    CHECK(c.cues[1].text == "if x < y then \"stop\"");
+    // A single-escaped & stays an &, even before a word that names an HTML entity.
+    CHECK(c.cues[2].text == "R&D & &notes, AT&T");
+    // Decoded markup is text, not tags: srv3 text is not HTML.
+    const Cue& markup = c.cues[3];
+    CHECK(markup.text == "it's <i>not markup");
+    REQUIRE(markup.words.size() == 3);
+    CHECK(word_at(markup, 1) == "<i>not");
+    CHECK(markup.words[1].start_ms == 3200 + 300);
+    CHECK(markup.raw.find("&amp;lt;i&amp;gt;") != std::string::npos);
 }
 
 TEST_CASE("parse_timedtext decodes double-escaped text, strips tags and drops empty texts",
