@@ -146,7 +146,7 @@ Inputs gather_inputs(const BuildOptions& given, BuildReport& report) {
     CaptionScan scan = find_caption_files(options.caption_roots);
     in.files = std::move(scan.files);
     for (const CaptionWalkProblem& p : scan.problems) {
-        report.problems.push_back({p.path.string(), 0, p.message, "unreadable caption", true});
+        report.problems.push_back({p.path.string(), 0, p.message, p.reason, true});
     }
     // A folder given both as yt-dlp output and as captions: its files are the videos'.
     std::erase_if(in.files, [&](const CaptionFile& f) {

@@ -98,13 +98,16 @@ class Walk {
         const std::string ext = ascii_lower(path.extension().string());
         if (std::find(std::begin(kUnreadFormats), std::end(kUnreadFormats), ext) !=
             std::end(kUnreadFormats)) {
-            problem(path, "a caption format talksearch does not read (" + ext +
-                              "): convert it to WebVTT or SubRip");
+            problem(path,
+                    "a caption format talksearch does not read (" + ext +
+                        "): convert it to WebVTT or SubRip",
+                    "unread caption format");
         }
     }
 
-    void problem(const fs::path& path, std::string message) {
-        scan_.problems.push_back({path, std::move(message)});
+    void problem(const fs::path& path, std::string message,
+                 std::string reason = "unreadable caption") {
+        scan_.problems.push_back({path, std::move(message), std::move(reason)});
     }
 
     const fs::path& root_;

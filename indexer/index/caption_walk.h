@@ -15,6 +15,7 @@ namespace talksearch {
 struct CaptionWalkProblem {
     std::filesystem::path path;
     std::string message;  ///< "not a regular file (a FIFO)", "cannot read the folder: ..."
+    std::string reason = "unreadable caption";  ///< the report's category
 };
 
 /// What a walk of the caption folders found.
