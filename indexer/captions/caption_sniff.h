@@ -47,8 +47,8 @@ bool has_webvtt_signature(std::string_view text);
 /// an `events` array whose events carry `tStartMs`, Whisper when it has a
 /// `segments` array whose segments carry `start` (or an empty one beside a
 /// `text` string), whisper.cpp when it has a `transcription` array. A yt-dlp
-/// `.info.json` (`formats`, `extractor`) is named as such in `what`. Not `structured` when the text does not parse as a
-/// JSON object.
+/// `.info.json` (`formats`, `extractor`) is named as such in `what`. Not
+/// `structured` when the text does not parse as a JSON object.
 Sniffed sniff_json_captions(std::string_view text);
 
 /// Sniffs an XML text (BOM already removed) by its root element:

@@ -162,6 +162,23 @@ bool looks_like_whisper_cpp_segments(dom::array segments) {
     return false;
 }
 
+// Calls `read(object, where)` for each element of the array `key` that is an
+// object, `where` naming it ("segments[3]"); warns of the others. Stops
+// when `read` returns false.
+template <typename Read>
+void for_each_object(Captions& out, dom::array items, std::string_view key, Read read) {
+    std::size_t index = 0;
+    for (dom::element element : items) {
+        const std::string where = std::string(key) + "[" + std::to_string(index++) + "]";
+        dom::object object;
+        if (element.get_object().get(object)) {
+            warn(out, where + ": not an object, ignored");
+        } else if (!read(object, where)) {
+            return;
+        }
+    }
+}
+
 // A whisper.cpp time string, `HH:MM:SS,mmm` (as in SRT), in milliseconds.
 std::optional<std::int64_t> whisper_cpp_timestamp(std::string_view s) {
     std::int64_t fields[4] = {};  // hours, minutes, seconds, milliseconds
@@ -203,6 +220,20 @@ std::optional<TimeSpan> whisper_cpp_times(dom::object object) {
         if (from_ms && to_ms) return TimeSpan{*from_ms, *to_ms};
     }
     return std::nullopt;
+}
+
+// A cue over `times` holding `text` as written (cut at the limit, with a
+// warning naming `where`), no word times yet.
+Cue text_cue(Captions& out, const CaptionLimits& limits, const std::string& where, TimeSpan times,
+             std::string_view text) {
+    Cue cue;
+    cue.start_ms = times.from;
+    cue.end_ms = times.to;
+    if (!append_timed_text(cue, text, std::nullopt, limits.max_cue_text_bytes)) {
+        warn_truncated(out, limits, 0, where);
+    }
+    cue.raw = cue.text;
+    return cue;
 }
 
 // Word times from the `tokens` of whisper.cpp's full output (-ojf): each
@@ -363,33 +394,18 @@ Captions parse_whisper_json(std::string_view text, const CaptionLimits& limits) 
     dom::parser parser;
     const dom::array segments = root_array(parser, text, "Whisper JSON", "segments");
     bool any_start = false;
-    std::size_t index = 0;
-    for (dom::element element : segments) {
-        const std::string where = "segments[" + std::to_string(index++) + "]";
-        dom::object segment;
-        if (element.get_object().get(segment)) {
-            warn(out, where + ": not an object, ignored");
-            continue;
-        }
+    for_each_object(out, segments, "segments", [&](dom::object segment, const std::string& where) {
         any_start = any_start || has_key(segment, "start");
         const std::optional<std::int64_t> start = seconds_field(segment, "start");
         const std::optional<std::int64_t> end = seconds_field(segment, "end");
         if (!start || !end) {
             warn(out, where + ": no valid start and end times, segment dropped");
-            continue;
+            return true;
         }
-        if (cue_limit_reached(out, limits, 0, where)) break;
-        Cue cue;
-        cue.start_ms = *start;
-        cue.end_ms = *end;
+        if (cue_limit_reached(out, limits, 0, where)) return false;
+        Cue cue = text_cue(out, limits, where, {*start, *end}, string_field(segment, "text"));
         std::int64_t id = 0;
         if (!segment["id"].get_int64().get(id)) cue.id = std::to_string(id);
-        const std::string segment_text = string_field(segment, "text");
-        const bool complete =
-            append_timed_text(cue, segment_text, std::nullopt, limits.max_cue_text_bytes);
-        cue.raw = cue.text;
-        if (!complete) warn_truncated(out, limits, 0, where);
-
         dom::array words;
         if (!segment["words"].get_array().get(words)) {
             std::size_t cursor = 0;
@@ -401,7 +417,8 @@ Captions parse_whisper_json(std::string_view text, const CaptionLimits& limits) 
             }
         }
         out.cues.push_back(std::move(cue));
-    }
+        return true;
+    });
     if (!any_start && segments.size() > 0) {
         throw ParseError(0, "not a Whisper JSON file: no segment has a \"start\" time");
     }
@@ -413,32 +430,20 @@ Captions parse_whisper_cpp_json(std::string_view text, const CaptionLimits& limi
     out.format = CaptionFormat::kWhisperCppJson;
     dom::parser parser;
     const dom::array segments = root_array(parser, text, "whisper.cpp JSON", "transcription");
-    std::size_t index = 0;
-    for (dom::element element : segments) {
-        const std::string where = "transcription[" + std::to_string(index++) + "]";
-        dom::object segment;
-        if (element.get_object().get(segment)) {
-            warn(out, where + ": not an object, ignored");
-            continue;
-        }
-        const std::optional<TimeSpan> times = whisper_cpp_times(segment);
-        if (!times) {
-            warn(out, where + ": no valid offsets or timestamps, segment dropped");
-            continue;
-        }
-        if (cue_limit_reached(out, limits, 0, where)) break;
-        Cue cue;
-        cue.start_ms = times->from;
-        cue.end_ms = times->to;
-        // The text starts with the space before its first word.
-        const std::string segment_text = string_field(segment, "text");
-        const bool complete =
-            append_timed_text(cue, trim(segment_text), std::nullopt, limits.max_cue_text_bytes);
-        cue.raw = cue.text;
-        if (!complete) warn_truncated(out, limits, 0, where);
-        add_token_times(cue, segment);
-        out.cues.push_back(std::move(cue));
-    }
+    for_each_object(
+        out, segments, "transcription", [&](dom::object segment, const std::string& where) {
+            const std::optional<TimeSpan> times = whisper_cpp_times(segment);
+            if (!times) {
+                warn(out, where + ": no valid offsets or timestamps, segment dropped");
+                return true;
+            }
+            if (cue_limit_reached(out, limits, 0, where)) return false;
+            // The text starts with the space before its first word.
+            Cue cue = text_cue(out, limits, where, *times, trim(string_field(segment, "text")));
+            add_token_times(cue, segment);
+            out.cues.push_back(std::move(cue));
+            return true;
+        });
     return out;
 }
 

@@ -259,10 +259,7 @@ Captions parse_srv3(std::string_view text, const CaptionLimits& limits) {
     for (XmlToken t = xml.next(); t.kind != XmlToken::kEof; t = xml.next()) {
         if (t.kind != XmlToken::kStart || (t.name != "p" && t.name != "text")) continue;
         const Paragraph p = read_paragraph(xml, t);
-        if (!p.closed) {
-            out.warnings.push_back({t.line, "the file ends inside <" + std::string(t.name) +
-                                                ">: it may be cut short"});
-        }
+        if (!p.closed) out.warnings.push_back({t.line, cut_short_warning(t.name)});
         // Empty paragraphs (the "a" appends between auto-caption lines) are not cues.
         if (!has_text(p)) continue;
         const ParagraphTimes times = paragraph_times(t.attrs);

@@ -30,8 +30,8 @@ namespace {
 struct Interval {
     std::int64_t begin = 0;
     std::optional<std::int64_t> end;  ///< nullopt: until the media ends
-    bool timed = false;     ///< this element or one around it has a time attribute
-    bool preserve = false;  ///< xml:space="preserve" is in effect
+    bool timed = false;               ///< this element or one around it has a time attribute
+    bool preserve = false;            ///< xml:space="preserve" is in effect
 };
 
 /// An element's interval inside `parent`'s, from its begin, end and dur.
@@ -110,8 +110,8 @@ Paragraph read_paragraph(XmlTokenizer& xml, const XmlToken& open, const Interval
             stack.push_back({span.value_or(top.interval), top.hidden || name == "metadata", timed});
         } else if (!top.hidden) {
             Piece piece;
-            piece.text = t.cdata ? std::string(t.text)
-                                 : decode_html_entities(t.text, EntityRules::kStrict);
+            piece.text =
+                t.cdata ? std::string(t.text) : decode_html_entities(t.text, EntityRules::kStrict);
             if (top.time_pending) piece.at = top.interval.begin;
             piece.preserve = top.interval.preserve;
             stack.back().time_pending = false;
@@ -175,8 +175,8 @@ bool append_pieces(Cue& cue, std::vector<Piece> pieces, const CaptionLimits& lim
     for (const Piece& piece : pieces) {
         // A line break before any text (a `<br/>` first) is not text.
         if (piece.line_break && cue.text.empty()) continue;
-        complete = append_timed_text(cue, piece.text, piece.at, limits.max_cue_text_bytes) &&
-                   complete;
+        complete =
+            append_timed_text(cue, piece.text, piece.at, limits.max_cue_text_bytes) && complete;
     }
     // Nor is one after all of it.
     while (!cue.text.empty() && cue.text.back() == '\n') cue.text.pop_back();
@@ -190,23 +190,21 @@ Interval container(const XmlToken& t, const Interval& parent, const TtmlClock& c
     std::string bad;
     const std::optional<Interval> interval = resolve(t.attrs, parent, clock, bad);
     if (interval) return *interval;
-    out.warnings.push_back({t.line, "<" + std::string(t.name) + "> with a bad " + bad +
-                                        ": its times are ignored"});
+    out.warnings.push_back(
+        {t.line, "<" + std::string(t.name) + "> with a bad " + bad + ": its times are ignored"});
     return parent;
 }
 
 /// Makes a cue of the `<p>` that `t` opens (read up to its end tag), or a
 /// warning when it has text but no time. False when the cue limit is reached:
 /// reading stops.
-bool read_cue(XmlTokenizer& xml, const XmlToken& t, const Interval& parent,
-              const TtmlClock& clock, std::string_view in, const CaptionLimits& limits,
-              Captions& out) {
+bool read_cue(XmlTokenizer& xml, const XmlToken& t, const Interval& parent, const TtmlClock& clock,
+              std::string_view in, const CaptionLimits& limits, Captions& out) {
     std::string bad;
     const std::optional<Interval> p = resolve(t.attrs, parent, clock, bad);
     const Paragraph paragraph = read_paragraph(xml, t, p.value_or(parent), clock);
     if (!paragraph.closed) {
-        out.warnings.push_back({t.line, "the file ends inside <" + std::string(t.name) +
-                                            ">: it may be cut short"});
+        out.warnings.push_back({t.line, cut_short_warning(t.name)});
     }
     std::vector<Piece> pieces = collapse_white_space(paragraph.pieces);
     if (!has_text(pieces)) return true;  // an empty <p> is not a cue
@@ -224,8 +222,8 @@ bool read_cue(XmlTokenizer& xml, const XmlToken& t, const Interval& parent,
     cue.start_ms = p->begin;
     cue.end_ms = p->end.value_or(p->begin);
     if (!append_pieces(cue, std::move(pieces), limits)) warn_truncated(out, limits, t.line);
-    cue.raw = xml_content(in, paragraph.content_begin, paragraph.content_end,
-                          limits.max_cue_text_bytes);
+    cue.raw =
+        xml_content(in, paragraph.content_begin, paragraph.content_end, limits.max_cue_text_bytes);
     out.cues.push_back(std::move(cue));
     return true;
 }

@@ -73,7 +73,8 @@ std::optional<double> clock_seconds(std::string_view s, bool fraction_allowed) {
 std::optional<double> clock_time_ms(std::string_view s, const TtmlClock& clock) {
     const std::vector<std::string_view> parts = split(s, ':');
     if (parts.size() != 3 && parts.size() != 4) return std::nullopt;
-    const std::optional<double> hours = all_digits(parts[0]) ? decimal_count(parts[0]) : std::nullopt;
+    const std::optional<double> hours =
+        all_digits(parts[0]) ? decimal_count(parts[0]) : std::nullopt;
     const std::optional<double> minutes = two_digits(parts[1], 59);
     const std::optional<double> seconds = clock_seconds(parts[2], parts.size() == 3);
     if (!hours || !minutes || !seconds) return std::nullopt;

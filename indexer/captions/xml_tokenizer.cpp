@@ -203,6 +203,10 @@ XmlRoot expect_xml_root(XmlTokenizer& xml, std::string_view element, std::string
                                           ">, not <" + std::string(element) + ">");
 }
 
+std::string cut_short_warning(std::string_view element) {
+    return "the file ends inside <" + std::string(element) + ">: it may be cut short";
+}
+
 std::string xml_content(std::string_view in, std::size_t begin, std::size_t end,
                         std::size_t max_bytes) {
     if (end < begin) end = begin;

@@ -89,6 +89,10 @@ XmlRoot find_xml_root(XmlTokenizer& xml);
 /// srv3") when it is not. Returns the root.
 XmlRoot expect_xml_root(XmlTokenizer& xml, std::string_view element, std::string_view format);
 
+/// The warning for an element that the file ends inside of: "the file ends
+/// inside <p>: it may be cut short", worded once for the XML formats.
+std::string cut_short_warning(std::string_view element);
+
 /// The bytes `begin` to `end` of `in` (nothing when end < begin), cut to
 /// `max_bytes` at a character boundary: an element's content as written,
 /// for Cue::raw.

@@ -74,6 +74,10 @@ TEST_CASE("a word said in each caption format is found with the right second in 
         {"axolotl", "Tt1Lg5HwZ9c", 21590, 19, "legacy timedtext, estimated"},
         // SBV: "pangolin facts" starts at 50 s.
         {"pangolin", "Sb7Vx2MqK3d", 50000, 48, "SBV cue start"},
+        // TTML has no word times here: "the okapi is shy", 72 s + 3 s x 4/16.
+        {"okapi", "Tm8Kd2LrQ5v", 72750, 70, "TTML clock times, estimated"},
+        // whisper.cpp -ojf: the token " arm" of "armadillo" at 25.4 s (estimate: 24.9 s).
+        {"armadillo", "Wc3Hy7PzN4b", 25400, 23, "whisper.cpp token time"},
     };
     for (const auto& c : cases) {
         CAPTURE(c.word, c.why);
@@ -144,7 +148,8 @@ TEST_CASE("talksearch-index captions refuses a yt-dlp info.json by its content",
     CHECK(r.out.empty());
 }
 
-TEST_CASE("a Whisper JSON transcript is indexed as machine captions", "[e2e][captions]") {
+TEST_CASE("Whisper and whisper.cpp JSON transcripts are indexed as machine captions",
+          "[e2e][captions]") {
     TempDir tmp;
     const fs::path index = tmp.path() / "index";
     const fs::path samples = fs::path(TALKSEARCH_TEST_DATA) / "captions-formats";
@@ -157,6 +162,7 @@ TEST_CASE("a Whisper JSON transcript is indexed as machine captions", "[e2e][cap
     // The json3 sample is YouTube's automatic English track: the yt-dlp info.json beside it lists
     // `en` under automatic_captions. Every other sample sits in a plain folder and counts as human.
     CHECK_THAT(q.out, Catch::Contains("Wh5Zr1NpC6f"));
+    CHECK_THAT(q.out, Catch::Contains("Wc3Hy7PzN4b"));
     CHECK_THAT(q.out, Catch::Contains("Jn3QkA7xW2e"));
-    CHECK_THAT(q.out, Catch::Contains("\"total\":2,"));
+    CHECK_THAT(q.out, Catch::Contains("\"total\":3,"));
 }

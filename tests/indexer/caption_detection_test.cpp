@@ -48,6 +48,8 @@ TEST_CASE("detect_caption_format tells each format by its content whatever the f
         {"Tt1Lg5HwZ9c.en.xml", CaptionFormat::kTimedText},
         {"Sb7Vx2MqK3d.en.sbv", CaptionFormat::kSbv},
         {"Wh5Zr1NpC6f.json", CaptionFormat::kWhisperJson},
+        {"Tm8Kd2LrQ5v.en.ttml", CaptionFormat::kTtml},
+        {"Wc3Hy7PzN4b.json", CaptionFormat::kWhisperCppJson},
     };
     for (const auto& c : cases) {
         CAPTURE(c.file);
@@ -89,7 +91,7 @@ TEST_CASE(
         R"({"events":[{"title":"Keynote","room":"A","start":"09:00"}]})",  // a schedule
         R"({"segments":[{"name":"intro","length":3}]})",
         R"([{"caption":"a.srt","talk":"x/videos/y.json"}])",  // a manifest
-        "<?xml version=\"1.0\"?><tt xmlns=\"http://www.w3.org/ns/ttml\"><body/></tt>",
+        "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>Talks</title></channel></rss>",
         "<!DOCTYPE html><html><body><p>Hello</p></body></html>",
     };
     for (const char* text : not_captions) {
@@ -161,16 +163,16 @@ TEST_CASE("parse_plain_text refuses binary data and honours the cue limit", "[ca
 TEST_CASE("is_caption_file_name takes the caption extensions and skips metadata and project files",
           "[matching][captions]") {
     using talksearch::is_caption_file_name;
-    for (const char* yes :
-         {"a.vtt", "a.SRT", "Jn3QkA7xW2e.en.json3", "x.en.srv3", "x.srv1", "Tt1Lg5HwZ9c.en.xml",
-          "x.en.sbv", "Wh5Zr1NpC6f.json", "talk.en.txt", "Title [Jn3QkA7xW2e].en.json3"}) {
+    for (const char* yes : {"a.vtt", "a.SRT", "Jn3QkA7xW2e.en.json3", "x.en.srv3", "x.srv1",
+                            "Tt1Lg5HwZ9c.en.xml", "x.en.sbv", "Wh5Zr1NpC6f.json", "talk.en.txt",
+                            "Title [Jn3QkA7xW2e].en.json3", "a.ttml", "x.en.DFXP"}) {
         CAPTURE(yes);
         CHECK(is_caption_file_name(yes));
     }
     for (const char* no :
          {"Jn3QkA7xW2e.info.json", "x.live_chat.json", "manifest.json", "MANIFEST.JSON",
           "_index.json", ".hidden.json", "SOURCE.txt", "README.txt", "LICENSE.txt",
-          "requirements.txt", "talk.mp4", "a.md", "a.ttml"}) {
+          "requirements.txt", "talk.mp4", "a.md", "a.en.ass"}) {
         CAPTURE(no);
         CHECK_FALSE(is_caption_file_name(no));
     }

@@ -92,8 +92,7 @@ TEST_CASE("parse_srv3 keeps the last paragraph of a file cut short and says so",
     CHECK(c.warnings[0].message.find("cut short") != std::string::npos);
 }
 
-TEST_CASE("parse_srv3 reads start and dur in seconds on elements without t",
-          "[captions][srv3]") {
+TEST_CASE("parse_srv3 reads start and dur in seconds on elements without t", "[captions][srv3]") {
     const std::string text = caption_case("srv3-start-dur-seconds.srv3");
     CHECK(talksearch::detect_caption_format(text) == CaptionFormat::kSrv3);
     const Captions c = talksearch::parse_srv3(text);

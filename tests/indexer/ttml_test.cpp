@@ -14,8 +14,8 @@ using talksearch::CaptionFormat;
 using talksearch::CaptionLimits;
 using talksearch::Captions;
 using talksearch::Cue;
-using talksearch::ParseError;
 using talksearch::parse_ttml;
+using talksearch::ParseError;
 using talksearch::TtmlClock;
 
 namespace {
@@ -137,9 +137,10 @@ TEST_CASE("parse_ttml drops a paragraph without a valid time with a warning, and
     CHECK_THAT(c.warnings[1].message, Catch::Contains("begin=\"soon\""));
 }
 
-TEST_CASE("parse_ttml refuses other XML, says when the file is cut short and honours the cue "
-          "limit",
-          "[captions][ttml]") {
+TEST_CASE(
+    "parse_ttml refuses other XML, says when the file is cut short and honours the cue "
+    "limit",
+    "[captions][ttml]") {
     CHECK_THROWS_WITH(parse_ttml("<timedtext><body/></timedtext>"),
                       Catch::StartsWith("not a TTML file"));
     CHECK_THROWS_AS(parse_ttml("plain words"), ParseError);
@@ -206,10 +207,10 @@ TEST_CASE("parse_ttml_time reads offset times in each metric with the document's
 
 TEST_CASE("detect_caption_format tells TTML by its root whatever its namespace or prefix",
           "[captions][ttml][detect]") {
-    for (const char* root :
-         {"<tt xmlns=\"http://www.w3.org/ns/ttml\">", "<tt xmlns=\"http://www.w3.org/2006/10/ttaf1\">",
-          "<tt xmlns=\"http://www.w3.org/2006/04/ttaf1\">",
-          "<tt:tt xmlns:tt=\"http://www.w3.org/ns/ttml\">"}) {
+    for (const char* root : {"<tt xmlns=\"http://www.w3.org/ns/ttml\">",
+                             "<tt xmlns=\"http://www.w3.org/2006/10/ttaf1\">",
+                             "<tt xmlns=\"http://www.w3.org/2006/04/ttaf1\">",
+                             "<tt:tt xmlns:tt=\"http://www.w3.org/ns/ttml\">"}) {
         CAPTURE(root);
         const std::string text = std::string("<?xml version=\"1.0\"?>\n") + root + "<body/></tt>";
         CHECK(talksearch::detect_caption_format(text) == CaptionFormat::kTtml);

@@ -95,7 +95,8 @@ TEST_CASE("parse_whisper_cpp_json drops a segment without valid times with a war
     CHECK(c.cues[0].start_ms == 1000);
     CHECK(c.cues[0].end_ms == 2500);
     REQUIRE(c.warnings.size() == 3);
-    CHECK(c.warnings[0].message == "transcription[0]: no valid offsets or timestamps, segment dropped");
+    CHECK(c.warnings[0].message ==
+          "transcription[0]: no valid offsets or timestamps, segment dropped");
     CHECK(c.warnings[2].message == "transcription[3]: not an object, ignored");
     CHECK_THROWS_WITH(parse_whisper_cpp_json(R"({"segments":[]})"),
                       Catch::StartsWith("not a whisper.cpp JSON file"));
