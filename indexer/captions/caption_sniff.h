@@ -26,10 +26,10 @@ struct Sniffed {
 /// The content of a file as every sniffer wants it, worked out once. The
 /// text is UTF-8: parse_captions transcodes UTF-16 before detection.
 struct SniffInput {
-    std::string_view text;    ///< the file as read
-    std::string_view body;    ///< `text` less a UTF-8 byte order mark
-    Sniffed json;             ///< sniff_json_captions(body) when body starts with '{'
-    Sniffed xml;              ///< sniff_xml_captions(body) when body starts with '<'
+    std::string_view text;  ///< the file as read
+    std::string_view body;  ///< `text` less a UTF-8 byte order mark
+    Sniffed json;           ///< sniff_json_captions(body) when body starts with '{'
+    Sniffed xml;            ///< sniff_xml_captions(body) when body starts with '<'
 };
 
 /// Prepares `text` for the sniffers (the JSON or XML is parsed here, once).

@@ -28,8 +28,8 @@ Captions parse_webvtt(std::string_view text, const CaptionLimits& limits = {});
 /// Parses SubRip as real files hold it: BOM (UTF-8, and UTF-16 transcoded),
 /// CRLF or lone CR, a missing or non-numeric index line (cue kept), `.` or `,`
 /// before the milliseconds, 1-digit hours, trailing `X1:` coordinates, extra
-/// or missing blank lines, seconds zero-padded to three digits, multi-line cues, `<i>`/`<font>` tags and `{\an8}`.
-/// Throws ParseError when the file holds no timing line at all.
+/// or missing blank lines, seconds zero-padded to three digits, multi-line cues, `<i>`/`<font>`
+/// tags and `{\an8}`. Throws ParseError when the file holds no timing line at all.
 Captions parse_srt(std::string_view text, const CaptionLimits& limits = {});
 
 /// Parses YouTube's json3 captions (`{"events":[{"tStartMs":0,"dDurationMs":

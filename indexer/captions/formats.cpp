@@ -26,13 +26,9 @@ constexpr CaptionFormatRow kCaptionFormats[] = {
     {CaptionFormat::kWebVtt, kVtt, SniffStage::kSignature,
      [](const SniffInput& in) { return has_webvtt_signature(in.body); }, parse_webvtt},
     {CaptionFormat::kSrt, kSrt, SniffStage::kTimingLine,
-     [](const SniffInput& in) {
-         return has_timing_line(in.body, is_srt_timing_line);
-     },
-     parse_srt},
+     [](const SniffInput& in) { return has_timing_line(in.body, is_srt_timing_line); }, parse_srt},
     {CaptionFormat::kSbv, kSbv, SniffStage::kTimingLine,
-     [](const SniffInput& in) { return has_timing_line(in.body, is_sbv_timing_line); },
-     parse_sbv},
+     [](const SniffInput& in) { return has_timing_line(in.body, is_sbv_timing_line); }, parse_sbv},
     {CaptionFormat::kJson3, kJson3, SniffStage::kSignature,
      [](const SniffInput& in) { return in.json.format == CaptionFormat::kJson3; }, parse_json3},
     {CaptionFormat::kSrv3, kSrv3, SniffStage::kSignature,

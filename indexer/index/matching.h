@@ -54,7 +54,7 @@ struct CaptionFile {
 };
 
 /// True when a file found in a caption folder is to be read as captions, by
-/// its name: `.vtt .srt .sbv .json3 .srv1 .srv2 .srv3` always; `.json .xml
+/// its name: `.vtt .srt .sbv .json3 .srv1 .srv2 .srv3 .ttml .dfxp` always; `.json .xml
 /// .txt` unless the name says the file is something else: yt-dlp's
 /// `*.info.json` and `*.live_chat.json`, a `manifest.json`, a hidden or
 /// `_`-prefixed file (`_index.json`), or a project file (`README`,

@@ -128,8 +128,8 @@ std::vector<YtdlpCaption> captions_beside(const fs::path& info, const std::strin
     }
     // The subtitle formats yt-dlp writes (its own list, not every extension a
     // caption folder may hold: never .json or .txt).
-    static const std::set<std::string> kExts = {"vtt",  "srt",  "sbv",  "json3",
-                                                "srv1", "srv2", "srv3", "xml"};
+    static const std::set<std::string> kExts = {"vtt",  "srt",  "sbv", "json3", "srv1",
+                                                "srv2", "srv3", "xml", "ttml",  "dfxp"};
     const std::string stem = name.substr(0, name.size() - kInfoSuffix.size());
     std::vector<YtdlpCaption> out;
     for (const fs::path& f : files) {
