@@ -32,6 +32,7 @@
 #include "core/schema.h"
 #include "core/text.h"
 #include "core/words.h"
+#include "query/hits.h"
 #include "query/render.h"
 #include "query/searcher.h"
 
@@ -179,8 +180,8 @@ Transcripts read_transcripts(const Xapian::Database& db) {
         // The cue text in its 4 KB segments, or whole in an index written before them.
         std::string cue_text = doc.get_value(sc::kSlotCueText);
         if (cue_text.empty()) {
-            for (Xapian::valueno k = 0;; ++k) {
-                const std::string segment = doc.get_value(sc::kSlotCueTextSegments + k);
+            for (std::size_t k = 0;; ++k) {
+                const std::string segment = read_cue_text_segment(doc, k);
                 if (segment.empty()) break;
                 cue_text += segment;
             }

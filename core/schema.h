@@ -75,6 +75,21 @@ enum Slot : unsigned {
 inline constexpr unsigned kSlotCueTextSegments = 100;
 inline constexpr std::size_t kCueTextSegmentBytes = 4096;
 
+/// Where an index written since issue 20 keeps the same segments, each
+/// deflated (encode_cue_text_segment): transcript text took half the index
+/// (0.52x the caption bytes) stored as it is, and Xapian compresses no value.
+/// Slot kSlotCueTextDeflated + k holds segment k; an index written before
+/// holds them raw from kSlotCueTextSegments.
+inline constexpr unsigned kSlotCueTextDeflated = 0x100000;
+
+/// A segment of cue text as stored: raw deflate (no header), at zlib's
+/// default level.
+std::string encode_cue_text_segment(std::string_view text);
+
+/// The text of a stored segment. Throws Error when it does not inflate, or
+/// to more than kCueTextSegmentBytes.
+std::string decode_cue_text_segment(std::string_view stored);
+
 // ---- Positions ---------------------------------------------------------------
 /// Transcript words take positions 1, 2, ... in track order (tracks separated by
 /// kTrackGap); they are the only unprefixed terms. An index written before

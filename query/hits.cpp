@@ -54,9 +54,7 @@ class IndexCueText final : public CueTextSource {
     }
     const std::string& segment(std::size_t k) const {
         auto [it, inserted] = segments_.try_emplace(k);
-        if (inserted) {
-            it->second = doc_.get_value(sc::kSlotCueTextSegments + static_cast<Xapian::valueno>(k));
-        }
+        if (inserted) it->second = read_cue_text_segment(doc_, k);
         return it->second;
     }
 
@@ -176,6 +174,14 @@ Hit hit_of(std::vector<Recording> recordings, MomentPlacer& placer, const Moment
 }
 
 }  // namespace
+
+std::string read_cue_text_segment(const Xapian::Document& doc, std::size_t k) {
+    const auto slot = static_cast<Xapian::valueno>(k);
+    const std::string deflated = doc.get_value(sc::kSlotCueTextDeflated + slot);
+    // An index written before issue 20 holds the segments raw.
+    return deflated.empty() ? doc.get_value(sc::kSlotCueTextSegments + slot)
+                            : sc::decode_cue_text_segment(deflated);
+}
 
 TalkInfo read_talk_info(const Xapian::Document& doc) {
     const std::string display = doc.get_value(sc::kSlotDisplay);

@@ -24,6 +24,11 @@ namespace talksearch {
 /// data of an index written before that value existed.
 TalkInfo read_talk_info(const Xapian::Document& doc);
 
+/// Segment k of a document's stored cue text (schema.h): inflated from
+/// kSlotCueTextDeflated + k, or raw from kSlotCueTextSegments + k in an index
+/// written before; empty past the last one.
+std::string read_cue_text_segment(const Xapian::Document& doc, std::size_t k);
+
 /// Places a query's matches in a recording's time: its term groups'
 /// positions and its chapters' titles become moments with jump links.
 class MomentPlacer {

@@ -121,8 +121,9 @@ void add_values(Xapian::Document& doc, const Talk& talk, const FilterFacts& fact
     if (!map.tracks.empty()) {
         doc.add_value(sc::kSlotTimeMap, sc::encode_time_map(map));
         for (std::size_t at = 0, k = 0; at < cue_text.size(); at += sc::kCueTextSegmentBytes, ++k) {
-            doc.add_value(sc::kSlotCueTextSegments + static_cast<Xapian::valueno>(k),
-                          cue_text.substr(at, sc::kCueTextSegmentBytes));
+            doc.add_value(sc::kSlotCueTextDeflated + static_cast<Xapian::valueno>(k),
+                          sc::encode_cue_text_segment(
+                              std::string_view(cue_text).substr(at, sc::kCueTextSegmentBytes)));
         }
     }
     doc.add_value(sc::kSlotCaptionKind,

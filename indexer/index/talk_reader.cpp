@@ -39,7 +39,7 @@ void select_tracks(Talk& talk) {
 
 // Bumped whenever the way a talk becomes a document changes, so that
 // `update` re-indexes every talk after such an upgrade.
-constexpr std::string_view kDocumentFormat = "talksearch-document-5";
+constexpr std::string_view kDocumentFormat = "talksearch-document-6";
 
 /// The problem reported for a caption file that parsed but left no cue to
 /// index. Cues were dropped (malformed): skipped, at the line of the first
