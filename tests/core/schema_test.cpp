@@ -189,3 +189,21 @@ TEST_CASE("decode_time_map rejects word times that point outside their cue", "[s
     bytes[bytes.size() - 3] = '\x0C';
     CHECK_THROWS_AS(sc::decode_time_map(bytes), Error);
 }
+
+TEST_CASE("a cue text segment deflates to under half its size and inflates back whole",
+          "[schema]") {
+    namespace sc = talksearch::schema;
+    std::string text;
+    for (int i = 0; text.size() < sc::kCueTextSegmentBytes; ++i) {
+        text += "so the decorator wraps the function number " + std::to_string(i % 37) + ". ";
+    }
+    text.resize(sc::kCueTextSegmentBytes);
+    const std::string stored = sc::encode_cue_text_segment(text);
+    CHECK(stored.size() < text.size() / 2);
+    CHECK(sc::decode_cue_text_segment(stored) == text);
+    CHECK(sc::decode_cue_text_segment(sc::encode_cue_text_segment("caf\xC3\xA9")) == "caf\xC3\xA9");
+    // Bytes that are not a deflated segment, or one cut short, are refused.
+    CHECK_THROWS_AS(sc::decode_cue_text_segment("not deflate at all"), talksearch::Error);
+    CHECK_THROWS_AS(sc::decode_cue_text_segment(stored.substr(0, stored.size() / 2)),
+                    talksearch::Error);
+}
