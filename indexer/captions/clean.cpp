@@ -34,7 +34,8 @@
 //    ignored), counting each removed line in `rolling_lines_removed`, when
 //    the two cues have one speaker and the run is a roll: the previous cue
 //    holds more lines than the run, or this cue does, or one of the two is a
-//    transition cue (shown under kTransitionMs while the captions scroll),
+//    transition cue (shown for more than 0 and under kTransitionMs while the
+//    captions scroll: an untimed cue has no length and is none),
 //    or one has word times and the other none (auto-captions show a line
 //    word by word, then again whole).
 //    Otherwise two cues that are the same lines, whole, are a line said
@@ -59,6 +60,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -251,18 +253,26 @@ std::uint32_t remove_rolling_lines(std::vector<Cue>& cues, std::vector<std::size
     std::string originals[2];
     int holder = 0;
     std::size_t out = 0;
-    const Cue* before = nullptr;
-    auto is_transition = [](const Cue& c) { return c.end_ms - c.start_ms < kTransitionMs; };
+    // The previous cue as it was before its rolled lines went.
+    struct Before {
+        std::string speaker;
+        bool transition = false;
+        bool has_words = false;
+    };
+    std::optional<Before> before;
+    // A cue shown briefly; not one without a length (untimed text, a time alone).
+    auto is_transition = [](const Cue& c) {
+        return c.end_ms > c.start_ms && c.end_ms - c.start_ms < kTransitionMs;
+    };
     for (std::size_t index : kept) {
         Cue& cue = cues[index];
         split_lines(cue.text, current);
         // Another voice saying the same words is not a roll.
-        const bool same_voice = before != nullptr && before->speaker == cue.speaker;
+        const bool same_voice = before && before->speaker == cue.speaker;
         // YouTube shows a line word by word (inline times), then again whole.
-        const bool transition =
-            before != nullptr && (is_transition(*before) || is_transition(cue) ||
-                                  before->words.empty() != cue.words.empty());
-        before = &cue;
+        const bool transition = before && (before->transition || is_transition(cue) ||
+                                           before->has_words != !cue.words.empty());
+        before = Before{cue.speaker, is_transition(cue), !cue.words.empty()};
         const std::size_t overlap = same_voice ? rolling_overlap(previous, current, transition) : 0;
         if (overlap > 0) {
             removed += static_cast<std::uint32_t>(overlap);

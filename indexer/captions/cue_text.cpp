@@ -226,7 +226,8 @@ CueText parse_cue_text(std::string_view payload) {
             continue;
         }
         if (c == '&') {
-            // Named references need their ';', as in vtt.js: "&lt " stays as written.
+            // HTML's rules, as the WebVTT specification says: legacy names
+            // need no ';' ("&lt " is "<"), an unknown name stays as written.
             const std::size_t used = decode_one_entity(payload.substr(i), result.text);
             if (used > 0) {
                 i += used;

@@ -43,15 +43,16 @@ constexpr std::int64_t kMinLastCueMs = 1000;
 
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
 
-/// Reads 1 or 2 digits at s[i].
-std::optional<int> two_digits(std::string_view s, std::size_t& i) {
+/// Reads 1 to `most` digits at s[i].
+std::optional<int> read_digits(std::string_view s, std::size_t& i, std::size_t most) {
     if (i >= s.size() || !is_digit(s[i])) return std::nullopt;
-    int v = s[i++] - '0';
-    if (i < s.size() && is_digit(s[i])) v = v * 10 + (s[i++] - '0');
+    int v = 0;
+    for (std::size_t n = 0; n < most && i < s.size() && is_digit(s[i]); ++n)
+        v = v * 10 + (s[i++] - '0');
     return v;
 }
 
-/// A line's leading time: `[H]H:MM:SS` or `M:SS`, optionally with `.mmm`
+/// A line's leading time: `[H]H:MM:SS` or `M:SS` (M up to 999), optionally with `.mmm`
 /// and in `[...]` or `(...)`, then a blank or the end of the line. Returns
 /// the time and sets `text` to the rest of the line; nullopt when the line
 /// does not start so.
@@ -67,7 +68,8 @@ std::optional<std::int64_t> leading_time(std::string_view line, std::string_view
             ++i;
         }
         const std::size_t at = i;
-        const std::optional<int> v = two_digits(line, i);
+        // The first field may run past 59 minutes ("75:30" in a long talk).
+        const std::optional<int> v = read_digits(line, i, n == 0 ? 3 : 2);
         if (!v || (n > 0 && i - at != 2)) return std::nullopt;
         fields[n] = *v;
     }
@@ -75,7 +77,7 @@ std::optional<std::int64_t> leading_time(std::string_view line, std::string_view
     const int hours = n == 3 ? fields[0] : 0;
     const int minutes = n == 3 ? fields[1] : fields[0];
     const int seconds = n == 3 ? fields[2] : fields[1];
-    if (minutes > 59 || seconds > 59) return std::nullopt;
+    if ((n == 3 && minutes > 59) || seconds > 59) return std::nullopt;
     std::int64_t ms = 0;
     if (i + 1 < line.size() && (line[i] == '.' || line[i] == ',') && is_digit(line[i + 1])) {
         ++i;
@@ -114,6 +116,7 @@ struct TimedLine {
     std::int64_t start_ms = 0;
     std::string text;
     std::uint32_t line = 0;
+    bool truncated = false;  ///< continuation lines were dropped at the cue text limit
 };
 
 /// Where to cut `line` (longer than `max`): just after the last sentence end
@@ -177,8 +180,11 @@ Captions parse_timestamped(std::string_view rest, const CaptionLimits& limits,
             lines.push_back({*ms, std::string(text), number});
         } else if (lines.empty()) {
             lines.push_back({0, std::string(line), number});
-        } else if (lines.back().text.size() < limits.max_cue_text_bytes) {
+        } else if (lines.back().text.size() + 1 + line.size() <= limits.max_cue_text_bytes) {
             lines.back().text += (lines.back().text.empty() ? "" : " ") + std::string(line);
+        } else if (!lines.back().truncated) {
+            lines.back().truncated = true;  // one warning a cue
+            warn_truncated(out, limits, number);
         }
     }
     for (std::size_t k = 0; k < lines.size(); ++k) {
@@ -201,9 +207,7 @@ Captions parse_plain_text(std::string_view text, const CaptionLimits& limits) {
     if (const std::size_t nul = text.find('\0'); nul != std::string_view::npos) {
         std::uint32_t line = 1;
         for (std::size_t i = 0; i < nul; ++i) line += text[i] == '\n' ? 1 : 0;
-        throw ParseError(line,
-                         "not a text transcript: it holds NUL bytes (binary data, or UTF-16 "
-                         "text: save it as UTF-8)");
+        throw ParseError(line, "not a text transcript: it holds NUL bytes (binary data)");
     }
     std::string storage;
     std::string_view rest = normalize_caption_input(text, storage);

@@ -207,7 +207,8 @@ std::string read_text_element(XmlTokenizer& xml, const XmlToken& open, std::size
             if (t.name == "br") out += '\n';
             if (!t.self_closing) ++depth;
         } else {
-            out += t.cdata ? std::string(t.text) : decode_html_entities(t.text);
+            out +=
+                t.cdata ? std::string(t.text) : decode_html_entities(t.text, EntityRules::kStrict);
             content_end = t.end;
         }
     }
@@ -295,7 +296,8 @@ Captions parse_timedtext(std::string_view text, const CaptionLimits& limits) {
         const std::string once = read_text_element(xml, t, content_end);
         // The text is HTML escaped for XML, and often escaped twice
         // ("&amp;#39;"): decode again, then drop the HTML tags it holds.
-        const std::string plain = strip_html_tags(decode_html_entities(once));
+        // Complete references only, as in every XML format (docs/DESIGN.md).
+        const std::string plain = strip_html_tags(decode_html_entities(once, EntityRules::kStrict));
         // Empty <text> elements are not cues (youtube-transcript-api drops them too).
         if (trim(plain).empty()) continue;
         const std::optional<std::int64_t> start = time_attribute(t.attrs, "start", 1000);

@@ -57,6 +57,12 @@ std::optional<Interval> resolve(std::string_view attrs, const Interval& parent,
     // With both, the element ends at whichever comes first (SMIL's rule).
     if (dur && (!end || out.begin + *dur < *out.end)) out.end = out.begin + *dur;
     if (parent.end && out.end && *out.end > *parent.end) out.end = parent.end;
+    // Each time is at most kMaxTtmlMs and so is every resolved one: nested
+    // begins add up, and past it they are refused before they can overflow.
+    if (out.begin > kMaxTtmlMs || (out.end && *out.end > kMaxTtmlMs)) {
+        bad = "time: nested times add up past " + std::to_string(kMaxTtmlMs / 3'600'000) + " hours";
+        return std::nullopt;
+    }
     out.timed = parent.timed || begin || end || dur;
     const std::optional<std::string> space = xml_attribute(attrs, "xml:space");
     out.preserve = space ? trim(*space) == "preserve" : parent.preserve;

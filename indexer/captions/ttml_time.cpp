@@ -16,7 +16,7 @@ namespace talksearch {
 namespace {
 
 // Times beyond this (about 31,700 years) are refused, as in the other parsers.
-constexpr double kMaxMs = 1e15;
+constexpr double kMaxMs = static_cast<double>(kMaxTtmlMs);
 
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
 
@@ -83,10 +83,13 @@ std::optional<double> clock_time_ms(std::string_view s, const TtmlClock& clock) 
         const std::vector<std::string_view> frames = split(parts[3], '.');
         if (frames.size() > 2 || !all_digits(frames[0])) return std::nullopt;
         if (frames.size() == 2 && !all_digits(frames[1])) return std::nullopt;
-        ms += *decimal_count(frames[0]) * 1000 / clock.frame_rate;
-        if (frames.size() == 2) {
-            ms += *decimal_count(frames[1]) * 1000 / (clock.frame_rate * clock.sub_frame_rate);
-        }
+        // A digit string too long for a double is no count (decimal_count says so).
+        const std::optional<double> whole = decimal_count(frames[0]);
+        const std::optional<double> sub =
+            frames.size() == 2 ? decimal_count(frames[1]) : std::optional<double>(0);
+        if (!whole || !sub) return std::nullopt;
+        ms += *whole * 1000 / clock.frame_rate;
+        ms += *sub * 1000 / (clock.frame_rate * clock.sub_frame_rate);
     }
     return ms;
 }
@@ -132,9 +135,10 @@ double frame_rate_multiplier(std::string_view root_attrs) {
     const std::string fields = collapse_whitespace(*value);
     const std::vector<std::string_view> parts = split(fields, ' ');
     if (parts.size() != 2 || !all_digits(parts[0]) || !all_digits(parts[1])) return 1;
-    const double numerator = *decimal_count(parts[0]);
-    const double denominator = *decimal_count(parts[1]);
-    return numerator > 0 && denominator > 0 ? numerator / denominator : 1;
+    const std::optional<double> numerator = decimal_count(parts[0]);
+    const std::optional<double> denominator = decimal_count(parts[1]);
+    if (!numerator || !denominator) return 1;
+    return *numerator > 0 && *denominator > 0 ? *numerator / *denominator : 1;
 }
 
 }  // namespace

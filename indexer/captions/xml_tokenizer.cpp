@@ -45,7 +45,7 @@ std::optional<std::string> find_attribute(std::string_view attrs, Wanted wanted)
             while (i < attrs.size() && !is_xml_space(attrs[i])) ++i;
             value = attrs.substr(value_begin, i - value_begin);
         }
-        if (wanted(key)) return decode_html_entities(value);
+        if (wanted(key)) return decode_html_entities(value, EntityRules::kStrict);
     }
     return std::nullopt;
 }

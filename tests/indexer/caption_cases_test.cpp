@@ -142,3 +142,56 @@ TEST_CASE("UTF-16 is read in SBV and WebVTT, with or without a byte order mark",
               "the file is UTF-16: read as such, but WebVTT players read UTF-8 only");
     }
 }
+
+TEST_CASE("Hostile TTML times are refused, never overflowed or misread", "[captions][cases]") {
+    SECTION("begins nested past the latest time") {
+        std::string text = "<tt xmlns=\"http://www.w3.org/ns/ttml\"><body begin=\"277777777h\">";
+        for (int i = 0; i < 50; ++i) text += "<div begin=\"277777777h\">";
+        text += "<p begin=\"0s\" dur=\"1s\">deep</p>";
+        for (int i = 0; i < 50; ++i) text += "</div>";
+        text += "</body></tt>";
+        const Captions c = talksearch::parse_captions(text, "deep.ttml");
+        for (const Cue& cue : c.cues) {
+            CHECK(cue.start_ms >= 0);
+            CHECK(cue.start_ms <= 1'000'000'000'000'000);
+        }
+        CHECK_FALSE(c.warnings.empty());
+    }
+    SECTION("a frame count too long for a number") {
+        const std::string text =
+            "<tt xmlns=\"http://www.w3.org/ns/ttml\"><body><div>"
+            "<p begin=\"00:00:01:" +
+            std::string(400, '9') +
+            "\" end=\"00:00:02\">frames</p>"
+            "<p begin=\"00:00:03\" end=\"00:00:04\">fine</p></div></body></tt>";
+        const Captions c = talksearch::parse_captions(text, "frames.ttml");
+        REQUIRE(c.cues.size() == 1);
+        CHECK(c.cues[0].text == "fine");
+        REQUIRE(c.warnings.size() == 1);
+        CHECK_THAT(c.warnings[0].message, Catch::Contains("bad begin"));
+    }
+}
+
+TEST_CASE("Legacy timedtext decodes complete references only, twice", "[captions][cases]") {
+    const Captions c = talksearch::parse_captions(
+        "<transcript><text start=\"1\" dur=\"2\">see &amp;notes and &amp;copy 2024, "
+        "it&amp;#39;s</text></transcript>",
+        "legacy.xml");
+    check_cues(c.cues, {{1000, 3000, "see &notes and &copy 2024, it's"}});
+}
+
+TEST_CASE("An untimed transcript keeps a line said twice", "[captions][cases][clean]") {
+    const talksearch::CleanCaptions clean = talksearch::clean_cues(
+        talksearch::parse_captions("Thank you.\nThank you.\nRight.\nRight.\n", "a.txt").cues);
+    CHECK(clean.cues.size() == 4);
+    CHECK(clean.rolling_lines_removed == 0);
+}
+
+TEST_CASE("A timestamped transcript reads minutes past 59 in M:SS", "[captions][cases]") {
+    const Captions c =
+        talksearch::parse_captions("58:59 nearly an hour\n75:30 past the hour\n", "long.txt");
+    CHECK(c.format == CaptionFormat::kTimestampedText);
+    REQUIRE(c.cues.size() == 2);
+    CHECK(c.cues[1].start_ms == 4'530'000);
+    CHECK(c.cues[0].end_ms == 4'530'000);
+}
