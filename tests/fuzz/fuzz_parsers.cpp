@@ -35,6 +35,8 @@ void run(std::string_view text) {
 #define RUN_timedtext check_cues(parse_timedtext(text))
 #define RUN_sbv check_cues(parse_sbv(text))
 #define RUN_whisper_json check_cues(parse_whisper_json(text))
+#define RUN_whisper_cpp_json check_cues(parse_whisper_cpp_json(text))
+#define RUN_ttml check_cues(parse_ttml(text))
 #define RUN_plain_text check_cues(parse_plain_text(text))
 #define RUN_any_caption check_cues(parse_captions(text, "fuzz.input"))
 #define RUN_talk_json (void)parse_talk_json(text, "fuzz-event", "fuzz-slug")
