@@ -94,20 +94,31 @@ std::optional<std::int64_t> leading_time(std::string_view line, std::string_view
     return ((hours * 60 + minutes) * 60 + seconds) * std::int64_t{1000} + ms;
 }
 
+/// Calls `each(line, number)` for each line of `text` (LF-ended, trimmed),
+/// numbered from 1, until it returns false.
+template <class Each>
+void for_each_line(std::string_view text, Each each) {
+    std::uint32_t number = 0;
+    while (!text.empty()) {
+        const std::size_t end = text.find('\n');
+        const std::string_view line = trim(text.substr(0, end));
+        text = end == std::string_view::npos ? std::string_view{} : text.substr(end + 1);
+        if (number < 0xFFFFFFFFu) ++number;
+        if (!each(line, number)) return;
+    }
+}
+
 /// True when at least half of the non-blank lines (and two or more) start
 /// with a time.
 bool is_timestamped(std::string_view text) {
     std::size_t lines = 0;
     std::size_t timed = 0;
-    while (!text.empty()) {
-        const std::size_t end = text.find('\n');
-        const std::string_view line = trim(text.substr(0, end));
-        text = end == std::string_view::npos ? std::string_view{} : text.substr(end + 1);
-        if (line.empty()) continue;
-        ++lines;
+    for_each_line(text, [&](std::string_view line, std::uint32_t) {
         std::string_view rest;
-        if (leading_time(line, rest)) ++timed;
-    }
+        lines += line.empty() ? 0 : 1;
+        timed += !line.empty() && leading_time(line, rest) ? 1 : 0;
+        return true;
+    });
     return timed >= 2 && 2 * timed >= lines;
 }
 
@@ -168,13 +179,8 @@ Captions parse_timestamped(std::string_view rest, const CaptionLimits& limits,
     Captions out;
     out.format = CaptionFormat::kTimestampedText;
     std::vector<TimedLine> lines;
-    std::uint32_t number = 0;
-    while (!rest.empty()) {
-        const std::size_t end = rest.find('\n');
-        const std::string_view line = trim(rest.substr(0, end));
-        rest = end == std::string_view::npos ? std::string_view{} : rest.substr(end + 1);
-        if (number < 0xFFFFFFFFu) ++number;
-        if (line.empty()) continue;
+    for_each_line(rest, [&](std::string_view line, std::uint32_t number) {
+        if (line.empty()) return true;
         std::string_view text;
         if (const std::optional<std::int64_t> ms = leading_time(line, text)) {
             lines.push_back({*ms, std::string(text), number});
@@ -186,7 +192,8 @@ Captions parse_timestamped(std::string_view rest, const CaptionLimits& limits,
             lines.back().truncated = true;  // one warning a cue
             warn_truncated(out, limits, number);
         }
-    }
+        return true;
+    });
     for (std::size_t k = 0; k < lines.size(); ++k) {
         const TimedLine& l = lines[k];
         std::int64_t end_ms =
@@ -210,18 +217,13 @@ Captions parse_plain_text(std::string_view text, const CaptionLimits& limits) {
         throw ParseError(line, "not a text transcript: it holds NUL bytes (binary data)");
     }
     std::string storage;
-    std::string_view rest = normalize_caption_input(text, storage);
+    const std::string_view rest = normalize_caption_input(text, storage);
     const std::size_t max_piece =
         std::max<std::size_t>(1, std::min(kMaxPieceBytes, limits.max_cue_text_bytes));
     if (is_timestamped(rest)) return parse_timestamped(rest, limits, max_piece);
-    std::uint32_t number = 0;
-    while (!rest.empty()) {
-        const std::size_t end = rest.find('\n');
-        const std::string_view line = trim(rest.substr(0, end));
-        rest = end == std::string_view::npos ? std::string_view{} : rest.substr(end + 1);
-        if (number < 0xFFFFFFFFu) ++number;
-        if (!add_line(out, line, number, 0, 0, limits, max_piece)) break;
-    }
+    for_each_line(rest, [&](std::string_view line, std::uint32_t number) {
+        return add_line(out, line, number, 0, 0, limits, max_piece);
+    });
     return out;
 }
 
