@@ -156,6 +156,8 @@ button { font: inherit; cursor: pointer; }
 /* Results */
 .results { list-style: none; margin: 0; padding: 0; display: grid; gap: 0.9rem; }
 .results:focus { outline: none; }
+/* Talks below the fold are laid out and painted when scrolled to: results show sooner. */
+.results > li { content-visibility: auto; contain-intrinsic-size: auto 14rem; }
 .results[aria-busy="true"] { opacity: 0.55; transition: opacity 0.2s 0.15s; }
 .talk {
   border: 1px solid var(--_border); border-radius: var(--_radius); background: var(--_bg);
@@ -464,12 +466,15 @@ dialog.sheet::backdrop { background: rgb(10 12 20 / 45%); }
         return h ? `${h}:${String(mm).padStart(2, '0')}:${ss}` : `${mm}:${ss}`;
     }
 
+    // Formatters are slow to make: one each, made when first needed.
+    let dateFormat = null;
     function formatDate(iso) {
         const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(String(iso || ''));
         if (!m) return null;
         const date = new Date(Date.UTC(+m[1], +m[2] - 1, +m[3]));
         try {
-            return new Intl.DateTimeFormat(undefined, { year: 'numeric', month: 'short', day: 'numeric', timeZone: 'UTC' }).format(date);
+            if (!dateFormat) dateFormat = new Intl.DateTimeFormat(undefined, { year: 'numeric', month: 'short', day: 'numeric', timeZone: 'UTC' });
+            return dateFormat.format(date);
         } catch (e) {
             return iso;
         }
@@ -503,9 +508,11 @@ dialog.sheet::backdrop { background: rgb(10 12 20 / 45%); }
     const TYPING_DELAY_MS = 200;
     const TYPING_ON_DELAY_MS = 60;
 
+    let languageNames = null;
     function languageName(tag) {
         try {
-            const name = new Intl.DisplayNames([navigator.language || 'en', 'en'], { type: 'language' }).of(tag);
+            if (!languageNames) languageNames = new Intl.DisplayNames([navigator.language || 'en', 'en'], { type: 'language' });
+            const name = languageNames.of(tag);
             return name && name !== tag ? name : tag;
         } catch (e) {
             return tag;
@@ -960,6 +967,7 @@ dialog.sheet::backdrop { background: rgb(10 12 20 / 45%); }
             const responseEnd = performance.now();
             this._results.removeAttribute('aria-busy');
             this._render(data);
+            const renderEnd = performance.now();
             if (moveFocus) {
                 this._results.focus({ preventScroll: true });
                 this.scrollIntoView({ block: 'start', behavior: scrollBehavior() });
@@ -970,7 +978,7 @@ dialog.sheet::backdrop { background: rgb(10 12 20 / 45%); }
                 bubbles: true, composed: true,
                 detail: {
                     query: this._query, total: Number.isFinite(data.total) ? data.total : 0,
-                    state: this.state.toString(), requestStart, responseEnd,
+                    state: this.state.toString(), requestStart, responseEnd, renderEnd,
                 },
             }));
             return data;
