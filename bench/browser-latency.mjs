@@ -14,7 +14,7 @@
 //   request -> painted     the server, the network and the rendering (split in two: request
 //                          -> response parsed, response -> painted)
 // and prints p50, p95 and max of each. `--debounce MS` fixes the widget's delay (its
-// `debounce` attribute) instead of its default (200 ms, or 60 ms when the query just grew by
+// `debounce` attribute) instead of its default (200 ms, or 40 ms when the query just grew by
 // one character). Needs Chromium (/usr/bin/chromium or $TALKSEARCH_CHROMIUM) and playwright-core
 // (npm ci --prefix tests/browser). Nothing is reached but 127.0.0.1.
 import { spawn } from 'node:child_process';
@@ -138,7 +138,7 @@ function quantile(values, q) {
 const rows = [['last key -> painted', 'total'], ['last key -> request (debounce)', 'wait'], ['request -> painted', 'request'],
     ['  request -> response (server, JSON parsed)', 'response'], ['  response -> DOM built (the widget\'s code)', 'build'],
     ['  DOM built -> painted (style, layout, paint)', 'paint']];
-console.log(`browser latency, ${samples.length} queries typed (${queries.length} x ${Math.max(1, runs - 1)} timed passes), debounce ${debounce === null ? 'default (200 ms; 60 ms typing on)' : `${debounce} ms`}`);
+console.log(`browser latency, ${samples.length} queries typed (${queries.length} x ${Math.max(1, runs - 1)} timed passes), debounce ${debounce === null ? 'default (200 ms; 40 ms typing on)' : `${debounce} ms`}`);
 console.log('| from | p50 ms | p95 ms | max ms |');
 console.log('|---|---|---|---|');
 const table = {};

@@ -42,10 +42,7 @@
 
     customElements.whenDefined('talk-search').then(() => {
         const params = new URLSearchParams(location.search);
-        if ((params.get('q') || '').trim()) {
-            widget.setState(params, 'load');
-        } else {
-            widget.focus();
-        }
+        if ([...params.keys()].length) widget.setState(params, 'load');
+        if (!(params.get('q') || '').trim()) widget.focus();
     });
 })();

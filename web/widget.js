@@ -6,9 +6,13 @@
 // Attributes: src (the talksearch server; default: where this script came from), placeholder,
 // limit (talks per page, 10), query (searched on load), examples (comma-separated queries
 // offered before the first search), event and year (scope every search, as the API's `event=`
-// and `year=`), theme ("light", "dark" or "auto").
-// Method: search(query, offset = 0). Event: `talk-search` (bubbles, composed) when a search
-// starts, detail {query, offset}. Styling: the --talk-search-* custom properties and ::part().
+// and `year=`; shown as "Searching ..."), scope-label, facets (event, year, speaker and
+// language counts, "said in the talk", sort), shortcuts ("/" and Ctrl-K focus the box),
+// heading-level (of the talks' titles, 2), debounce (ms), theme ("light", "dark" or "auto").
+// Methods: search(query, offset = 0), setState(params); property: state (URLSearchParams named
+// as the API's). Events (bubble, composed): `talk-search` when a search starts, detail {query,
+// offset, page, source, state}; `talk-search-results` when its results are in the DOM.
+// Styling: the --talk-search-* custom properties and ::part(). web/README.md has the details.
 //
 // Security: every string of the API is put on the page with textContent or as an attribute
 // value; nothing is parsed as HTML. A snippet's `html` is split on its <mark> tags only and
@@ -249,6 +253,7 @@ select {
 .layout { display: block; }
 .side { display: none; }
 .facets { display: grid; gap: 1rem; align-content: start; }
+.facets[aria-busy="true"] { opacity: 0.6; transition: opacity 0.2s 0.15s; }
 .facet { margin: 0; padding: 0; border: 0; min-width: 0; }
 .facet legend { padding: 0; margin-bottom: 0.3rem; font-weight: 650; font-size: 0.92rem; color: var(--_fg); }
 .facet ul { list-style: none; margin: 0; padding: 0; display: grid; gap: 0.15rem; }
@@ -506,7 +511,7 @@ dialog.sheet::backdrop { background: rgb(10 12 20 / 45%); }
     // query just grew by one character (typing on: the likely last key of a word is as likely
     // as any other, and the server answers in milliseconds). Enter searches at once.
     const TYPING_DELAY_MS = 200;
-    const TYPING_ON_DELAY_MS = 60;
+    const TYPING_ON_DELAY_MS = 40;
 
     let languageNames = null;
     function languageName(tag) {
@@ -815,7 +820,7 @@ dialog.sheet::backdrop { background: rgb(10 12 20 / 45%); }
                 this._showExamples();
                 return Promise.resolve(null);
             }
-            return this._run(source === 'page');
+            return this._run(source === 'page', source === 'typing');
         }
 
         _onInput() {
@@ -893,14 +898,15 @@ dialog.sheet::backdrop { background: rgb(10 12 20 / 45%); }
             else moments[Math.min(moments.length - 1, down ? i + 1 : i - 1)].focus({ preventScroll: false });
         }
 
-        // The API's parameters for the current search; `without` leaves one facet's filter out
-        // (its counts as if nothing were chosen in it, so a second value can be added).
-        _apiParams(without) {
+        // The API's parameters for the current search: its page of talks, or (`counts`) its facet
+        // counts alone, with `without` the facet whose filter is left out (its counts as if
+        // nothing were chosen in it, so a second value can be added).
+        _apiParams(counts, without) {
             const params = new URLSearchParams({
                 q: this._query,
-                limit: String(without ? 0 : this._limit),
-                offset: String(without ? 0 : this._offset),
-                moments: String(without ? 0 : MOMENTS_PER_TALK),
+                limit: String(counts ? 0 : this._limit),
+                offset: String(counts ? 0 : this._offset),
+                moments: String(counts ? 0 : MOMENTS_PER_TALK),
             });
             for (const event of this._scopeEvents()) params.append('event', event);
             const year = str(this.getAttribute('year')).trim();
@@ -910,8 +916,8 @@ dialog.sheet::backdrop { background: rgb(10 12 20 / 45%); }
                 for (const value of this._filters[name]) params.append(name, value);
             }
             if (this._spoken) params.set('spoken', '1');
-            if (this._sort === 'date' && !without) params.set('sort', 'date');
-            if (this._facetsOn) params.set('facets', '1');
+            if (this._sort === 'date' && !counts) params.set('sort', 'date');
+            if (counts) params.set('facets', '1');
             return params;
         }
 
@@ -930,38 +936,31 @@ dialog.sheet::backdrop { background: rgb(10 12 20 / 45%); }
             return body;
         }
 
-        async _run(moveFocus = false) {
+        // The talks first, then (with `facets`) the counts: counting every match costs the server
+        // more than a page of talks, so the talks are not kept waiting for it.
+        async _run(moveFocus = false, quiet = false) {
             const seq = ++this._seq;
             const controller = new AbortController();
             this._controller = controller;
             const timer = setTimeout(() => controller.abort(), FETCH_TIMEOUT_MS);
             const requestStart = performance.now();
-            // A facet with a value chosen is counted without its own filter, in parallel.
-            const others = this._facetsOn
-                ? FACETS.filter(({ name }) => this._filters[name].length && this._facetOffered(name)).map(({ name }) =>
-                    this._fetchJson(this._apiUrl(this._apiParams(name)), controller.signal)
-                        .then((body) => ({ name, facet: body.facets && body.facets[name] }), () => null))
-                : [];
-            const spinner = el('span', { class: 'spinner', 'aria-hidden': 'true' });
-            this._setStatus([spinner, 'Searching\u2026']);
+            // While typing, the results fade (aria-busy) but the live region stays quiet: it
+            // announces the count when they come, not a "Searching" per key.
+            if (!quiet) this._setStatus([el('span', { class: 'spinner', 'aria-hidden': 'true' }), 'Searching\u2026']);
             this._status.classList.remove('error');
             this._results.setAttribute('aria-busy', 'true');
             let data;
             try {
-                data = await this._fetchJson(this._apiUrl(this._apiParams(null)), controller.signal);
-                const counted = await Promise.all(others);
-                if (data.facets && typeof data.facets === 'object') {
-                    for (const other of counted) if (other && other.facet) data.facets[other.name] = other.facet;
-                }
+                data = await this._fetchJson(this._apiUrl(this._apiParams(false, null)), controller.signal);
             } catch (error) {
                 if (seq !== this._seq) return null;
+                if (this._controller === controller) this._controller = null;
                 this._results.removeAttribute('aria-busy');
                 const reason = controller.signal.aborted ? 'the server took too long to answer' : str(error && error.message) || 'unknown error';
                 this._showError(reason);
                 return null;
             } finally {
                 clearTimeout(timer);
-                if (this._controller === controller) this._controller = null;
             }
             if (seq !== this._seq) return null;
             const responseEnd = performance.now();
@@ -981,7 +980,32 @@ dialog.sheet::backdrop { background: rgb(10 12 20 / 45%); }
                     state: this.state.toString(), requestStart, responseEnd, renderEnd,
                 },
             }));
+            if (this._facetsOn) await this._count(seq, controller);
+            else if (this._controller === controller) this._controller = null;
             return data;
+        }
+
+        // The facet counts of the current search; a facet with a value chosen is counted again
+        // without its own filter, in parallel. A new search aborts them (the same controller).
+        async _count(seq, controller) {
+            const timer = setTimeout(() => controller.abort(), FETCH_TIMEOUT_MS);
+            this._facets.setAttribute('aria-busy', 'true');
+            const names = [null, ...FACETS.filter(({ name }) => this._filters[name].length && this._facetOffered(name)).map((f) => f.name)];
+            const bodies = await Promise.all(names.map((name) =>
+                this._fetchJson(this._apiUrl(this._apiParams(true, name)), controller.signal).catch(() => null)));
+            clearTimeout(timer);
+            if (seq !== this._seq) return;
+            if (this._controller === controller) this._controller = null;
+            this._facets.removeAttribute('aria-busy');
+            const base = bodies[0] && bodies[0].facets && typeof bodies[0].facets === 'object' ? { ...bodies[0].facets } : null;
+            if (base) {
+                names.forEach((name, i) => {
+                    const other = bodies[i] && bodies[i].facets && bodies[i].facets[name];
+                    if (name && other) base[name] = other;
+                });
+            }
+            this._showFacets(base);
+            this.dispatchEvent(new CustomEvent('talk-search-facets', { bubbles: true, composed: true, detail: { query: this._query } }));
         }
 
         _setStatus(nodes) {
@@ -1071,7 +1095,6 @@ dialog.sheet::backdrop { background: rgb(10 12 20 / 45%); }
             const q = this._query;
             this._clear();
             this._toolbar.hidden = !this._facetsOn;
-            this._showFacets(data.facets);
 
             for (const talk of results) {
                 if (talk && typeof talk === 'object' && typeof talk.event === 'string' && typeof talk.event_title === 'string' && talk.event_title) {
