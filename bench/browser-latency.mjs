@@ -103,6 +103,7 @@ await page.evaluate((fixed) => {
 }, debounce);
 const input = page.locator('talk-search input[type="search"]');
 
+const loadStart = os.loadavg().map((l) => l.toFixed(2)).join(' ');
 const samples = [];
 for (let run = 0; run < runs; run++) {
     for (const query of queries) {
@@ -138,6 +139,7 @@ function quantile(values, q) {
 const rows = [['last key -> painted', 'total'], ['last key -> request (debounce)', 'wait'], ['request -> painted', 'request'],
     ['  request -> response (server, JSON parsed)', 'response'], ['  response -> DOM built (the widget\'s code)', 'build'],
     ['  DOM built -> painted (style, layout, paint)', 'paint']];
+console.log(`load average at the start ${loadStart}, at the end ${os.loadavg().map((l) => l.toFixed(2)).join(' ')} (${os.cpus().length} CPUs)`);
 console.log(`browser latency, ${samples.length} queries typed (${queries.length} x ${Math.max(1, runs - 1)} timed passes), debounce ${debounce === null ? 'default (200 ms; 40 ms typing on)' : `${debounce} ms`}`);
 console.log('| from | p50 ms | p95 ms | max ms |');
 console.log('|---|---|---|---|');
