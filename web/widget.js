@@ -512,6 +512,7 @@ dialog.sheet::backdrop { background: rgb(10 12 20 / 45%); }
     // as any other, and the server answers in milliseconds). Enter searches at once.
     const TYPING_DELAY_MS = 200;
     const TYPING_ON_DELAY_MS = 40;
+    const FACETS_AFTER_TYPING_MS = 300;
 
     let languageNames = null;
     function languageName(tag) {
@@ -980,8 +981,15 @@ dialog.sheet::backdrop { background: rgb(10 12 20 / 45%); }
                     state: this.state.toString(), requestStart, responseEnd, renderEnd,
                 },
             }));
-            if (this._facetsOn) await this._count(seq, controller);
-            else if (this._controller === controller) this._controller = null;
+            if (this._facetsOn) {
+                // While typing, the counts wait for a pause: the server then counts the query
+                // the reader stopped at, not each prefix of it (which would slow the next page).
+                this._facets.setAttribute('aria-busy', 'true');
+                if (quiet) await new Promise((resolve) => setTimeout(resolve, FACETS_AFTER_TYPING_MS));
+                if (seq === this._seq) await this._count(seq, controller);
+            } else if (this._controller === controller) {
+                this._controller = null;
+            }
             return data;
         }
 
