@@ -1050,6 +1050,8 @@ dialog.sheet::backdrop { background: rgb(10 12 20 / 45%); }
                     const values = (Array.isArray(facet.values) ? facet.values : [])
                         .filter((v) => v && typeof v === 'object' && str(v.value))
                         .map((v) => ({ value: str(v.value), label: str(v.label) || str(v.value), count: Number.isFinite(v.count) ? v.count : 0 }));
+                    // Years read best in order, newest first (the API gives the most talks first).
+                    if (name === 'year') values.sort((a, b) => b.value.localeCompare(a.value));
                     for (const v of values) {
                         this._labels.set(`${name}\u0000${v.value}`, name === 'language' ? languageName(v.value) : v.label);
                         if (name === 'event') this._eventTitles.set(v.value, v.label);
