@@ -937,3 +937,40 @@ TEST_CASE("an HTTP/1.1 request without a Host header or with two gets a 400", "[
               server.port, "GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")) ==
           200);
 }
+
+TEST_CASE(
+    "javascript: data: and vbscript: URLs of a talk are dropped at indexing with a warning naming "
+    "the file and the field and are never served",
+    "[e2e][server][urls]") {
+    TempDir tmp;
+    const fs::path talks = fs::path(TALKSEARCH_TEST_DATA) / "script-urls/talks";
+    const fs::path index = tmp.path() / "index", report = tmp.path() / "report.json";
+    const ProcessResult build =
+        run_process({TALKSEARCH_INDEX_BIN, "build", "--talks", talks.string(), "--index",
+                     index.string(), "--report", report.string(), "--verbose"});
+    // Warnings, like the parser's: the talk is indexed and the run exits 0.
+    CHECK(build.exit_code == 0);
+    const std::string file = (talks / "script-url-conf-2024/videos/hostile-links.json").string();
+    for (const std::string field :
+         {"videos[0].url: a javascript: URL", "videos[1].url: a data: URL",
+          "related_urls[0]: a vbscript: URL", "related_urls[1]: a javascript: URL",
+          "thumbnail_url: a data: URL"}) {
+        INFO(field);
+        CHECK_THAT(build.err, Catch::Contains(file + ": warning: " + field));
+        CHECK_THAT(slurp(report), Catch::Contains(field));
+    }
+
+    ServerProcess server(index);
+    HttpClient client;
+    for (const std::string path : {"/api/v1/search?q=hostile", "/api/v1/feed?q=hostile"}) {
+        INFO(path);
+        const HttpResponse r = client.get(server.base + path);
+        REQUIRE(r.status == 200);
+        CHECK_THAT(r.body, Catch::Contains("https://www.youtube.com/watch?v=HoStIlE0001"));
+        const std::string lower = talksearch::ascii_lower(r.body);
+        for (const char* scheme : {"javascript:", "data:", "vbscript:"}) {
+            INFO(scheme);
+            CHECK(lower.find(scheme) == std::string::npos);
+        }
+    }
+}
