@@ -974,3 +974,30 @@ TEST_CASE(
         }
     }
 }
+
+TEST_CASE(
+    "a misspelt word that a talk holds gets a did-you-mean suggestion when the results are few and "
+    "the correction finds clearly more",
+    "[e2e][server][spelling]") {
+    // data/ with one talk that misspells "python": "pyhton" now finds that talk.
+    Corpus corpus;
+    corpus.add_talk("typo-conf-2024", "packaging-for-the-impatient", "Packaging for the impatient",
+                    "Pyhton packaging in five minutes.", "2024-03-02");
+    corpus.build();
+    ServerProcess server(corpus.index);
+    HttpClient client;
+    simdjson::dom::parser parser;
+    const auto search = [&](const std::string& q) {
+        const HttpResponse r = client.get(server.base + "/api/v1/search?q=" + url_escape(q));
+        REQUIRE(r.status == 200);
+        return r.body;
+    };
+    const std::string few = search("pyhton");
+    const auto doc = parse_json(parser, few);
+    CHECK(doc["total"].get_uint64().value() == 1);
+    CHECK(std::string_view(doc["suggestion"].get_string().value()) == "python");
+    // The correction finds five talks: clearly more.
+    CHECK(parse_json(parser, search("python"))["total"].get_uint64().value() >= 5);
+    // Few results and no close word that finds more: no suggestion.
+    CHECK(parse_json(parser, search("tipos de datos"))["suggestion"].is_null());
+}
