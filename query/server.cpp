@@ -22,7 +22,6 @@
 #include <vector>
 
 #include "core/error.h"
-#include "core/hash.h"
 #include "core/json_writer.h"
 #include "core/text.h"
 #include "query/http_api.h"
@@ -403,8 +402,7 @@ Reply Server::Impl::static_asset(std::string_view path) {
     Reply r;
     r.content_type = it->second.content_type;
     r.cache_control = "public, max-age=300";
-    r.etag = true;
-    r.prepared = &prepared_assets.find(path)->second;  // one per asset, made at construction
+    r.prepared = &prepared_assets.find(path)->second;  // gzip'ed and tagged at construction
     return r;
 }
 

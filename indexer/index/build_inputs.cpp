@@ -83,8 +83,8 @@ void order_videos_for_links(std::vector<Talk>& talks) {
     }
 }
 
-// "a javascript: URL" or "not a URL": what a URL that is not http(s) is,
-// without repeating its text (which may be a payload) in the report.
+// "javascript:" or "no scheme": what a URL that is not http(s) is, without
+// repeating its text (which may be a payload) in the report.
 std::string what_url_is(std::string_view url) {
     const std::size_t colon = url.find(':');
     const bool scheme =
@@ -92,7 +92,7 @@ std::string what_url_is(std::string_view url) {
         std::all_of(url.begin(), url.begin() + static_cast<std::ptrdiff_t>(colon), [](char c) {
             return std::isalnum(static_cast<unsigned char>(c)) || c == '+' || c == '-' || c == '.';
         });
-    return scheme ? "a " + ascii_lower(url.substr(0, colon)) + ": URL" : "not a URL";
+    return scheme ? ascii_lower(url.substr(0, colon + 1)) : "no scheme";
 }
 
 // Every source's talks pass here: a video, thumbnail or related URL that is
@@ -101,9 +101,10 @@ std::string what_url_is(std::string_view url) {
 void drop_non_http_urls(std::vector<Talk>& talks, BuildReport& report) {
     for (Talk& t : talks) {
         const auto warn = [&](const std::string& field, std::string_view url) {
-            report.problems.push_back({t.source_path, 0,
-                                       field + ": " + what_url_is(url) + ", not http(s); dropped",
-                                       "URL not http(s)", false});
+            report.problems.push_back(
+                {t.source_path, 0,
+                 field + ": not an http(s) URL (" + what_url_is(url) + "); dropped",
+                 "URL not http(s)", false});
         };
         std::size_t i = 0;
         std::erase_if(t.videos, [&](const VideoSource& v) {
