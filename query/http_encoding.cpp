@@ -69,7 +69,8 @@ std::string_view without_weak_prefix(std::string_view tag) {
 }  // namespace
 
 bool accepts_gzip(std::string_view accept_encoding) {
-    std::optional<bool> gzip, any;
+    std::optional<bool> gzip;  // what gzip (or x-gzip) was given, when listed
+    std::optional<bool> any;   // what * was given, when listed
     while (!accept_encoding.empty()) {
         const std::size_t comma = accept_encoding.find(',');
         const Coding c = parse_coding(accept_encoding.substr(0, comma));

@@ -90,7 +90,8 @@ std::string what_url_is(std::string_view url) {
     const bool scheme =
         colon != std::string_view::npos && colon > 0 && colon <= 32 &&
         std::all_of(url.begin(), url.begin() + static_cast<std::ptrdiff_t>(colon), [](char c) {
-            return std::isalnum(static_cast<unsigned char>(c)) || c == '+' || c == '-' || c == '.';
+            return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '+' || c == '-' ||
+                   c == '.';
         });
     return scheme ? ascii_lower(url.substr(0, colon + 1)) : "no scheme";
 }
