@@ -230,6 +230,17 @@ BuiltQuery build_query(const Xapian::Database& db, IndexTerms& terms,
     return built;
 }
 
+// Talks that match `query` (recordings of one talk counted once when the
+// request groups them), counted up to `most`.
+Xapian::doccount count_talks(const Xapian::Database& db, const Xapian::Query& query,
+                             const SearchRequest& req, Xapian::doccount most) {
+    Xapian::Enquire count(db);
+    count.set_query(query);
+    count.set_weighting_scheme(Xapian::BoolWeight());
+    if (req.group_recordings) count.set_collapse_key(sc::kSlotGroup);
+    return count.get_mset(0, most).size();
+}
+
 // Counts a small match exactly: Xapian's count of a collapsed match stays an
 // estimate even when it saw every match, and the estimate depends on how the
 // index is split into shards (docs/SCALING.md). One more match, boolean,
@@ -238,12 +249,27 @@ void count_exactly(const Xapian::Database& db, const Xapian::Query& query, const
                    const Xapian::MSet& mset, SearchResult& result) {
     const Xapian::doccount most = mset.get_uncollapsed_matches_upper_bound();
     if (result.total_exact || most > kExactTotalUpTo) return;
-    Xapian::Enquire count(db);
-    count.set_query(query);
-    count.set_weighting_scheme(Xapian::BoolWeight());
-    if (req.group_recordings) count.set_collapse_key(sc::kSlotGroup);
-    result.total = count.get_mset(0, most).size();
+    result.total = count_talks(db, query, req, most);
     result.total_exact = true;
+}
+
+// "Did you mean" for a query with few results (kFewResultsForSpelling): a
+// word a few talks hold may be a misspelling too (kFewResultsSpelling), and
+// its correction is offered when the corrected query, with the same filters,
+// finds clearly more talks: at least twice as many and 3 more. Only tried for
+// few results, so an ordinary query pays nothing.
+std::optional<std::string> suggest_for_few(const Xapian::Database& db, IndexTerms& terms,
+                                           const IndexLanguages& index_langs, const QueryText& text,
+                                           const SearchRequest& req,
+                                           const std::string& stemmer_name, std::uint64_t found) {
+    std::optional<std::string> corrected = suggest(db, text, kFewResultsSpelling);
+    if (!corrected) return std::nullopt;
+    SearchResult scratch;
+    const BuiltQuery built =
+        build_query(db, terms, index_langs, QueryText(*corrected), req, stemmer_name, scratch);
+    const auto enough = static_cast<Xapian::doccount>(std::max(2 * found, found + 3));
+    if (count_talks(db, built.query, req, enough) < enough) return std::nullopt;
+    return corrected;
 }
 
 // The page of matches, ranked and ordered as asked; sets the result's total
@@ -404,8 +430,13 @@ SearchResult Searcher::search_once(const SearchRequest& req) {
         // Make hits: the recording each talk shows, with its moments and its other recordings.
         result.hits =
             make_hits(db, mset, page_end, groups, placer, req, metadata_terms_of(built.query));
-        // Did you mean: rare words replaced by common close ones.
+        // Did you mean: rare words replaced by common close ones; for few
+        // results, words a few talks hold too, when that finds clearly more.
         if (built.has_words) result.suggestion = suggest(db, text);
+        if (built.has_words && !result.suggestion && result.total <= kFewResultsForSpelling) {
+            result.suggestion = suggest_for_few(db, impl_->terms, *impl_->languages, text, req,
+                                                stemmer_name, result.total);
+        }
     } catch (const Xapian::DatabaseModifiedError&) {
         throw;  // search() reopens and retries
     } catch (const Xapian::NetworkError&) {

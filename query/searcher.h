@@ -28,6 +28,11 @@ inline constexpr std::size_t kMaxQueryTerms = 32;
 inline constexpr std::size_t kMaxLimit = 100;
 inline constexpr std::size_t kMaxOffset = 10000;
 
+/// "Did you mean" looks further (spelling.h, kFewResultsSpelling) for a
+/// query that finds at most this many talks, and offers what it finds when
+/// the corrected query finds at least twice as many talks and 3 more.
+inline constexpr std::uint64_t kFewResultsForSpelling = 3;
+
 /// How results are ordered.
 enum class SortOrder { kRelevance, kDate };
 
