@@ -19,6 +19,7 @@
 #include <thread>
 #include <vector>
 
+#include "query/searcher.h"
 #include "tests/support/http.h"
 #include "tests/support/process.h"
 #include "tests/support/shared.h"
@@ -645,5 +646,30 @@ TEST_CASE("the real corpus in 3 shards behind xapian-tcpsrv answers exactly as o
         const std::string api = client.get(base + "/api/v1/search?" + params).body;
         INFO(params);
         CHECK(comparable(api, &t1) == comparable(query(one, cli).out, &t2));
+    }
+}
+
+TEST_CASE(
+    "a talk page's related talks over 3 shards, local and behind xapian-tcpsrv, are those "
+    "of one index",
+    "[e2e][shards][talk]") {
+    SampleShards s;
+    RemoteShards remote(s.three, s.tmp.path() / "remote.stub");
+    const auto related = [](const fs::path& index, const std::string& id) {
+        talksearch::Searcher searcher(index);
+        const std::optional<talksearch::TalkPage> page = searcher.talk({id, "", 6});
+        REQUIRE(page);
+        std::vector<std::string> ids;
+        for (const talksearch::TalkInfo& t : page->related) ids.push_back(t.id);
+        return ids;
+    };
+    for (const std::string id : {"lakeshore-pyconf-2017/decorators-from-the-ground-up",
+                                 "pycon-valdoria-2019/async-await-without-tears",
+                                 "pydays-sierra-azul-2022/tipos-de-datos-en-python-sin-miedo"}) {
+        INFO(id);
+        const std::vector<std::string> one = related(s.one, id);
+        CHECK(one.size() >= 3);
+        CHECK(related(s.three, id) == one);
+        CHECK(related(remote.stub, id) == one);
     }
 }
