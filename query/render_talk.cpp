@@ -265,7 +265,8 @@ std::string render_talk_html(const TalkPage& page, const TalkView& view) {
         "<script src=\"/talk.js\" defer></script>\n</head>\n<body class=\"talk-page\">\n"
         "<header class=\"masthead talk-masthead\">\n<div class=\"wrap\">\n"
         "<a class=\"brand\" href=\"/\">talk<span>search</span></a>\n"
-        "<form class=\"talk-search\" role=\"search\" action=\"/\" method=\"get\">"
+        "<form class=\"talk-search\" role=\"search\" aria-label=\"Search talks\" action=\"/\" "
+        "method=\"get\">"
         "<label class=\"visually-hidden\" for=\"talk-q\">Search talks</label> "
         "<input id=\"talk-q\" name=\"q\" type=\"search\" value=\"" +
         html_escape(page.query) +
