@@ -147,12 +147,13 @@ std::vector<TalkInfo> related_talks(const Xapian::Database& db, Xapian::docid di
                                     std::size_t count) {
     std::vector<TalkInfo> out;
     if (count == 0) return out;
-    // The expand terms of the talk as the one relevant document. Their
-    // within-talk weight saturates as the searcher's BM25 does (k = kK1 wdf
-    // units), so a word said throughout the talk outweighs one said once;
+    // The expand terms of the talk as the one relevant document, weighed
+    // with Xapian's default scheme (`trad`, k = 1: a word's count in the talk
+    // saturates at once, so its rarity ranks it; k = 10 and 40, tried on the
+    // real corpus, let words every transcript says crowd out the subject);
     // exact term frequencies, so that shards expand as one index does.
     Xapian::Enquire expand(db);
-    expand.set_expansion_scheme("trad", scoring::kK1);
+    expand.set_expansion_scheme("trad", 1.0);
     Xapian::RSet rset;
     rset.add_document(did);
     const MeaningfulWords decider(db);
