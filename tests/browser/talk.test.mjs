@@ -103,15 +103,23 @@ async function main() {
     const axeContext = await run.browser({ viewport: { width: 390, height: 844 }, bypassCSP: true, isMobile: true });
     const axePage = await axeContext.newPage();
     const axeSource = path.join(run.here, 'node_modules', 'axe-core', 'axe.min.js');
+    const axeCheck = async (on, address) => {
+        await on.goto(`${api}${address}`);
+        await on.addScriptTag({ path: axeSource });
+        const result = await on.evaluate(() => window.axe.run(document, { resultTypes: ['violations'] }));
+        const bad = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+        assertEqual(bad.map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')}`).join('; '), '', 'violations');
+    };
     for (const [label, address] of [['the talk page', `/talk/${ID}?t=104&q=decorators`], ['the hostile talk page', `/talk/${XSS}`], ['the 404 page', '/talk/no/such-talk']]) {
-        await run.check(`axe-core finds no serious or critical violation on ${label}`, async () => {
-            await axePage.goto(`${api}${address}`);
-            await axePage.addScriptTag({ path: axeSource });
-            const result = await axePage.evaluate(() => window.axe.run(document, { resultTypes: ['violations'] }));
-            const bad = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-            assertEqual(bad.map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')}`).join('; '), '', 'violations');
-        });
+        await run.check(`axe-core finds no serious or critical violation on ${label}`, () => axeCheck(axePage, address));
     }
+    const dark = await (await run.browser({ viewport: { width: 1280, height: 900 }, bypassCSP: true, colorScheme: 'dark' })).newPage();
+    await run.check('in the dark colour scheme the page is dark and axe-core finds no contrast problem', async () => {
+        await axeCheck(dark, `/talk/${ID}?t=104&q=decorators`);
+        const background = await dark.evaluate(() => getComputedStyle(document.querySelector('main')).backgroundColor);
+        assertEqual(background, 'rgb(23, 26, 35)', 'the page follows prefers-color-scheme');
+        await dark.screenshot({ path: path.join(run.outDir, 'talk-page-dark-1280.png') });
+    });
     await run.check('headings run h1 then h2, and every landmark and link has a name', async () => {
         await axePage.goto(`${api}/talk/${ID}`);
         const levels = await axePage.evaluate(() => Array.from(document.querySelectorAll('h1, h2, h3, h4')).map((h) => h.tagName));

@@ -29,7 +29,8 @@ const std::string kOtherRecording =
     "pydays-sierra-azul-2022/decorators-from-the-ground-up-marisol-quenby";
 const std::string kXss = "xss-conf-2024/sanitizer-payloads";
 
-// The server on the sample talks and the hostile one, started once for every test here.
+// The server on the sample talks, the hostile one and the yt-dlp fixture (a talk with
+// chapters), started once for every test here.
 class TalkServer {
   public:
     TalkServer() {
@@ -37,8 +38,11 @@ class TalkServer {
         const ProcessResult built = run_process(
             {TALKSEARCH_INDEX_BIN, "build", "--talks", (data / "talks").string(), "--talks",
              (xss / "talks").string(), "--captions", (data / "captions").string(), "--captions",
-             (xss / "captions").string(), "--index", index_.string()});
-        if (built.exit_code != 0) throw std::runtime_error("build failed: " + built.err);
+             (xss / "captions").string(), "--ytdlp", (kSource / "tests/data/ytdlp").string(),
+             "--index", index_.string()});
+        // 1: a file was skipped (the yt-dlp fixture has a broken one on purpose).
+        if (built.exit_code != 0 && built.exit_code != 1)
+            throw std::runtime_error("build failed: " + built.err);
         server_ = std::make_unique<BackgroundProcess>(
             std::vector<std::string>{TALKSEARCH_QUERY_BIN, "serve", "--index", index_.string(),
                                      "--port", "0", "--threads", "2"});
@@ -160,7 +164,8 @@ TEST_CASE("?q= marks the words a search marks in its snippets, stems included", 
     const std::set<std::string> words(marked.begin() + 1, marked.end());  // [0]: the query shown
     CHECK(words == std::set<std::string>{"decorator", "decorators"});
     // The search API's snippets of the same talk mark the same words.
-    const HttpResponse search = server().get("/api/v1/search?q=decorator&moments=20");
+    const HttpResponse search =
+        server().get("/api/v1/search?q=decorator&moments=20&event=lakeshore-pyconf-2017");
     const std::vector<std::string> in_snippets = all_of(search.body, "<mark>([^<]*)</mark>");
     REQUIRE_FALSE(in_snippets.empty());
     for (const std::string& w : in_snippets) CHECK(words.count(w) == 1);
@@ -267,4 +272,32 @@ TEST_CASE("the talk page of a talk with payloads in every field shows them as te
                            "href=\"/?speaker=%22%3E%3Csvg%20onload%3Dalert%282%29%3E%20Mallory\""));
     const HttpResponse api = server().get("/api/v1/talk/" + kXss);
     CHECK_THAT(api.body, Catch::Contains("\"title\":\"Sanitizer <img src=x onerror=alert(1)>"));
+}
+
+TEST_CASE("the talk page names who speaks and lists the video's chapters as time links",
+          "[e2e][talk]") {
+    // The async talk's captions name two voices: a paragraph starts where the voice changes.
+    const HttpResponse async = server().get("/talk/pycon-valdoria-2019/async-await-without-tears");
+    REQUIRE(async.status == 200);
+    const std::vector<std::string> voices =
+        all_of(async.body, "<span class=\"talk-speaker\">([^<]*):</span>");
+    REQUIRE(voices.size() >= 2);
+    CHECK(voices[0] == "Dario Fenwick");
+    CHECK(voices[1] == "Keiko Ashdown");
+    // A yt-dlp talk's chapters, each a permalink to its start.
+    const std::string id = "pyfictional-channel/dEc0rAt0r5X";
+    const HttpResponse page = server().get("/talk/" + id);
+    REQUIRE(page.status == 200);
+    const std::string chapters = section(page.body, "chapters-heading");
+    const std::vector<std::string> links =
+        all_of(chapters, "<li><a class=\"talk-time\" href=\"([^\"]+)\"");
+    REQUIRE(links.size() >= 2);
+    for (const std::string& href : links)
+        CHECK(std::regex_match(href, std::regex("/talk/" + id + "\\?t=(\\d+)#t-\\1")));
+    CHECK_THAT(chapters, Catch::Contains("Class-based decorators"));
+    simdjson::dom::parser parser;
+    simdjson::dom::element talk;
+    REQUIRE_FALSE(
+        parser.parse(simdjson::padded_string(server().get("/api/v1/talk/" + id).body)).get(talk));
+    CHECK(talk["chapters"].get_array().value().size() == links.size());
 }
