@@ -285,17 +285,25 @@ std::string render_talk_html(const TalkPage& page, const TalkView& view) {
     return out;
 }
 
-std::string render_talk_not_found_html() {
+std::string render_talk_not_found_html(bool index_partial) {
+    const std::string heading =
+        index_partial ? "This talk cannot be shown just now" : "No such talk";
+    const std::string text =
+        index_partial ? "Part of the index cannot be read just now, and this talk may be in it. "
+                        "Try again in a minute, or "
+                      : "No talk has this address. It may have been removed from the catalogue, "
+                        "or the link may be cut short. ";
     return "<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
            "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-           "<title>No such talk \u2013 talksearch</title>\n"
+           "<title>" +
+           heading +
+           " \u2013 talksearch</title>\n"
            "<link rel=\"stylesheet\" href=\"/page.css\">\n</head>\n<body class=\"talk-page\">\n"
            "<header class=\"masthead talk-masthead\">\n<div class=\"wrap\">\n"
            "<a class=\"brand\" href=\"/\">talk<span>search</span></a>\n</div>\n</header>\n"
-           "<main class=\"wrap talk-main\">\n<h1>No such talk</h1>\n"
-           "<p>No talk has this address. It may have been removed from the catalogue, or the "
-           "link may be cut short. <a href=\"/\">Search the talks</a>.</p>\n</main>\n"
-           "</body>\n</html>\n";
+           "<main class=\"wrap talk-main\">\n<h1>" +
+           heading + "</h1>\n<p>" + text +
+           "<a href=\"/\">search the talks</a>.</p>\n</main>\n</body>\n</html>\n";
 }
 
 std::string render_talk_json(const TalkPage& page) {

@@ -39,8 +39,10 @@ std::optional<std::string> player_url(std::string_view embed, std::optional<std:
 /// to their pages). Scripts: /talk.js only; styles: /page.css only.
 std::string render_talk_html(const TalkPage& page, const TalkView& view);
 
-/// The page for an id no talk has (sent with 404): says so and links to the search.
-std::string render_talk_not_found_html();
+/// The page for an id no talk has (sent with 404): says so and links to the search. With
+/// `index_partial` (a shard of the index could not be read: sent with 503), it says the talk
+/// may be there and to try again later.
+std::string render_talk_not_found_html(bool index_partial = false);
 
 /// The talk as JSON (docs/JSON.md, "The talk"): the talk's fields as in a
 /// search result, its `cues`, `chapters`, `recordings` and `related`.

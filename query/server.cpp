@@ -292,16 +292,22 @@ Reply Server::Impl::talk(MHD_Connection* c, RequestState& st, std::string_view i
     try {
         r = with_searcher([&](Searcher& s) {
             const std::optional<TalkPage> page = s.talk(q.request);
+            // A shard that is down may hold the talk (a 503, not a 404) or related talks.
+            const bool partial = !s.missing_shards().empty();
             Reply ok;
             if (!page) {
-                ok = json_reply(404, "no talk has this id");
+                ok = partial ? json_reply(503,
+                                          "the talk may be in a part of the index that "
+                                          "cannot be read just now")
+                             : json_reply(404, "no talk has this id");
+                if (partial) ok.headers.emplace_back("Retry-After", "10");
                 if (!json) {
                     ok.content_type = "text/html; charset=utf-8";
-                    ok.body = render_talk_not_found_html();
+                    ok.body = render_talk_not_found_html(partial);
                 }
                 return ok;
             }
-            ok.cache_control = kApiCache;
+            ok.cache_control = partial ? kNoStore : kApiCache;
             if (json) {
                 ok.body = render_talk_json(*page);
             } else {

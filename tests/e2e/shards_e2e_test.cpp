@@ -410,6 +410,16 @@ TEST_CASE("the server answers partially while a shard is down and whole again on
     CHECK_THAT(health, Catch::Contains("\"shards\":3,\"shards_missing\":1"));
     CHECK_THAT(client.get(base + "/metrics").body,
                Catch::Contains("talksearch_index_shards_missing 1"));
+    // A talk page: a talk of the shard that is down may exist (503, not 404); one of another
+    // shard is shown, not to be cached (its related talks lack the shard's).
+    const std::string in_b = *s.ids_in_shard(1).begin(), in_a = *s.ids_in_shard(0).begin();
+    const auto gone = client.get(base + "/talk/" + in_b);
+    CHECK(gone.status == 503);
+    CHECK(gone.header("retry-after") == "10");
+    CHECK(client.get(base + "/api/v1/talk/" + in_b).status == 503);
+    const auto shown = client.get(base + "/talk/" + in_a);
+    CHECK(shown.status == 200);
+    CHECK(shown.header("cache-control") == "no-store");
 
     b.start(port);
     std::string after;
