@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <map>
+#include <unordered_set>
 #include <utility>
 
 #include "core/schema.h"
@@ -21,6 +22,8 @@ namespace {
 // metadata), and how many words make the related query.
 constexpr Xapian::termcount kExpandCandidates = 40;
 constexpr std::size_t kQueryWords = 20;
+// The terms get_eset weighs (expand_pool): the rarest the talk shares.
+constexpr std::size_t kExpandPool = 120;
 
 // Words that say nothing about a talk's subject, however often it says them
 // (English: the language of most of the catalogue; other languages' most
@@ -49,25 +52,54 @@ std::string_view word_of(std::string_view term) {
     return next >= 'A' && next <= 'Z' ? std::string_view() : term.substr(1);
 }
 
-// Keeps the expand terms worth a query: spoken and metadata words of 3
-// letters or more that are neither stopwords nor numbers, and that another
-// talk holds too (with one relevant document, the expand weight ranks a word
-// only this talk says highest, and such a word finds nothing else).
-class MeaningfulWords final : public Xapian::ExpandDecider {
-  public:
-    explicit MeaningfulWords(const Xapian::Database& db) : db_(db) {}
-    bool operator()(const std::string& term) const override {
-        const std::string_view word = word_of(term);
-        if (word.size() < 3) return false;
-        if (std::all_of(word.begin(), word.end(),
-                        [](char c) { return (c >= '0' && c <= '9') || c == '.' || c == ','; }))
-            return false;
-        if (std::find(kStopwords.begin(), kStopwords.end(), word) != kStopwords.end()) return false;
-        return db_.get_termfreq(term) >= 2;
+// Whether a term is a word worth a related query: a spoken or metadata word
+// of 3 letters or more, neither a stopword nor a number.
+bool meaningful(std::string_view term) {
+    const std::string_view word = word_of(term);
+    if (word.size() < 3) return false;
+    if (std::all_of(word.begin(), word.end(),
+                    [](char c) { return (c >= '0' && c <= '9') || c == '.' || c == ','; }))
+        return false;
+    return std::find(kStopwords.begin(), kStopwords.end(), word) == kStopwords.end();
+}
+
+// The talk's meaningful terms that another talk holds too, the rarest
+// kExpandPool of them (equal counts by term). With one relevant document the
+// expand weight ranks a word by its rarity (a word only this talk says would
+// rank first, and find nothing else), so the expand terms are among these.
+// The talk's term list is read once (a remote shard sends it whole) and every
+// count comes from one match's statistics, one round trip a shard: asked one
+// by one (an ExpandDecider's lookups, and get_eset's own exact counts for
+// every term it is given) a transcript's words cost seconds over remote shards.
+std::unordered_set<std::string> expand_pool(const Xapian::Database& db, Xapian::docid did) {
+    std::vector<std::string> terms;
+    for (auto t = db.termlist_begin(did); t != db.termlist_end(did); ++t) {
+        if (meaningful(*t)) terms.push_back(*t);
     }
+    if (terms.empty()) return {};
+    Xapian::Enquire stats(db);
+    stats.set_query(Xapian::Query(Xapian::Query::OP_OR, terms.begin(), terms.end()));
+    const Xapian::MSet counted = stats.get_mset(0, 0);
+    std::vector<std::pair<Xapian::doccount, std::string>> held;
+    for (std::string& t : terms) {
+        const Xapian::doccount talks = counted.get_termfreq(t);
+        if (talks >= 2) held.emplace_back(talks, std::move(t));
+    }
+    const std::size_t keep = std::min(held.size(), kExpandPool);
+    std::partial_sort(held.begin(), held.begin() + static_cast<std::ptrdiff_t>(keep), held.end());
+    std::unordered_set<std::string> pool;
+    for (std::size_t i = 0; i < keep; ++i) pool.insert(std::move(held[i].second));
+    return pool;
+}
+
+// Keeps the expand terms of the pool (expand_pool).
+class InPool final : public Xapian::ExpandDecider {
+  public:
+    explicit InPool(const std::unordered_set<std::string>& pool) : pool_(pool) {}
+    bool operator()(const std::string& term) const override { return pool_.count(term) > 0; }
 
   private:
-    const Xapian::Database& db_;
+    const std::unordered_set<std::string>& pool_;
 };
 
 // A word in both fields: said, and in the metadata.
@@ -156,7 +188,9 @@ std::vector<TalkInfo> related_talks(const Xapian::Database& db, Xapian::docid di
     expand.set_expansion_scheme("trad", 1.0);
     Xapian::RSet rset;
     rset.add_document(did);
-    const MeaningfulWords decider(db);
+    const std::unordered_set<std::string> pool = expand_pool(db, did);
+    if (pool.empty()) return out;
+    const InPool decider(pool);
     const Xapian::ESet eset =
         expand.get_eset(kExpandCandidates, rset, Xapian::Enquire::USE_EXACT_TERMFREQ, &decider);
 
