@@ -25,14 +25,14 @@ std::optional<TalkPage> read_talk_page(const Xapian::Database& db, const TalkReq
 
 /// Up to `count` talks like the document `did`, best first: Xapian's
 /// relevance feedback with `did` as the one relevant document (an RSet),
-/// Enquire::get_eset over its terms (spoken and metadata words, no prefixed
-/// field or boolean terms, no stopwords, numbers or words of under 3
-/// letters; words no other talk holds are dropped), and a query of the best
-/// expand terms, each in speech and in the metadata, weighted by its expand
-/// weight. The talk and its recording group `group` (empty: none) are left
-/// out; a related talk given at several events is listed once. Works over
-/// shards and remote shards (each step is Xapian's own: the remote protocol
-/// carries term lists and term statistics).
+/// Enquire::get_eset over a pool of its terms (spoken and metadata words, no
+/// prefixed field or boolean terms, no stopwords, numbers or words of under 3
+/// letters: the rarest of those another talk holds, all counted by one
+/// match), and a query of the best expand terms, each in speech and in the
+/// metadata, weighted by its expand weight. The talk and its recording group `group` (empty: none)
+/// are left out; a related talk given at several events is listed once. Works over shards and
+/// remote shards (each step is Xapian's own: the remote protocol carries term lists and term
+/// statistics).
 std::vector<TalkInfo> related_talks(const Xapian::Database& db, Xapian::docid did,
                                     std::string_view id, std::string_view group, std::size_t count);
 
