@@ -104,7 +104,7 @@ async function main() {
     const axePage = await axeContext.newPage();
     const axeSource = path.join(run.here, 'node_modules', 'axe-core', 'axe.min.js');
     const axeCheck = async (on, address) => {
-        await on.goto(`${api}${address}`);
+        await on.goto(`${api}${address}`, { waitUntil: 'domcontentloaded' });
         await on.addScriptTag({ path: axeSource });
         const result = await on.evaluate(() => window.axe.run(document, { resultTypes: ['violations'] }));
         const bad = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
