@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <functional>
 #include <set>
 #include <utility>
 
@@ -16,6 +17,7 @@
 #include "query/query_text.h"
 #include "query/shard_set.h"
 #include "query/spelling.h"
+#include "query/talk_lookup.h"
 
 namespace talksearch {
 
@@ -377,25 +379,62 @@ std::vector<std::string> Searcher::missing_shards() const { return impl_->shards
 
 std::string Searcher::describe() const { return impl_->shards.describe(); }
 
-SearchResult Searcher::search(const SearchRequest& req) {
+template <typename Once>
+auto Searcher::retried(Once&& once) -> decltype(once()) {
     try {
-        return search_once(req);
-    } catch (const Xapian::DatabaseModifiedError&) {
-        // An in-place update overwrote blocks this handle was reading: take
-        // the newest revision and run the query again.
-        refresh();
-        return search_once(req);
-    } catch (const Xapian::NetworkError&) {
-        // A remote shard went away or stopped answering mid-search (its
-        // timeout bounds the wait): search again without it (docs/SCALING.md).
-        impl_->shards.recover();
-        impl_->forget();
         try {
-            return search_once(req);
-        } catch (const Xapian::Error& e) {
-            throw Error(impl_->shards.where() + ": search failed: " + e.get_description());
+            return once();
+        } catch (const Xapian::DatabaseModifiedError&) {
+            // An in-place update overwrote blocks this handle was reading: take
+            // the newest revision and run the query again.
+            refresh();
+            return once();
+        } catch (const Xapian::NetworkError&) {
+            // A remote shard went away or stopped answering mid-search (its
+            // timeout bounds the wait): search again without it (docs/SCALING.md).
+            impl_->shards.recover();
+            impl_->forget();
+            return once();
+        }
+    } catch (const Xapian::Error& e) {
+        throw Error(impl_->shards.where() + ": search failed: " + e.get_description());
+    }
+}
+
+SearchResult Searcher::search(const SearchRequest& req) {
+    return retried([&] { return search_once(req); });
+}
+
+std::optional<TalkPage> Searcher::talk(const TalkRequest& req) {
+    return retried([&] { return talk_once(req); });
+}
+
+std::optional<TalkPage> Searcher::talk_once(const TalkRequest& req) {
+    const Xapian::Database& db = impl_->shards.db();
+    // The query's words are marked as a search's snippets mark them: the same
+    // query built, the same term groups, MomentPlacer's own test of a word.
+    std::optional<MomentPlacer> placer;
+    if (!trim(req.query).empty()) {
+        SearchRequest search;
+        search.query = req.query;
+        SearchResult unused;
+        try {
+            const QueryText text = validated(search, impl_->shards, unused);
+            const std::string stemmer_name(stemmer_for_language("en"));
+            const Xapian::Stem stemmer(stemmer_name);
+            if (!impl_->languages) impl_->languages = index_languages(db);
+            const BuiltQuery built = build_query(db, impl_->terms, *impl_->languages, text, search,
+                                                 stemmer_name, unused);
+            placer.emplace(db, impl_->terms.term_groups(db, built.parsed, stemmer, built.forms),
+                           stemmer, search.moments);
+        } catch (const QueryRejected&) {
+            // Over the caps, or no words: nothing to mark.
         }
     }
+    std::function<bool(std::string_view)> is_match;
+    if (placer && !placer->empty())
+        is_match = [&](std::string_view w) { return placer->is_match(w); };
+    return read_talk_page(db, req, is_match);
 }
 
 SearchResult Searcher::search_once(const SearchRequest& req) {

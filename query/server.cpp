@@ -28,7 +28,9 @@
 #include "query/http_encoding.h"
 #include "query/metrics.h"
 #include "query/render.h"
+#include "query/render_talk.h"
 #include "query/searcher.h"
+#include "query/talk_params.h"
 
 namespace talksearch {
 
@@ -168,6 +170,8 @@ struct Server::Impl {
 
     Reply route(MHD_Connection* c, std::string_view method, RequestState& st);
     Reply api(MHD_Connection* c, RequestState& st, ApiEndpoint endpoint);
+    Reply talk(MHD_Connection* c, RequestState& st, std::string_view id, bool json);
+    Reply failed(const RequestState& st, std::string_view what);
     Reply healthz();
     Reply metrics_page();
     Reply static_asset(std::string_view path);
@@ -292,13 +296,60 @@ Reply Server::Impl::api(MHD_Connection* c, RequestState& st, ApiEndpoint endpoin
     } catch (const QueryRejected& e) {
         r = json_reply(400, e.what());
     } catch (const std::exception& e) {
-        log(std::string(st.endpoint) + ": 500: " + e.what());
-        r = json_reply(500, "internal error");
+        r = failed(st, e.what());
     } catch (...) {
-        log(std::string(st.endpoint) + ": 500: an unknown exception");
-        r = json_reply(500, "internal error");
+        r = failed(st, "an unknown exception");
     }
     r.cors = true;
+    return r;
+}
+
+// A 500 for a request whose handler threw: the message goes to the log, never to the client.
+Reply Server::Impl::failed(const RequestState& st, std::string_view what) {
+    log(std::string(st.endpoint) + ": 500: " + std::string(what));
+    return json_reply(500, "internal error");
+}
+
+// A talk's page (/talk/<id>) or its JSON (/api/v1/talk/<id>): 404 for an
+// id no talk has; a failure is a 500 like the API's.
+Reply Server::Impl::talk(MHD_Connection* c, RequestState& st, std::string_view id, bool json) {
+    QueryParams params;
+    MHD_get_connection_values_n(c, MHD_GET_ARGUMENT_KIND, &collect_param, &params);
+    const TalkQuery q = talk_query_from_params(id, params);
+    Reply r;
+    try {
+        r = with_searcher([&](Searcher& s) {
+            const std::optional<TalkPage> page = s.talk(q.request);
+            // A shard that is down may hold the talk (a 503, not a 404) or related talks.
+            const bool partial = !s.missing_shards().empty();
+            Reply ok;
+            if (!page) {
+                ok = partial ? json_reply(503,
+                                          "the talk may be in a part of the index that "
+                                          "cannot be read just now")
+                             : json_reply(404, "no talk has this id");
+                if (partial) ok.headers.emplace_back("Retry-After", "10");
+                if (!json) {
+                    ok.content_type = "text/html; charset=utf-8";
+                    ok.body = render_talk_not_found_html(partial);
+                }
+                return ok;
+            }
+            ok.cache_control = partial ? kNoStore : kApiCache;
+            if (json) {
+                ok.body = render_talk_json(*page);
+            } else {
+                ok.content_type = "text/html; charset=utf-8";
+                ok.body = render_talk_html(*page, TalkView{q.start_s, public_base()});
+            }
+            return ok;
+        });
+    } catch (const std::exception& e) {
+        r = failed(st, e.what());
+    } catch (...) {
+        r = failed(st, "an unknown exception");
+    }
+    r.cors = json;
     return r;
 }
 
@@ -445,6 +496,11 @@ Reply Server::Impl::route(MHD_Connection* c, std::string_view method, RequestSta
     if (path == "/api/v1/feed") {
         st.endpoint = "feed";
         return api(c, st, ApiEndpoint::kFeed);
+    }
+    if (path.starts_with("/talk/") || path.starts_with("/api/v1/talk/")) {
+        const bool json = api_path;
+        st.endpoint = json ? "talk_api" : "talk";
+        return talk(c, st, path.substr(json ? 13 : 6), json);
     }
     if (path == "/healthz") {
         st.endpoint = "healthz";
