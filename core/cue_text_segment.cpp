@@ -1,6 +1,7 @@
 // Deflating the stored segments of cue text (schema.h, kSlotCueTextDeflated).
 #include <zlib.h>
 
+#include "core/deflate.h"
 #include "core/error.h"
 #include "core/schema.h"
 
@@ -15,21 +16,7 @@ constexpr int kRawWindowBits = -15;
 }  // namespace
 
 std::string encode_cue_text_segment(std::string_view text) {
-    z_stream z{};
-    if (deflateInit2(&z, Z_DEFAULT_COMPRESSION, Z_DEFLATED, kRawWindowBits, 8,
-                     Z_DEFAULT_STRATEGY) != Z_OK) {
-        throw Error("deflate: cannot start");
-    }
-    std::string out(deflateBound(&z, static_cast<uLong>(text.size())), '\0');
-    z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(text.data()));
-    z.avail_in = static_cast<uInt>(text.size());
-    z.next_out = reinterpret_cast<Bytef*>(out.data());
-    z.avail_out = static_cast<uInt>(out.size());
-    const int rc = deflate(&z, Z_FINISH);
-    out.resize(z.total_out);
-    deflateEnd(&z);
-    if (rc != Z_STREAM_END) throw Error("deflate: the segment did not fit its bound");
-    return out;
+    return deflate_all(text, DeflateFraming::kRaw);
 }
 
 std::string decode_cue_text_segment(std::string_view stored) {

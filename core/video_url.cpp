@@ -13,6 +13,8 @@
 #include <cstddef>
 #include <initializer_list>
 
+#include "core/text.h"
+
 namespace talksearch {
 namespace {
 
@@ -60,6 +62,15 @@ std::string_view trim_space(std::string_view s) {
 }
 
 }  // namespace
+
+bool is_http_url(std::string_view url) {
+    const std::string scheme = ascii_lower(url.substr(0, 8));
+    if (!scheme.starts_with("https://") && !scheme.starts_with("http://")) return false;
+    return std::none_of(url.begin(), url.end(), [](char c) {
+        const auto u = static_cast<unsigned char>(c);
+        return u <= 0x20 || u == 0x7F;
+    });
+}
 
 std::optional<UrlParts> split_url(std::string_view input) {
     UrlParts url;

@@ -13,6 +13,12 @@
 
 namespace talksearch {
 
+/// True for an absolute `http://` or `https://` URL (the scheme in any case)
+/// with no space or control character in it: the only URLs the index keeps
+/// (the indexer drops the others and says so) and the only ones any output
+/// shows. Not `javascript:`, `data:`, `vbscript:`, `//host/x` or `host/x`.
+bool is_http_url(std::string_view url);
+
 /// A URL split into its parts, each a view of the (trimmed) input.
 struct UrlParts {
     std::string_view text;  ///< the whole (trimmed) input

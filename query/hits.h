@@ -50,12 +50,14 @@ class MomentPlacer {
     std::vector<Moment> moments_of(Xapian::docid did, std::optional<Xapian::Document>& doc,
                                    const TalkInfo& talk, std::size_t must_exceed);
 
+    /// Whether a (case-folded) word of a snippet is a match: one of the
+    /// groups' words, or a word with the stem of one (the talk page marks
+    /// its transcript with it).
+    bool is_match(std::string_view word);
+
   private:
     /// The recording's matches of each group at transcript positions.
     std::vector<Occurrence> occurrences(Xapian::docid did) const;
-    /// Whether a (case-folded) word of a snippet is a match: one of the
-    /// groups' words, or a word with the stem of one.
-    bool is_match(std::string_view word);
 
     const Xapian::Database& db_;
     std::vector<TermGroup> groups_;

@@ -222,12 +222,6 @@ std::string url_encode(std::string_view text) {
     return out;
 }
 
-bool is_http_url(std::string_view url) {
-    const std::string lower = ascii_lower(url.substr(0, 8));
-    const bool scheme = lower.starts_with("https://") || lower.starts_with("http://");
-    return scheme && url.find_first_of(std::string_view(" \t\r\n\0", 5)) == std::string::npos;
-}
-
 std::string render_atom(const SearchResult& result, const FeedInfo& info) {
     std::string updated;
     for (const Hit& hit : result.hits) updated = std::max(updated, atom_date(hit.talk.recorded));

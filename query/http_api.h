@@ -9,6 +9,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/video_url.h"  // is_http_url: the only links a feed shows
 #include "query/result.h"
 #include "query/searcher.h"
 
@@ -49,9 +50,6 @@ std::string xml_escape(std::string_view text);
 /// `text` percent-encoded for a URL's query component (RFC 3986 unreserved
 /// characters kept, space as %20).
 std::string url_encode(std::string_view text);
-
-/// True for an absolute http:// or https:// URL (the only links a feed shows).
-bool is_http_url(std::string_view url);
 
 /// What the feed says about itself.
 struct FeedInfo {

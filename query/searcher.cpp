@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <functional>
 #include <set>
 #include <utility>
 
@@ -16,6 +17,7 @@
 #include "query/query_text.h"
 #include "query/shard_set.h"
 #include "query/spelling.h"
+#include "query/talk_lookup.h"
 
 namespace talksearch {
 
@@ -230,6 +232,17 @@ BuiltQuery build_query(const Xapian::Database& db, IndexTerms& terms,
     return built;
 }
 
+// Talks that match `query` (recordings of one talk counted once when the
+// request groups them), counted up to `most`.
+Xapian::doccount count_talks(const Xapian::Database& db, const Xapian::Query& query,
+                             const SearchRequest& req, Xapian::doccount most) {
+    Xapian::Enquire count(db);
+    count.set_query(query);
+    count.set_weighting_scheme(Xapian::BoolWeight());
+    if (req.group_recordings) count.set_collapse_key(sc::kSlotGroup);
+    return count.get_mset(0, most).size();
+}
+
 // Counts a small match exactly: Xapian's count of a collapsed match stays an
 // estimate even when it saw every match, and the estimate depends on how the
 // index is split into shards (docs/SCALING.md). One more match, boolean,
@@ -238,12 +251,27 @@ void count_exactly(const Xapian::Database& db, const Xapian::Query& query, const
                    const Xapian::MSet& mset, SearchResult& result) {
     const Xapian::doccount most = mset.get_uncollapsed_matches_upper_bound();
     if (result.total_exact || most > kExactTotalUpTo) return;
-    Xapian::Enquire count(db);
-    count.set_query(query);
-    count.set_weighting_scheme(Xapian::BoolWeight());
-    if (req.group_recordings) count.set_collapse_key(sc::kSlotGroup);
-    result.total = count.get_mset(0, most).size();
+    result.total = count_talks(db, query, req, most);
     result.total_exact = true;
+}
+
+// "Did you mean" for a query with few results (kFewResultsForSpelling): a
+// word a few talks hold may be a misspelling too (kFewResultsSpelling), and
+// its correction is offered when the corrected query, with the same filters,
+// finds clearly more talks: at least twice as many and 3 more. Only tried for
+// few results, so an ordinary query pays nothing.
+std::optional<std::string> suggest_for_few(const Xapian::Database& db, IndexTerms& terms,
+                                           const IndexLanguages& index_langs, const QueryText& text,
+                                           const SearchRequest& req,
+                                           const std::string& stemmer_name, std::uint64_t found) {
+    std::optional<std::string> corrected = suggest(db, text, kFewResultsSpelling);
+    if (!corrected) return std::nullopt;
+    SearchResult scratch;
+    const BuiltQuery built =
+        build_query(db, terms, index_langs, QueryText(*corrected), req, stemmer_name, scratch);
+    const auto enough = static_cast<Xapian::doccount>(std::max(2 * found, found + 3));
+    if (count_talks(db, built.query, req, enough) < enough) return std::nullopt;
+    return corrected;
 }
 
 // The page of matches, ranked and ordered as asked; sets the result's total
@@ -351,25 +379,62 @@ std::vector<std::string> Searcher::missing_shards() const { return impl_->shards
 
 std::string Searcher::describe() const { return impl_->shards.describe(); }
 
-SearchResult Searcher::search(const SearchRequest& req) {
+template <typename Once>
+auto Searcher::retried(Once&& once) -> decltype(once()) {
     try {
-        return search_once(req);
-    } catch (const Xapian::DatabaseModifiedError&) {
-        // An in-place update overwrote blocks this handle was reading: take
-        // the newest revision and run the query again.
-        refresh();
-        return search_once(req);
-    } catch (const Xapian::NetworkError&) {
-        // A remote shard went away or stopped answering mid-search (its
-        // timeout bounds the wait): search again without it (docs/SCALING.md).
-        impl_->shards.recover();
-        impl_->forget();
         try {
-            return search_once(req);
-        } catch (const Xapian::Error& e) {
-            throw Error(impl_->shards.where() + ": search failed: " + e.get_description());
+            return once();
+        } catch (const Xapian::DatabaseModifiedError&) {
+            // An in-place update overwrote blocks this handle was reading: take
+            // the newest revision and run the query again.
+            refresh();
+            return once();
+        } catch (const Xapian::NetworkError&) {
+            // A remote shard went away or stopped answering mid-search (its
+            // timeout bounds the wait): search again without it (docs/SCALING.md).
+            impl_->shards.recover();
+            impl_->forget();
+            return once();
+        }
+    } catch (const Xapian::Error& e) {
+        throw Error(impl_->shards.where() + ": search failed: " + e.get_description());
+    }
+}
+
+SearchResult Searcher::search(const SearchRequest& req) {
+    return retried([&] { return search_once(req); });
+}
+
+std::optional<TalkPage> Searcher::talk(const TalkRequest& req) {
+    return retried([&] { return talk_once(req); });
+}
+
+std::optional<TalkPage> Searcher::talk_once(const TalkRequest& req) {
+    const Xapian::Database& db = impl_->shards.db();
+    // The query's words are marked as a search's snippets mark them: the same
+    // query built, the same term groups, MomentPlacer's own test of a word.
+    std::optional<MomentPlacer> placer;
+    if (!trim(req.query).empty()) {
+        SearchRequest search;
+        search.query = req.query;
+        SearchResult unused;
+        try {
+            const QueryText text = validated(search, impl_->shards, unused);
+            const std::string stemmer_name(stemmer_for_language("en"));
+            const Xapian::Stem stemmer(stemmer_name);
+            if (!impl_->languages) impl_->languages = index_languages(db);
+            const BuiltQuery built = build_query(db, impl_->terms, *impl_->languages, text, search,
+                                                 stemmer_name, unused);
+            placer.emplace(db, impl_->terms.term_groups(db, built.parsed, stemmer, built.forms),
+                           stemmer, search.moments);
+        } catch (const QueryRejected&) {
+            // Over the caps, or no words: nothing to mark.
         }
     }
+    std::function<bool(std::string_view)> is_match;
+    if (placer && !placer->empty())
+        is_match = [&](std::string_view w) { return placer->is_match(w); };
+    return read_talk_page(db, req, is_match);
 }
 
 SearchResult Searcher::search_once(const SearchRequest& req) {
@@ -404,8 +469,13 @@ SearchResult Searcher::search_once(const SearchRequest& req) {
         // Make hits: the recording each talk shows, with its moments and its other recordings.
         result.hits =
             make_hits(db, mset, page_end, groups, placer, req, metadata_terms_of(built.query));
-        // Did you mean: rare words replaced by common close ones.
+        // Did you mean: rare words replaced by common close ones; for few
+        // results, words a few talks hold too, when that finds clearly more.
         if (built.has_words) result.suggestion = suggest(db, text);
+        if (built.has_words && !result.suggestion && result.total <= kFewResultsForSpelling) {
+            result.suggestion = suggest_for_few(db, impl_->terms, *impl_->languages, text, req,
+                                                stemmer_name, result.total);
+        }
     } catch (const Xapian::DatabaseModifiedError&) {
         throw;  // search() reopens and retries
     } catch (const Xapian::NetworkError&) {

@@ -12,6 +12,7 @@
 #include "core/error.h"
 #include "query/moments.h"
 #include "query/result.h"
+#include "query/talk_page.h"
 
 namespace talksearch {
 
@@ -27,6 +28,11 @@ inline constexpr std::size_t kMaxQueryBytes = 512;
 inline constexpr std::size_t kMaxQueryTerms = 32;
 inline constexpr std::size_t kMaxLimit = 100;
 inline constexpr std::size_t kMaxOffset = 10000;
+
+/// "Did you mean" looks further (spelling.h, kFewResultsSpelling) for a
+/// query that finds at most this many talks, and offers what it finds when
+/// the corrected query finds at least twice as many talks and 3 more.
+inline constexpr std::uint64_t kFewResultsForSpelling = 3;
 
 /// How results are ordered.
 enum class SortOrder { kRelevance, kDate };
@@ -91,6 +97,13 @@ class Searcher {
     /// parser rejects falls back to its plain words.
     SearchResult search(const SearchRequest& request);
 
+    /// The page of one talk (query/talk_page.h): its transcript with the
+    /// words of `request.query` marked as a search marks them in snippets,
+    /// its other recordings and related talks. nullopt when no talk has the
+    /// id (or it is not a valid id). A query over the caps marks nothing.
+    /// Throws Error when the index cannot be read.
+    std::optional<TalkPage> talk(const TalkRequest& request);
+
     /// Talks in the index (in the shards that are up).
     std::uint64_t talk_count() const;
 
@@ -113,6 +126,12 @@ class Searcher {
 
   private:
     SearchResult search_once(const SearchRequest& request);
+    std::optional<TalkPage> talk_once(const TalkRequest& request);
+    /// Runs `once()`, again after a reopen when an in-place update overwrote
+    /// what it read, or without a remote shard that failed; Xapian's errors
+    /// become Error.
+    template <typename Once>
+    auto retried(Once&& once) -> decltype(once());
 
     struct Impl;
     std::unique_ptr<Impl> impl_;

@@ -2,6 +2,7 @@
 
 #include <microhttpd.h>
 #include <netdb.h>
+#include <strings.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -21,13 +22,15 @@
 #include <vector>
 
 #include "core/error.h"
-#include "core/hash.h"
 #include "core/json_writer.h"
 #include "core/text.h"
 #include "query/http_api.h"
+#include "query/http_encoding.h"
 #include "query/metrics.h"
 #include "query/render.h"
+#include "query/render_talk.h"
 #include "query/searcher.h"
+#include "query/talk_params.h"
 
 namespace talksearch {
 
@@ -61,6 +64,8 @@ struct Reply {
     std::string body;
     std::string cache_control = kNoStore;
     bool cors = false;  // Access-Control-Allow-Origin: *
+    bool etag = false;  // an ETag of the body, and 304 to a matching If-None-Match
+    const PreparedBody* prepared = nullptr;  // the body made ahead (a static file), not `body`
     std::vector<std::pair<std::string, std::string>> headers;
 };
 
@@ -90,8 +95,32 @@ std::string label_value(std::string_view v) {
     return out;
 }
 
-// An ETag that changes when an asset's bytes do: their FNV-1a hash, quoted.
-std::string etag_of(std::string_view bytes) { return '"' + hex64(fnv1a64(bytes)) + '"'; }
+// RFC 9112, 3.2: an HTTP/1.1 request without a Host header, or any request
+// with more than one, is a 400. libmicrohttpd lets them through unless it is
+// told to be strict (MHD_OPTION_STRICT_FOR_CLIENT), which would refuse other
+// things too and answer with its own HTML.
+bool bad_host(MHD_Connection* c, std::string_view version) {
+    unsigned hosts = 0;
+    MHD_get_connection_values(
+        c, MHD_HEADER_KIND,
+        [](void* cls, MHD_ValueKind, const char* key, const char*) {
+            if (::strcasecmp(key, "Host") == 0) ++*static_cast<unsigned*>(cls);
+            return MHD_YES;
+        },
+        &hosts);
+    return hosts > 1 || (hosts == 0 && version == MHD_HTTP_VERSION_1_1);
+}
+
+// What the request's headers say about the forms of a body it takes.
+ClientPreferences client_preferences(MHD_Connection* c) {
+    ClientPreferences p;
+    const char* ae = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Accept-Encoding");
+    p.gzip = ae != nullptr && accepts_gzip(ae);
+    if (const char* inm = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "If-None-Match")) {
+        p.if_none_match = inm;
+    }
+    return p;
+}
 
 MHD_Result collect_param(void* cls, MHD_ValueKind, const char* key, size_t key_size,
                          const char* value, size_t value_size) {
@@ -115,7 +144,7 @@ struct Server::Impl {
         const std::lock_guard lock(base_mutex);
         return base.empty() ? opt.base_url : base;
     }
-    std::map<std::string, std::string, std::less<>> etags;
+    std::map<std::string, PreparedBody, std::less<>> prepared_assets;  // gzip'ed once, tagged
     std::time_t started_at = std::time(nullptr);
 
     HttpMetrics metrics;
@@ -141,9 +170,11 @@ struct Server::Impl {
 
     Reply route(MHD_Connection* c, std::string_view method, RequestState& st);
     Reply api(MHD_Connection* c, RequestState& st, ApiEndpoint endpoint);
+    Reply talk(MHD_Connection* c, RequestState& st, std::string_view id, bool json);
+    Reply failed(const RequestState& st, std::string_view what);
     Reply healthz();
     Reply metrics_page();
-    Reply static_asset(MHD_Connection* c, std::string_view path);
+    Reply static_asset(std::string_view path);
     MHD_Result queue(MHD_Connection* c, RequestState& st, const Reply& r);
 
     static void* on_uri(void* cls, const char* uri, MHD_Connection* c);
@@ -255,6 +286,7 @@ Reply Server::Impl::api(MHD_Connection* c, RequestState& st, ApiEndpoint endpoin
                 ok.body = render_atom(result, FeedInfo{public_base(), st.target});
             }
             ok.cache_control = kApiCache;
+            ok.etag = true;
             if (result.partial()) {
                 ++partial_results;
                 ok.cache_control = "no-store";  // not to be kept once the shard is back
@@ -264,13 +296,60 @@ Reply Server::Impl::api(MHD_Connection* c, RequestState& st, ApiEndpoint endpoin
     } catch (const QueryRejected& e) {
         r = json_reply(400, e.what());
     } catch (const std::exception& e) {
-        log(std::string(st.endpoint) + ": 500: " + e.what());
-        r = json_reply(500, "internal error");
+        r = failed(st, e.what());
     } catch (...) {
-        log(std::string(st.endpoint) + ": 500: an unknown exception");
-        r = json_reply(500, "internal error");
+        r = failed(st, "an unknown exception");
     }
     r.cors = true;
+    return r;
+}
+
+// A 500 for a request whose handler threw: the message goes to the log, never to the client.
+Reply Server::Impl::failed(const RequestState& st, std::string_view what) {
+    log(std::string(st.endpoint) + ": 500: " + std::string(what));
+    return json_reply(500, "internal error");
+}
+
+// A talk's page (/talk/<id>) or its JSON (/api/v1/talk/<id>): 404 for an
+// id no talk has; a failure is a 500 like the API's.
+Reply Server::Impl::talk(MHD_Connection* c, RequestState& st, std::string_view id, bool json) {
+    QueryParams params;
+    MHD_get_connection_values_n(c, MHD_GET_ARGUMENT_KIND, &collect_param, &params);
+    const TalkQuery q = talk_query_from_params(id, params);
+    Reply r;
+    try {
+        r = with_searcher([&](Searcher& s) {
+            const std::optional<TalkPage> page = s.talk(q.request);
+            // A shard that is down may hold the talk (a 503, not a 404) or related talks.
+            const bool partial = !s.missing_shards().empty();
+            Reply ok;
+            if (!page) {
+                ok = partial ? json_reply(503,
+                                          "the talk may be in a part of the index that "
+                                          "cannot be read just now")
+                             : json_reply(404, "no talk has this id");
+                if (partial) ok.headers.emplace_back("Retry-After", "10");
+                if (!json) {
+                    ok.content_type = "text/html; charset=utf-8";
+                    ok.body = render_talk_not_found_html(partial);
+                }
+                return ok;
+            }
+            ok.cache_control = partial ? kNoStore : kApiCache;
+            if (json) {
+                ok.body = render_talk_json(*page);
+            } else {
+                ok.content_type = "text/html; charset=utf-8";
+                ok.body = render_talk_html(*page, TalkView{q.start_s, public_base()});
+            }
+            return ok;
+        });
+    } catch (const std::exception& e) {
+        r = failed(st, e.what());
+    } catch (...) {
+        r = failed(st, "an unknown exception");
+    }
+    r.cors = json;
     return r;
 }
 
@@ -368,20 +447,13 @@ Reply Server::Impl::metrics_page() {
     return r;
 }
 
-Reply Server::Impl::static_asset(MHD_Connection* c, std::string_view path) {
+Reply Server::Impl::static_asset(std::string_view path) {
     const auto it = opt.assets.find(path);
     if (it == opt.assets.end()) return json_reply(404, "not found");
     Reply r;
     r.content_type = it->second.content_type;
     r.cache_control = "public, max-age=300";
-    const std::string& etag = etags.find(path)->second;  // one per asset, made at construction
-    r.headers.emplace_back("ETag", etag);
-    const char* inm = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "If-None-Match");
-    if (inm != nullptr && std::string_view(inm).find(etag) != std::string_view::npos) {
-        r.status = 304;
-        return r;
-    }
-    r.body = it->second.body;
+    r.prepared = &prepared_assets.find(path)->second;  // gzip'ed and tagged at construction
     return r;
 }
 
@@ -425,6 +497,11 @@ Reply Server::Impl::route(MHD_Connection* c, std::string_view method, RequestSta
         st.endpoint = "feed";
         return api(c, st, ApiEndpoint::kFeed);
     }
+    if (path.starts_with("/talk/") || path.starts_with("/api/v1/talk/")) {
+        const bool json = api_path;
+        st.endpoint = json ? "talk_api" : "talk";
+        return talk(c, st, path.substr(json ? 13 : 6), json);
+    }
     if (path == "/healthz") {
         st.endpoint = "healthz";
         return healthz();
@@ -443,21 +520,37 @@ Reply Server::Impl::route(MHD_Connection* c, std::string_view method, RequestSta
         return r;
     }
     if (opt.assets.count(path) != 0) st.endpoint = "static";
-    Reply r = static_asset(c, path);
+    Reply r = static_asset(path);
     r.cors = api_path;
     return r;
 }
 
 MHD_Result Server::Impl::queue(MHD_Connection* c, RequestState& st, const Reply& r) {
-    MHD_Response* resp = MHD_create_response_from_buffer(
-        r.body.size(), const_cast<char*>(r.body.data()), MHD_RESPMEM_MUST_COPY);
-    if (resp == nullptr) return MHD_NO;
-    if (!r.content_type.empty()) {
-        MHD_add_response_header(resp, "Content-Type", r.content_type.c_str());
-        if (r.content_type.starts_with("text/html")) {
-            MHD_add_response_header(resp, "Content-Security-Policy", kHtmlContentSecurityPolicy);
-        }
+    // The body's form for this client (gzip or not) and its ETag; 304 when
+    // the client holds it. HEAD takes the same path: the same headers.
+    PreparedBody own;
+    if (r.prepared == nullptr) {
+        own.plain = r.body;
+        if (r.etag && r.status == 200) own.etag = etag_of(own.plain);
     }
+    const EncodedBody out =
+        encode_body(r.prepared != nullptr ? *r.prepared : own, client_preferences(c));
+    const unsigned status = out.not_modified ? 304 : r.status;
+    MHD_Response* resp = MHD_create_response_from_buffer(
+        out.bytes.size(), const_cast<char*>(out.bytes.data()), MHD_RESPMEM_MUST_COPY);
+    if (resp == nullptr) return MHD_NO;
+    if (!r.content_type.empty() && !out.not_modified) {
+        MHD_add_response_header(resp, "Content-Type", r.content_type.c_str());
+    }
+    if (r.content_type.starts_with("text/html")) {
+        // Pages are not to be framed (clickjacking); X-Frame-Options for browsers
+        // without CSP's frame-ancestors.
+        MHD_add_response_header(resp, "Content-Security-Policy", kHtmlContentSecurityPolicy);
+        MHD_add_response_header(resp, "X-Frame-Options", "DENY");
+    }
+    if (out.gzip && !out.not_modified) MHD_add_response_header(resp, "Content-Encoding", "gzip");
+    if (out.vary) MHD_add_response_header(resp, "Vary", "Accept-Encoding");
+    if (!out.etag.empty()) MHD_add_response_header(resp, "ETag", out.etag.c_str());
     MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
     MHD_add_response_header(resp, "Referrer-Policy", "no-referrer");
     MHD_add_response_header(resp, "Cache-Control", r.cache_control.c_str());
@@ -466,9 +559,9 @@ MHD_Result Server::Impl::queue(MHD_Connection* c, RequestState& st, const Reply&
         MHD_add_response_header(resp, name.c_str(), value.c_str());
     // While stopping, clients are told to go elsewhere for their next request.
     if (stopping.load()) MHD_add_response_header(resp, "Connection", "close");
-    const MHD_Result ret = MHD_queue_response(c, r.status, resp);
+    const MHD_Result ret = MHD_queue_response(c, status, resp);
     MHD_destroy_response(resp);
-    st.status = r.status;
+    st.status = status;
     return ret;
 }
 
@@ -485,7 +578,7 @@ void* Server::Impl::on_uri(void* cls, const char* uri, MHD_Connection*) {
 }
 
 MHD_Result Server::Impl::on_access(void* cls, MHD_Connection* c, const char* /*url*/,
-                                   const char* method, const char* /*version*/,
+                                   const char* method, const char* version,
                                    const char* /*upload_data*/, size_t* upload_data_size,
                                    void** req_cls) {
     auto* self = static_cast<Impl*>(cls);
@@ -514,7 +607,9 @@ MHD_Result Server::Impl::on_access(void* cls, MHD_Connection* c, const char* /*u
     ++self->in_flight;
     Reply r;
     try {
-        r = self->route(c, m, *st);
+        r = bad_host(c, version == nullptr ? "" : version)
+                ? json_reply(400, "a Host header is required (one, in HTTP/1.1)")
+                : self->route(c, m, *st);
     } catch (...) {
         // Every handler catches its own; this is the last net (e.g. bad_alloc).
         r = json_reply(500, "internal error");
@@ -565,7 +660,9 @@ Server::Server(ServerOptions options) : impl_(std::make_unique<Impl>()) {
         throw Error("base URL: expected http://... or https://..., got '" + o.base_url + "'");
     }
     while (o.base_url.ends_with('/')) o.base_url.pop_back();
-    for (const auto& [path, asset] : o.assets) impl_->etags[path] = etag_of(asset.body);
+    for (const auto& [path, asset] : o.assets) {
+        impl_->prepared_assets[path] = prepare_body(asset.body);
+    }
     // Open the index once: a missing or unreadable one is an error now, not at the first request.
     impl_->release(impl_->acquire());
 }

@@ -16,11 +16,13 @@
 
 namespace talksearch {
 
-/// The Content-Security-Policy sent with every HTML response.
+/// The Content-Security-Policy sent with every HTML response (with
+/// `X-Frame-Options: DENY`): no page of ours may be framed by another.
 inline constexpr const char* kHtmlContentSecurityPolicy =
     "default-src 'self'; "
     "frame-src https://www.youtube-nocookie.com https://www.youtube.com https://player.vimeo.com; "
-    "img-src 'self' https: data:; object-src 'none'; base-uri 'none'; form-action 'self'";
+    "img-src 'self' https: data:; object-src 'none'; base-uri 'none'; form-action 'self'; "
+    "frame-ancestors 'none'";
 
 /// How the server listens, what it serves and what it allows.
 struct ServerOptions {

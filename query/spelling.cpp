@@ -17,10 +17,13 @@ Xapian::doccount talks_with(const Xapian::Database& db, const std::string& word)
 
 }  // namespace
 
-std::optional<std::string> suggest(const Xapian::Database& db, const QueryText& query) {
+std::optional<std::string> suggest(const Xapian::Database& db, const QueryText& query,
+                                   const SpellingLimits& limits) {
     const std::string& text = query.text;
     const Xapian::doccount total = db.get_doccount();
-    const Xapian::doccount rare = std::max<Xapian::doccount>(1, total / 5000);
+    const Xapian::doccount rare = limits.max_word_talks != 0
+                                      ? limits.max_word_talks
+                                      : std::max<Xapian::doccount>(1, total / 5000);
     std::string out;
     std::size_t done = 0;
     bool changed = false;
@@ -55,8 +58,9 @@ std::optional<std::string> suggest(const Xapian::Database& db, const QueryText& 
             std::swap(swapped[i], swapped[i + 1]);
             candidates.push_back({swapped, 1, talks_with(db, swapped)});
         }
-        // "Common": in at least 3 talks and 5 times as many as the word itself.
-        const Xapian::doccount common = std::max<Xapian::doccount>(3, 5 * (freq + 1));
+        // "Common": by default in at least 3 talks and 5 times as many as the word itself.
+        const Xapian::doccount common =
+            std::max<Xapian::doccount>(limits.min_talks, limits.min_gain * (freq + 1));
         const Candidate* best = nullptr;
         for (const Candidate& c : candidates) {
             if (c.freq < common) continue;

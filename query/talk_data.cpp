@@ -3,6 +3,7 @@
 #include <simdjson.h>
 
 #include "core/error.h"
+#include "core/video_url.h"
 
 namespace talksearch {
 
@@ -45,14 +46,17 @@ TalkInfo decode_talk_info(std::string_view data) {
     t.summary = str(obj, "summary");
     t.language = str(obj, "language");
     t.recorded = str(obj, "recorded");
+    // Only http(s) URLs are shown, also from an index built before the indexer
+    // dropped the others (a `javascript:` thumbnail or video would be a link).
     t.thumbnail_url = str(obj, "thumbnail_url");
+    if (!is_http_url(t.thumbnail_url)) t.thumbnail_url.clear();
     std::int64_t duration = 0;
     if (!obj["duration_s"].get_int64().get(duration)) t.duration_s = duration;
     simdjson::dom::array videos;
     if (!obj["videos"].get_array().get(videos)) {
         for (simdjson::dom::element v : videos) {
             std::string_view url;
-            if (!v["url"].get_string().get(url) && !url.empty()) {
+            if (!v["url"].get_string().get(url) && is_http_url(url)) {
                 t.video_url = std::string(url);
                 break;
             }

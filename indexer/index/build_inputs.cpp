@@ -1,11 +1,13 @@
 #include "indexer/index/build_inputs.h"
 
 #include <algorithm>
+#include <cctype>
 #include <ctime>
 #include <filesystem>
 #include <unordered_map>
 
 #include "core/error.h"
+#include "core/text.h"
 #include "core/video_url.h"
 #include "indexer/index/caption_walk.h"
 #include "indexer/index/talk_groups.h"
@@ -78,6 +80,51 @@ void order_videos_for_links(std::vector<Talk>& talks) {
                          [now](const VideoSource& a, const VideoSource& b) {
                              return video_link_rank(a.url, now) < video_link_rank(b.url, now);
                          });
+    }
+}
+
+// "javascript:" or "no scheme": what a URL that is not http(s) is, without
+// repeating its text (which may be a payload) in the report.
+std::string what_url_is(std::string_view url) {
+    const std::size_t colon = url.find(':');
+    const bool scheme =
+        colon != std::string_view::npos && colon > 0 && colon <= 32 &&
+        std::all_of(url.begin(), url.begin() + static_cast<std::ptrdiff_t>(colon), [](char c) {
+            return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '+' || c == '-' ||
+                   c == '.';
+        });
+    return scheme ? ascii_lower(url.substr(0, colon + 1)) : "no scheme";
+}
+
+// Every source's talks pass here: a video, thumbnail or related URL that is
+// not http(s) (`javascript:`, `data:`, a typo) is dropped with a warning
+// naming the file and the field, so no output can ever link to it.
+void drop_non_http_urls(std::vector<Talk>& talks, BuildReport& report) {
+    for (Talk& t : talks) {
+        const auto warn = [&](const std::string& field, std::string_view url) {
+            report.problems.push_back(
+                {t.source_path, 0,
+                 field + ": not an http(s) URL (" + what_url_is(url) + "); dropped",
+                 "URL not http(s)", false});
+        };
+        std::size_t i = 0;
+        std::erase_if(t.videos, [&](const VideoSource& v) {
+            const bool drop = !is_http_url(v.url);
+            if (drop) warn("videos[" + std::to_string(i) + "].url", v.url);
+            ++i;
+            return drop;
+        });
+        i = 0;
+        std::erase_if(t.related_urls, [&](const RelatedUrl& r) {
+            const bool drop = !is_http_url(r.url);
+            if (drop) warn("related_urls[" + std::to_string(i) + "]", r.url);
+            ++i;
+            return drop;
+        });
+        if (!t.thumbnail_url.empty() && !is_http_url(t.thumbnail_url)) {
+            warn("thumbnail_url", t.thumbnail_url);
+            t.thumbnail_url.clear();
+        }
     }
 }
 
@@ -179,6 +226,7 @@ Inputs gather_inputs(const BuildOptions& given, BuildReport& report) {
     report.caption_only_talks = in.match.new_talks.size();
     for (Talk& t : in.match.new_talks) in.talks.push_back(std::move(t));
 
+    drop_non_http_urls(in.talks, report);
     order_videos_for_links(in.talks);
     const std::vector<TalkGroup> groups = group_recordings(in.talks);
     for (std::size_t i = 0; i < in.talks.size(); ++i) {

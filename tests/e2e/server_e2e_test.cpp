@@ -794,3 +794,211 @@ TEST_CASE(
     CHECK(m1 < (sanitized ? 0.03 : 0.01));
     CHECK(m16 < (sanitized ? 0.05 : 0.01));
 }
+
+TEST_CASE("API answers, the page and its files are gzip'ed for clients that accept gzip",
+          "[e2e][server][gzip]") {
+    ServerProcess server(sample_index());
+    HttpClient client;
+    const std::string url = server.base + "/api/v1/search?q=python&limit=10";
+    const HttpResponse plain = client.get(url);
+    REQUIRE(plain.status == 200);
+    REQUIRE(plain.body.size() >= 1024);
+    SECTION("gzip accepted: Content-Encoding, Vary, a distinct ETag, the same JSON inflated") {
+        const HttpResponse gz = client.request(url, "GET", {"Accept-Encoding: gzip, br"});
+        REQUIRE(gz.status == 200);
+        CHECK(gz.header("content-encoding") == "gzip");
+        CHECK(gz.header("vary") == "Accept-Encoding");
+        CHECK(plain.header("vary") == "Accept-Encoding");
+        CHECK(plain.header("content-encoding").empty());
+        CHECK_FALSE(gz.header("etag").empty());
+        CHECK(gz.header("etag") != plain.header("etag"));
+        CHECK(talksearch::test::gunzip(gz.body) == plain.body);
+        const HttpResponse head = client.request(url, "HEAD", {"Accept-Encoding: gzip"});
+        CHECK(head.status == 200);
+        CHECK(head.body.empty());
+        for (const char* name : {"content-encoding", "vary", "etag", "content-type"}) {
+            INFO(name);
+            CHECK(head.header(name) == gz.header(name));
+        }
+        CHECK(head.header("content-length") == std::to_string(gz.body.size()));
+    }
+    SECTION("gzip refused with q=0 or not offered: the body as it is") {
+        for (const std::string ae : {"gzip;q=0, *", "identity", "br"}) {
+            INFO(ae);
+            const HttpResponse r = client.request(url, "GET", {"Accept-Encoding: " + ae});
+            CHECK(r.header("content-encoding").empty());
+            CHECK(r.body == plain.body);
+        }
+    }
+    SECTION("the feed, the page and the widget are gzip'ed; small answers are not") {
+        for (const std::string path : {"/api/v1/feed?q=python", "/", "/widget.js"}) {
+            INFO(path);
+            const HttpResponse gz =
+                client.request(server.base + path, "GET", {"Accept-Encoding: gzip"});
+            CHECK(gz.status == 200);
+            CHECK(gz.header("content-encoding") == "gzip");
+            CHECK(talksearch::test::gunzip(gz.body) == client.get(server.base + path).body);
+        }
+        const HttpResponse health =
+            client.request(server.base + "/healthz", "GET", {"Accept-Encoding: gzip"});
+        CHECK(health.header("content-encoding").empty());
+        CHECK(health.body.starts_with("{"));
+    }
+}
+
+TEST_CASE("a 10-result API answer of the sample corpus is at least 3 times smaller gzip'ed",
+          "[e2e][server][gzip]") {
+    ServerProcess server(sample_index());
+    HttpClient client;
+    // The largest page of data/: `a*` matches 8 of its 9 talks, with 3 moments each.
+    const std::string url = server.base + "/api/v1/search?q=a*&limit=10";
+    const HttpResponse plain = client.get(url);
+    const HttpResponse gz = client.request(url, "GET", {"Accept-Encoding: gzip"});
+    REQUIRE(plain.status == 200);
+    REQUIRE(gz.header("content-encoding") == "gzip");
+    const double ratio = double(plain.body.size()) / double(gz.body.size());
+    std::cout << "gzip: " << plain.body.size() << " -> " << gz.body.size() << " bytes, " << ratio
+              << "x\n";
+    INFO(plain.body.size() << " -> " << gz.body.size() << " bytes");
+    CHECK(ratio >= 3);
+}
+
+TEST_CASE("an API answer has an ETag and a matching If-None-Match gets 304 without a body",
+          "[e2e][server]") {
+    ServerProcess server(sample_index());
+    HttpClient client;
+    const std::string url = server.base + "/api/v1/search?q=decorators";
+    const HttpResponse first = client.get(url);
+    REQUIRE(first.status == 200);
+    const std::string etag = first.header("etag");
+    REQUIRE_THAT(etag, Catch::StartsWith("\""));
+    CHECK(client.get(url).header("etag") == etag);  // the same answer, the same tag
+    for (const std::string& inm : {etag, "W/" + etag, "\"other\", " + etag, std::string("*")}) {
+        INFO(inm);
+        const HttpResponse r = client.request(url, "GET", {"If-None-Match: " + inm});
+        CHECK(r.status == 304);
+        CHECK(r.body.empty());
+        CHECK(r.header("etag") == etag);
+        CHECK(r.header("access-control-allow-origin") == "*");
+    }
+    SECTION("the tag of the other form, or of another answer, is no match") {
+        const HttpResponse gz = client.request(url, "GET", {"Accept-Encoding: gzip"});
+        CHECK(client.request(url, "GET", {"If-None-Match: " + gz.header("etag")}).status == 200);
+        const HttpResponse r =
+            client.request(url, "GET", {"Accept-Encoding: gzip", "If-None-Match: " + etag});
+        CHECK(r.status == 200);
+        const HttpResponse other =
+            client.request(url + "&limit=1", "GET", {"If-None-Match: " + etag});
+        CHECK(other.status == 200);
+    }
+    SECTION("a static file follows the same rules") {
+        const HttpResponse js = client.get(server.base + "/widget.js");
+        const std::string tag = js.header("etag");
+        REQUIRE_FALSE(tag.empty());
+        CHECK(
+            client.request(server.base + "/widget.js", "GET", {"If-None-Match: W/" + tag}).status ==
+            304);
+        // Once a substring sufficed: a tag that merely contains it is no match.
+        CHECK(
+            client
+                .request(server.base + "/widget.js", "GET", {"If-None-Match: \"x" + tag.substr(1)})
+                .status == 200);
+    }
+}
+
+TEST_CASE("pages may not be framed by other sites but the API and the widget script may be used",
+          "[e2e][server]") {
+    ServerProcess server(sample_index());
+    HttpClient client;
+    const HttpResponse page = client.get(server.base + "/");
+    REQUIRE(page.status == 200);
+    CHECK_THAT(page.header("content-security-policy"), Catch::Contains("frame-ancestors 'none'"));
+    CHECK(page.header("x-frame-options") == "DENY");
+    for (const char* path : {"/api/v1/search?q=python", "/widget.js"}) {
+        INFO(path);
+        const HttpResponse r = client.get(server.base + path);
+        CHECK(r.status == 200);
+        CHECK(r.header("x-frame-options").empty());
+    }
+}
+
+TEST_CASE("an HTTP/1.1 request without a Host header or with two gets a 400", "[e2e][server]") {
+    ServerProcess server(sample_index());
+    const std::string no_host =
+        raw_exchange(server.port, "GET /healthz HTTP/1.1\r\nConnection: close\r\n\r\n");
+    CHECK(raw_status(no_host) == 400);
+    CHECK_THAT(no_host, Catch::Contains("Host"));
+    CHECK(raw_status(raw_exchange(server.port,
+                                  "GET /healthz HTTP/1.1\r\nHost: a\r\nHost: b\r\n"
+                                  "Connection: close\r\n\r\n")) == 400);
+    // HTTP/1.0 had no Host header: it is answered.
+    CHECK(raw_status(raw_exchange(server.port, "GET /healthz HTTP/1.0\r\n\r\n")) == 200);
+    CHECK(raw_status(raw_exchange(
+              server.port, "GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")) ==
+          200);
+}
+
+TEST_CASE(
+    "javascript: data: and vbscript: URLs of a talk are dropped at indexing with a warning naming "
+    "the file and the field and are never served",
+    "[e2e][server][urls]") {
+    TempDir tmp;
+    const fs::path talks = fs::path(TALKSEARCH_TEST_DATA) / "script-urls/talks";
+    const fs::path index = tmp.path() / "index", report = tmp.path() / "report.json";
+    const ProcessResult build =
+        run_process({TALKSEARCH_INDEX_BIN, "build", "--talks", talks.string(), "--index",
+                     index.string(), "--report", report.string(), "--verbose"});
+    // Warnings, like the parser's: the talk is indexed and the run exits 0.
+    CHECK(build.exit_code == 0);
+    const std::string file = (talks / "script-url-conf-2024/videos/hostile-links.json").string();
+    for (const std::string warning : {"videos[0].url: not an http(s) URL (javascript:); dropped",
+                                      "videos[1].url: not an http(s) URL (data:); dropped",
+                                      "related_urls[0]: not an http(s) URL (vbscript:); dropped",
+                                      "related_urls[1]: not an http(s) URL (javascript:); dropped",
+                                      "thumbnail_url: not an http(s) URL (data:); dropped"}) {
+        INFO(warning);
+        CHECK_THAT(build.err, Catch::Contains(file + ": warning: " + warning));
+        CHECK_THAT(slurp(report), Catch::Contains(warning));
+    }
+
+    ServerProcess server(index);
+    HttpClient client;
+    for (const std::string path : {"/api/v1/search?q=hostile", "/api/v1/feed?q=hostile"}) {
+        INFO(path);
+        const HttpResponse r = client.get(server.base + path);
+        REQUIRE(r.status == 200);
+        CHECK_THAT(r.body, Catch::Contains("https://www.youtube.com/watch?v=HoStIlE0001"));
+        const std::string lower = talksearch::ascii_lower(r.body);
+        for (const char* scheme : {"javascript:", "data:", "vbscript:"}) {
+            INFO(scheme);
+            CHECK(lower.find(scheme) == std::string::npos);
+        }
+    }
+}
+
+TEST_CASE(
+    "a misspelt word that a talk holds gets a did-you-mean suggestion when the results are few and "
+    "the correction finds clearly more",
+    "[e2e][server][spelling]") {
+    // data/ with one talk that misspells "python": "pyhton" now finds that talk.
+    Corpus corpus;
+    corpus.add_talk("typo-conf-2024", "packaging-for-the-impatient", "Packaging for the impatient",
+                    "Pyhton packaging in five minutes.", "2024-03-02");
+    corpus.build();
+    ServerProcess server(corpus.index);
+    HttpClient client;
+    simdjson::dom::parser parser;
+    const auto search = [&](const std::string& q) {
+        const HttpResponse r = client.get(server.base + "/api/v1/search?q=" + url_escape(q));
+        REQUIRE(r.status == 200);
+        return r.body;
+    };
+    const std::string few = search("pyhton");
+    const auto doc = parse_json(parser, few);
+    CHECK(doc["total"].get_uint64().value() == 1);
+    CHECK(std::string_view(doc["suggestion"].get_string().value()) == "python");
+    // The correction finds five talks: clearly more.
+    CHECK(parse_json(parser, search("python"))["total"].get_uint64().value() >= 5);
+    // Few results and no close word that finds more: no suggestion.
+    CHECK(parse_json(parser, search("tipos de datos"))["suggestion"].is_null());
+}

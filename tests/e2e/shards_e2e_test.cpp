@@ -19,6 +19,7 @@
 #include <thread>
 #include <vector>
 
+#include "query/searcher.h"
 #include "tests/support/http.h"
 #include "tests/support/process.h"
 #include "tests/support/shared.h"
@@ -409,6 +410,16 @@ TEST_CASE("the server answers partially while a shard is down and whole again on
     CHECK_THAT(health, Catch::Contains("\"shards\":3,\"shards_missing\":1"));
     CHECK_THAT(client.get(base + "/metrics").body,
                Catch::Contains("talksearch_index_shards_missing 1"));
+    // A talk page: a talk of the shard that is down may exist (503, not 404); one of another
+    // shard is shown, not to be cached (its related talks lack the shard's).
+    const std::string in_b = *s.ids_in_shard(1).begin(), in_a = *s.ids_in_shard(0).begin();
+    const auto gone = client.get(base + "/talk/" + in_b);
+    CHECK(gone.status == 503);
+    CHECK(gone.header("retry-after") == "10");
+    CHECK(client.get(base + "/api/v1/talk/" + in_b).status == 503);
+    const auto shown = client.get(base + "/talk/" + in_a);
+    CHECK(shown.status == 200);
+    CHECK(shown.header("cache-control") == "no-store");
 
     b.start(port);
     std::string after;
@@ -645,5 +656,30 @@ TEST_CASE("the real corpus in 3 shards behind xapian-tcpsrv answers exactly as o
         const std::string api = client.get(base + "/api/v1/search?" + params).body;
         INFO(params);
         CHECK(comparable(api, &t1) == comparable(query(one, cli).out, &t2));
+    }
+}
+
+TEST_CASE(
+    "a talk page's related talks over 3 shards, local and behind xapian-tcpsrv, are those "
+    "of one index",
+    "[e2e][shards][talk]") {
+    SampleShards s;
+    RemoteShards remote(s.three, s.tmp.path() / "remote.stub");
+    const auto related = [](const fs::path& index, const std::string& id) {
+        talksearch::Searcher searcher(index);
+        const std::optional<talksearch::TalkPage> page = searcher.talk({id, "", 6});
+        REQUIRE(page);
+        std::vector<std::string> ids;
+        for (const talksearch::TalkInfo& t : page->related) ids.push_back(t.id);
+        return ids;
+    };
+    for (const std::string id : {"lakeshore-pyconf-2017/decorators-from-the-ground-up",
+                                 "pycon-valdoria-2019/async-await-without-tears",
+                                 "pydays-sierra-azul-2022/tipos-de-datos-en-python-sin-miedo"}) {
+        INFO(id);
+        const std::vector<std::string> one = related(s.one, id);
+        CHECK(one.size() >= 3);
+        CHECK(related(s.three, id) == one);
+        CHECK(related(remote.stub, id) == one);
     }
 }

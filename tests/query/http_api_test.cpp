@@ -113,6 +113,11 @@ TEST_CASE("url_encode and is_http_url", "[http_api]") {
     CHECK_FALSE(is_http_url("data:text/html,x"));
     CHECK_FALSE(is_http_url("https://x/ y"));
     CHECK_FALSE(is_http_url(""));
+    CHECK_FALSE(is_http_url("vbscript:msgbox(1)"));
+    CHECK_FALSE(is_http_url(" javascript:alert(1)"));
+    CHECK_FALSE(is_http_url("//www.youtube.com/watch?v=x"));
+    CHECK_FALSE(is_http_url("https://x/\x01y"));
+    CHECK_FALSE(is_http_url("https:x"));
 }
 
 TEST_CASE("render_atom escapes every text and drops links that are not http(s)", "[http_api]") {

@@ -114,3 +114,25 @@ TEST_CASE("the display value decodes to the same result as the whole document da
     CHECK(a.chapters[1].start_ms == b.chapters[1].start_ms);
     CHECK(a.chapters[1].end_ms == b.chapters[1].end_ms);
 }
+
+TEST_CASE(
+    "decode_talk_info leaves out thumbnail and video URLs that are not http(s), as an index built "
+    "before the indexer dropped them still holds",
+    "[talk_data]") {
+    Talk talk;
+    talk.event = "script-url-conf-2024";
+    talk.slug = "hostile-links";
+    talk.videos = {{"youtube", "javascript:alert(1)", std::nullopt},
+                   {"mp4", "data:video/mp4;base64,AAAA", std::nullopt},
+                   {"youtube", "https://www.youtube.com/watch?v=HoStIlE0001", std::nullopt}};
+    talk.thumbnail_url = "data:image/svg+xml,<svg onload=alert(3)>";
+    const TalkInfo info = decode_talk_info(schema::encode_document_data(talk));
+    CHECK(info.video_url == "https://www.youtube.com/watch?v=HoStIlE0001");
+    CHECK(info.thumbnail_url.empty());
+
+    talk.videos = {{"youtube", "vbscript:msgbox(1)", std::nullopt}};
+    talk.thumbnail_url = "https://i.ytimg.com/vi/HoStIlE0001/hqdefault.jpg";
+    const TalkInfo only_script = decode_talk_info(schema::encode_document_data(talk));
+    CHECK(only_script.video_url.empty());
+    CHECK(only_script.thumbnail_url == talk.thumbnail_url);
+}

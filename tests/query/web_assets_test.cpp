@@ -77,5 +77,5 @@ TEST_CASE(
         // The only attribute name that is not a literal is el()'s own loop over its argument.
         CHECK(computed == (e.path().filename() == "widget.js" ? 1 : 0));
     }
-    CHECK(scripts == 3);  // index.html, page.js, widget.js
+    CHECK(scripts == 4);  // index.html, page.js, widget.js, talk.js (the talk page's)
 }

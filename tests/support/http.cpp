@@ -6,6 +6,7 @@
 #include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
+#include <zlib.h>
 
 #include <cctype>
 #include <fstream>
@@ -149,6 +150,25 @@ std::string raw_exchange(std::uint16_t port, std::string_view request,
 int raw_status(std::string_view response) {
     if (!response.starts_with("HTTP/1.") || response.size() < 12) return 0;
     return std::atoi(std::string(response.substr(9, 3)).c_str());
+}
+
+std::string gunzip(std::string_view gzipped) {
+    z_stream z{};
+    if (inflateInit2(&z, 15 + 16) != Z_OK) throw std::runtime_error("inflateInit2 failed");
+    z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(gzipped.data()));
+    z.avail_in = static_cast<uInt>(gzipped.size());
+    std::string out;
+    char buf[16384];
+    int rc = Z_OK;
+    while (rc == Z_OK) {
+        z.next_out = reinterpret_cast<Bytef*>(buf);
+        z.avail_out = sizeof buf;
+        rc = inflate(&z, Z_NO_FLUSH);
+        out.append(buf, sizeof buf - z.avail_out);
+    }
+    inflateEnd(&z);
+    if (rc != Z_STREAM_END) throw std::runtime_error("not a whole gzip stream");
+    return out;
 }
 
 long rss_kib(int pid) {

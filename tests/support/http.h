@@ -73,6 +73,9 @@ std::string raw_exchange(std::uint16_t port, std::string_view request,
 /// The status code of a raw HTTP response ("HTTP/1.1 404 Not Found..." -> 404), 0 if none.
 int raw_status(std::string_view response);
 
+/// A gzip body (Content-Encoding: gzip) inflated; throws std::runtime_error when it is not one.
+std::string gunzip(std::string_view gzipped);
+
 /// Resident memory of process `pid` in KiB (VmRSS), 0 when unknown.
 long rss_kib(int pid);
 
