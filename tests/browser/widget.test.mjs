@@ -6,135 +6,25 @@
 //   node widget.test.mjs --index-bin BIN --query-bin BIN --source DIR --out DIR
 //
 // Prints one line per check and `N passed, N failed` last; exits 1 on a failure, 77 (skipped)
-// when Chromium or playwright-core is not installed (scripts/setup installs both).
-// Screenshots go to --out. Everything listens on 127.0.0.1; requests to any other host are
-// aborted; a watchdog ends the run after 100 s.
-import { spawn, spawnSync } from 'node:child_process';
+// when Chromium or playwright-core is not installed (scripts/setup installs both). The run's
+// options, server, browser and watchdog (100 s) are harness.mjs's. Screenshots go to --out.
+// Everything listens on 127.0.0.1; requests to any other host are aborted.
 import fs from 'node:fs';
 import http from 'node:http';
-import os from 'node:os';
 import path from 'node:path';
-import readline from 'node:readline';
-import { fileURLToPath } from 'node:url';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const WATCHDOG_MS = 100_000;
-const STEP_TIMEOUT_MS = 10_000;
-const CHROMIUM = process.env.TALKSEARCH_CHROMIUM || '/usr/bin/chromium';
+import { assert, assertEqual, startRun } from './harness.mjs';
 
-function option(name, fallback) {
-    const i = process.argv.indexOf(`--${name}`);
-    return i > 0 && i + 1 < process.argv.length ? process.argv[i + 1] : fallback;
-}
-const source = path.resolve(option('source', path.join(here, '..', '..')));
-const buildDir = path.join(source, 'build');
-const indexBin = option('index-bin', path.join(buildDir, 'indexer', 'talksearch-index'));
-const queryBin = option('query-bin', path.join(buildDir, 'query', 'talksearch-query'));
-const outDir = path.resolve(option('out', path.join(buildDir, 'browser-screenshots')));
-
-function skip(reason) {
-    console.log(`SKIPPED: ${reason}`);
-    process.exit(77);
-}
-if (!fs.existsSync(CHROMIUM)) skip(`${CHROMIUM} is not installed (scripts/setup installs chromium)`);
-let chromium;
-try {
-    ({ chromium } = await import('playwright-core'));
-} catch (e) {
-    skip('playwright-core is not installed (npm install --prefix tests/browser)');
-}
-
-// ---- the run's resources, released by cleanup() whatever happens ----
+const run = await startRun({ watchdogMs: 100_000 });
+const { check, here, outDir } = run;
 const started = Date.now();
-const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'talksearch-browser-'));
-let server = null;
 let hostServer = null;
-let context = null;
 
-async function cleanup() {
-    if (context) await context.close().catch(() => {});
-    context = null;
-    if (hostServer) hostServer.close();
-    hostServer = null;
-    if (server && server.exitCode === null && server.signalCode === null) {
-        server.kill('SIGTERM');
-        const exited = new Promise((resolve) => server.once('exit', resolve));
-        const timer = setTimeout(() => server.kill('SIGKILL'), 3000);
-        await exited;
-        clearTimeout(timer);
-    }
-    server = null;
-    fs.rmSync(tmp, { recursive: true, force: true });
-}
-const watchdog = setTimeout(() => {
-    console.log(`FAIL watchdog: the run took over ${WATCHDOG_MS / 1000} s`);
-    if (server) server.kill('SIGKILL');
-    fs.rmSync(tmp, { recursive: true, force: true });
-    console.log(`${passed} passed, ${failed + 1} failed`);
-    process.exit(1);
-}, WATCHDOG_MS);
-process.on('exit', () => {
-    if (server && server.exitCode === null) server.kill('SIGKILL');
-});
-
-// ---- checks ----
-let passed = 0;
-let failed = 0;
-async function check(name, fn) {
-    const t0 = Date.now();
-    try {
-        await fn();
-        passed++;
-        console.log(`ok   ${name} (${Date.now() - t0} ms)`);
-    } catch (error) {
-        failed++;
-        console.log(`FAIL ${name} (${Date.now() - t0} ms)\n     ${String(error && error.stack || error).split('\n').slice(0, 4).join('\n     ')}`);
-    }
-}
-function assert(condition, message) {
-    if (!condition) throw new Error(message);
-}
 function clock(seconds) {
     return `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, '0')}`;
 }
-function assertEqual(actual, expected, what) {
-    if (actual !== expected) throw new Error(`${what}: expected ${JSON.stringify(expected)}, got ${JSON.stringify(actual)}`);
-}
 
 // ---- fixtures ----
-function buildIndex() {
-    const index = path.join(tmp, 'index');
-    const run = spawnSync(indexBin, [
-        'build', '--talks', path.join(source, 'data', 'talks'),
-        '--talks', path.join(source, 'tests', 'data', 'xss-talk', 'talks'),
-        '--captions', path.join(source, 'data', 'captions'),
-        '--captions', path.join(source, 'tests', 'data', 'xss-talk', 'captions'),
-        '--index', index,
-    ], { encoding: 'utf8', timeout: 30_000 });
-    if (run.status !== 0) throw new Error(`talksearch-index build exited ${run.status}: ${run.stderr}${run.stdout}`);
-    return index;
-}
-
-// Starts `talksearch-query serve --port 0` and resolves to its base URL (its first line).
-function startServer(index) {
-    return new Promise((resolve, reject) => {
-        server = spawn(queryBin, ['serve', '--index', index, '--port', '0', '--host', '127.0.0.1'], {
-            stdio: ['ignore', 'pipe', 'pipe'],
-        });
-        let stderr = '';
-        server.stderr.on('data', (d) => { stderr += d; });
-        const timer = setTimeout(() => reject(new Error(`serve printed no "listening on" line in 10 s: ${stderr}`)), 10_000);
-        server.once('error', (e) => { clearTimeout(timer); reject(e); });
-        server.once('exit', (code) => { clearTimeout(timer); reject(new Error(`serve exited ${code}: ${stderr}`)); });
-        readline.createInterface({ input: server.stdout }).once('line', (line) => {
-            clearTimeout(timer);
-            const m = /^listening on (http:\/\/127\.0\.0\.1:\d+)\s*$/.exec(line);
-            if (m) resolve(m[1]);
-            else reject(new Error(`unexpected first line from serve: ${line}`));
-        });
-    });
-}
-
 // A conference's own page on another origin, embedding the widget with the two lines.
 function hostPage(api) {
     return `<!doctype html>
@@ -192,13 +82,8 @@ async function statusText(page) {
     return (await page.locator('talk-search .status').textContent()).trim();
 }
 
-async function run() {
-    const index = buildIndex();
-    const help = spawnSync(queryBin, ['serve', '--help'], { encoding: 'utf8', timeout: 10_000 });
-    if (help.status !== 0 || !/--port/.test(help.stdout)) {
-        throw new Error(`talksearch-query has no serve command (serve --help exited ${help.status}): ${help.stderr}`);
-    }
-    const api = await startServer(index);
+async function main() {
+    const api = await run.serve();
     const host = await startHostServer(api);
     fs.mkdirSync(outDir, { recursive: true });
 
@@ -208,25 +93,16 @@ async function run() {
     assert(decorators && decorators.moments.length >= 1, 'the API returns the decorators talk with moments');
     const seconds = decorators.moments.map((m) => Math.floor(m.jump_ms / 1000));
 
-    const userDataDir = fs.mkdtempSync(path.join(tmp, 'chromium-'));
-    context = await chromium.launchPersistentContext(userDataDir, {
-        executablePath: CHROMIUM,
-        headless: true,
-        viewport: { width: 1100, height: 900 },
-        reducedMotion: 'reduce',
-        args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-            '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
-    context.setDefaultTimeout(STEP_TIMEOUT_MS);
-    // No network: only 127.0.0.1 is reached; a player iframe's request is aborted and logged.
+    const context = await run.browser({ viewport: { width: 1100, height: 900 } });
+    // No network (the harness aborts what is not 127.0.0.1): a player iframe's request is
+    // logged here first.
     const blocked = [];
     await context.route('**/*', (route) => {
         const url = new URL(route.request().url());
-        if (url.hostname === '127.0.0.1') return route.continue();
-        blocked.push(url.href);
-        return route.abort();
+        if (url.hostname !== '127.0.0.1') blocked.push(url.href);
+        return route.fallback();
     });
-    const page = context.pages()[0] || await context.newPage();
+    const page = await context.newPage();
     const dialogs = [];
     const pageErrors = [];
     const cspViolations = [];
@@ -750,15 +626,12 @@ async function run() {
 }
 
 try {
-    await run();
+    await main();
 } catch (error) {
-    failed++;
+    run.failed++;
     console.log(`FAIL setup: ${String(error && error.stack || error)}`);
 } finally {
-    await cleanup();
-    clearTimeout(watchdog);
+    if (hostServer) hostServer.close();
 }
-console.log(`screenshots: ${outDir}`);
 console.log(`time: ${((Date.now() - started) / 1000).toFixed(1)} s`);
-console.log(`${passed} passed, ${failed} failed`);
-process.exit(failed === 0 ? 0 : 1);
+await run.finish();
