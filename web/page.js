@@ -1,12 +1,12 @@
-// The server's own search page: one <talk-search> whose query lives in the URL, so a search
-// can be shared (/?q=decorators runs on load; each new search replaces the URL).
+// The server's own search page: one <talk-search> whose search lives in the URL, in parameters
+// named as the API's (q, event, speaker, language, year, spoken, sort, page), so a search can be
+// shared and every search is a history entry: Back and Forward restore it, facets included.
+// Typing adds one entry and then refines it (not one per key); Enter, a filter, a page, Escape
+// each add one.
 (() => {
     'use strict';
     const widget = document.querySelector('talk-search');
     if (!widget) return;
-    const params = new URLSearchParams(location.search);
-    const query = (params.get('q') || '').trim();
-    const pageNumber = Math.max(1, parseInt(params.get('page') || '1', 10) || 1);
     const baseTitle = document.title;
 
     // The embed snippet names this server.
@@ -19,22 +19,30 @@
 
     widget.addEventListener('talk-search', (event) => {
         const detail = event.detail || {};
+        const query = detail.query || '';
+        document.body.classList.toggle('searched', Boolean(query));
+        document.title = query ? `${query} \u2013 talksearch` : baseTitle;
+        if (detail.source === 'restore') return;
         const url = new URL(location.href);
-        url.search = '';
-        if (detail.query) url.searchParams.set('q', detail.query);
-        const limit = parseInt(widget.getAttribute('limit') || '10', 10) || 10;
-        const page = Math.floor((detail.offset || 0) / limit) + 1;
-        if (page > 1) url.searchParams.set('page', String(page));
-        history.replaceState(null, '', url);
-        document.title = detail.query ? `${detail.query} \u2013 talksearch` : baseTitle;
+        url.search = detail.state || '';
+        const typing = detail.source === 'typing';
+        const entry = { talksearch: true, typing };
+        if (url.href === location.href) {
+            if (!typing && history.state && history.state.typing) history.replaceState(entry, '', url);
+            return;
+        }
+        const refine = typing && history.state && history.state.typing;
+        if (detail.source === 'load' || refine) history.replaceState(entry, '', url);
+        else history.pushState(entry, '', url);
+    });
+
+    window.addEventListener('popstate', () => {
+        widget.setState(location.search, 'restore');
     });
 
     customElements.whenDefined('talk-search').then(() => {
-        if (query) {
-            const limit = parseInt(widget.getAttribute('limit') || '10', 10) || 10;
-            widget.search(query, (pageNumber - 1) * limit);
-        } else {
-            widget.focus();
-        }
+        const params = new URLSearchParams(location.search);
+        if ([...params.keys()].length) widget.setState(params, 'load');
+        if (!(params.get('q') || '').trim()) widget.focus();
     });
 })();

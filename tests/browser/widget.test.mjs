@@ -6,132 +6,25 @@
 //   node widget.test.mjs --index-bin BIN --query-bin BIN --source DIR --out DIR
 //
 // Prints one line per check and `N passed, N failed` last; exits 1 on a failure, 77 (skipped)
-// when Chromium or playwright-core is not installed (scripts/setup installs both).
-// Screenshots go to --out. Everything listens on 127.0.0.1; requests to any other host are
-// aborted; a watchdog ends the run after 100 s.
-import { spawn, spawnSync } from 'node:child_process';
+// when Chromium or playwright-core is not installed (scripts/setup installs both). The run's
+// options, server, browser and watchdog (100 s) are harness.mjs's. Screenshots go to --out.
+// Everything listens on 127.0.0.1; requests to any other host are aborted.
 import fs from 'node:fs';
 import http from 'node:http';
-import os from 'node:os';
 import path from 'node:path';
-import readline from 'node:readline';
-import { fileURLToPath } from 'node:url';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const WATCHDOG_MS = 100_000;
-const STEP_TIMEOUT_MS = 10_000;
-const CHROMIUM = process.env.TALKSEARCH_CHROMIUM || '/usr/bin/chromium';
+import { assert, assertEqual, startRun } from './harness.mjs';
 
-function option(name, fallback) {
-    const i = process.argv.indexOf(`--${name}`);
-    return i > 0 && i + 1 < process.argv.length ? process.argv[i + 1] : fallback;
-}
-const source = path.resolve(option('source', path.join(here, '..', '..')));
-const buildDir = path.join(source, 'build');
-const indexBin = option('index-bin', path.join(buildDir, 'indexer', 'talksearch-index'));
-const queryBin = option('query-bin', path.join(buildDir, 'query', 'talksearch-query'));
-const outDir = path.resolve(option('out', path.join(buildDir, 'browser-screenshots')));
-
-function skip(reason) {
-    console.log(`SKIPPED: ${reason}`);
-    process.exit(77);
-}
-if (!fs.existsSync(CHROMIUM)) skip(`${CHROMIUM} is not installed (scripts/setup installs chromium)`);
-let chromium;
-try {
-    ({ chromium } = await import('playwright-core'));
-} catch (e) {
-    skip('playwright-core is not installed (npm install --prefix tests/browser)');
-}
-
-// ---- the run's resources, released by cleanup() whatever happens ----
+const run = await startRun({ watchdogMs: 100_000 });
+const { check, here, outDir } = run;
 const started = Date.now();
-const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'talksearch-browser-'));
-let server = null;
 let hostServer = null;
-let context = null;
 
-async function cleanup() {
-    if (context) await context.close().catch(() => {});
-    context = null;
-    if (hostServer) hostServer.close();
-    hostServer = null;
-    if (server && server.exitCode === null && server.signalCode === null) {
-        server.kill('SIGTERM');
-        const exited = new Promise((resolve) => server.once('exit', resolve));
-        const timer = setTimeout(() => server.kill('SIGKILL'), 3000);
-        await exited;
-        clearTimeout(timer);
-    }
-    server = null;
-    fs.rmSync(tmp, { recursive: true, force: true });
-}
-const watchdog = setTimeout(() => {
-    console.log(`FAIL watchdog: the run took over ${WATCHDOG_MS / 1000} s`);
-    if (server) server.kill('SIGKILL');
-    fs.rmSync(tmp, { recursive: true, force: true });
-    console.log(`${passed} passed, ${failed + 1} failed`);
-    process.exit(1);
-}, WATCHDOG_MS);
-process.on('exit', () => {
-    if (server && server.exitCode === null) server.kill('SIGKILL');
-});
-
-// ---- checks ----
-let passed = 0;
-let failed = 0;
-async function check(name, fn) {
-    const t0 = Date.now();
-    try {
-        await fn();
-        passed++;
-        console.log(`ok   ${name} (${Date.now() - t0} ms)`);
-    } catch (error) {
-        failed++;
-        console.log(`FAIL ${name} (${Date.now() - t0} ms)\n     ${String(error && error.stack || error).split('\n').slice(0, 4).join('\n     ')}`);
-    }
-}
-function assert(condition, message) {
-    if (!condition) throw new Error(message);
-}
-function assertEqual(actual, expected, what) {
-    if (actual !== expected) throw new Error(`${what}: expected ${JSON.stringify(expected)}, got ${JSON.stringify(actual)}`);
+function clock(seconds) {
+    return `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, '0')}`;
 }
 
 // ---- fixtures ----
-function buildIndex() {
-    const index = path.join(tmp, 'index');
-    const run = spawnSync(indexBin, [
-        'build', '--talks', path.join(source, 'data', 'talks'),
-        '--talks', path.join(source, 'tests', 'data', 'xss-talk', 'talks'),
-        '--captions', path.join(source, 'data', 'captions'),
-        '--captions', path.join(source, 'tests', 'data', 'xss-talk', 'captions'),
-        '--index', index,
-    ], { encoding: 'utf8', timeout: 30_000 });
-    if (run.status !== 0) throw new Error(`talksearch-index build exited ${run.status}: ${run.stderr}${run.stdout}`);
-    return index;
-}
-
-// Starts `talksearch-query serve --port 0` and resolves to its base URL (its first line).
-function startServer(index) {
-    return new Promise((resolve, reject) => {
-        server = spawn(queryBin, ['serve', '--index', index, '--port', '0', '--host', '127.0.0.1'], {
-            stdio: ['ignore', 'pipe', 'pipe'],
-        });
-        let stderr = '';
-        server.stderr.on('data', (d) => { stderr += d; });
-        const timer = setTimeout(() => reject(new Error(`serve printed no "listening on" line in 10 s: ${stderr}`)), 10_000);
-        server.once('error', (e) => { clearTimeout(timer); reject(e); });
-        server.once('exit', (code) => { clearTimeout(timer); reject(new Error(`serve exited ${code}: ${stderr}`)); });
-        readline.createInterface({ input: server.stdout }).once('line', (line) => {
-            clearTimeout(timer);
-            const m = /^listening on (http:\/\/127\.0\.0\.1:\d+)\s*$/.exec(line);
-            if (m) resolve(m[1]);
-            else reject(new Error(`unexpected first line from serve: ${line}`));
-        });
-    });
-}
-
 // A conference's own page on another origin, embedding the widget with the two lines.
 function hostPage(api) {
     return `<!doctype html>
@@ -189,13 +82,8 @@ async function statusText(page) {
     return (await page.locator('talk-search .status').textContent()).trim();
 }
 
-async function run() {
-    const index = buildIndex();
-    const help = spawnSync(queryBin, ['serve', '--help'], { encoding: 'utf8', timeout: 10_000 });
-    if (help.status !== 0 || !/--port/.test(help.stdout)) {
-        throw new Error(`talksearch-query has no serve command (serve --help exited ${help.status}): ${help.stderr}`);
-    }
-    const api = await startServer(index);
+async function main() {
+    const api = await run.serve();
     const host = await startHostServer(api);
     fs.mkdirSync(outDir, { recursive: true });
 
@@ -205,25 +93,16 @@ async function run() {
     assert(decorators && decorators.moments.length >= 1, 'the API returns the decorators talk with moments');
     const seconds = decorators.moments.map((m) => Math.floor(m.jump_ms / 1000));
 
-    const userDataDir = fs.mkdtempSync(path.join(tmp, 'chromium-'));
-    context = await chromium.launchPersistentContext(userDataDir, {
-        executablePath: CHROMIUM,
-        headless: true,
-        viewport: { width: 1100, height: 900 },
-        reducedMotion: 'reduce',
-        args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-            '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
-    context.setDefaultTimeout(STEP_TIMEOUT_MS);
-    // No network: only 127.0.0.1 is reached; a player iframe's request is aborted and logged.
+    const context = await run.browser({ viewport: { width: 1100, height: 900 } });
+    // No network (the harness aborts what is not 127.0.0.1): a player iframe's request is
+    // logged here first.
     const blocked = [];
     await context.route('**/*', (route) => {
         const url = new URL(route.request().url());
-        if (url.hostname === '127.0.0.1') return route.continue();
-        blocked.push(url.href);
-        return route.abort();
+        if (url.hostname !== '127.0.0.1') blocked.push(url.href);
+        return route.fallback();
     });
-    const page = context.pages()[0] || await context.newPage();
+    const page = await context.newPage();
     const dialogs = [];
     const pageErrors = [];
     const cspViolations = [];
@@ -247,8 +126,10 @@ async function run() {
         await card.waitFor();
         const moments = card.locator('.moment');
         assertEqual(await moments.count(), decorators.moments.length, 'moments shown');
+        // The pill shows where the player starts (the pre-roll included), so pill and player agree.
         const first = (await moments.first().textContent()).replace(/\s+/g, ' ');
-        assert(first.includes(decorators.moments[0].time), `first moment shows ${decorators.moments[0].time}: ${first}`);
+        assert(first.includes(`Play from ${clock(seconds[0])}:`), `first moment shows ${clock(seconds[0])}: ${first}`);
+        assertEqual(first.match(/\d+:\d\d/g).length, 1, `times named in the first moment ("${first}")`);
         assert(await card.locator('mark').count() >= 1, 'the matched words are marked');
         const meta = await card.locator('.meta').textContent();
         assert(meta.includes('Marisol Quenby') && meta.includes('Lakeshore PyConf 2017'), `speaker and event: ${meta}`);
@@ -410,14 +291,14 @@ async function run() {
         await talkCard(page, 'Decorators from the Ground Up').waitFor();
     });
 
-    await check('Vimeo moments play in Vimeo\'s player, other hosts open the link, javascript: URLs are no link', async () => {
+    await check('Vimeo moments play in Vimeo\'s player, other hosts open the link, javascript: URLs are no link, "did you mean" with results', async () => {
         const talk = (title, catalogue, videoUrl, moment) => ({
             title, speakers: ['Ada Example'], event: 'e', event_title: 'Example Conf', recorded: '2020-01-02',
             catalogue_url: catalogue, video_url: videoUrl, link: { url: videoUrl, clip_url: null, host: 'other', time_text: null },
             moments: [moment], other_recordings: [],
         });
         const body = {
-            version: 1, query: 'hosts', total: 2, total_exact: true, offset: 0, limit: 10, suggestion: null, notices: [], facets: null,
+            version: 1, query: 'hosts', total: 2, total_exact: true, offset: 0, limit: 10, suggestion: 'ghosts', notices: [], facets: null,
             results: [
                 { ...talk('On Vimeo', 'javascript:alert(7)', 'https://vimeo.com/700000123', {
                     start_ms: 65000, end_ms: 70000, jump_ms: 63000, time: '1:05', timed: true, text: 'said here', html: 'said <mark>here</mark>',
@@ -440,9 +321,10 @@ async function run() {
         await searchInWidget(page, 'hosts');
         const vimeo = talkCard(page, 'On Vimeo');
         await vimeo.waitFor();
+        assertEqual((await page.locator('talk-search .suggestion').textContent()).trim(), 'Did you mean ghosts?', '"did you mean" beside results');
         assertEqual(await vimeo.locator('.title a').getAttribute('href'), 'https://vimeo.com/700000123',
             'the title links to the video when the catalogue URL is javascript:');
-        await vimeo.locator('button.moment').click();
+        await vimeo.locator('.moment').click();
         assertEqual(await vimeo.locator('.player iframe').getAttribute('src'), 'https://player.vimeo.com/video/700000123?autoplay=1#t=63s', 'Vimeo player');
         const archive = talkCard(page, 'On archive.org');
         const link = archive.locator('a.moment');
@@ -474,6 +356,266 @@ async function run() {
         await page.screenshot({ path: path.join(outDir, 'server-page-empty.png'), fullPage: true });
     });
 
+    // ---- the server's page: as you type, facets, history, keyboard, links, accessibility ----
+    const pageTalks = () => page.locator('talk-search .talk .title').allTextContents();
+    const waitStatus = (re) => page.waitForFunction((source) => new RegExp(source).test(
+        document.querySelector('talk-search').shadowRoot.querySelector('.status').textContent), re.source);
+    // The facet counts come after the talks (a second request): wait until they are in.
+    const waitFacets = () => page.waitForFunction(() => {
+        const facets = document.querySelector('talk-search').shadowRoot.querySelector('.facets');
+        return facets.children.length > 0 && !facets.hasAttribute('aria-busy');
+    });
+
+    await check('typing shows results without Enter, and the URL follows', async () => {
+        await page.goto(`${api}/`);
+        await page.waitForFunction(() => customElements.get('talk-search') !== undefined);
+        const rendered = page.evaluate(() => new Promise((resolve) => {
+            document.addEventListener('talk-search-results', (e) => {
+                if (e.detail.query === 'decorators') resolve(e.detail);
+            });
+        }));
+        const entriesBefore = await page.evaluate(() => history.length);
+        await page.locator('talk-search input[type="search"]').focus();
+        await page.keyboard.type('decorators', { delay: 40 });
+        await talkCard(page, 'Decorators from the Ground Up').waitFor();
+        const detail = await rendered;
+        assert(detail.renderEnd >= detail.responseEnd && detail.responseEnd >= detail.requestStart, `the talk-search-results event's times: ${JSON.stringify(detail)}`);
+        assertEqual(new URL(page.url()).searchParams.get('q'), 'decorators', 'q in the URL');
+        const entries = await page.evaluate(() => history.length) - entriesBefore;
+        assertEqual(entries, 1, 'history entries added by typing one query');
+    });
+
+    await check('a facet click narrows the results and updates the URL; Back and Forward restore the searches', async () => {
+        await page.goto(`${api}/?q=python`);
+        await waitStatus(/^\d+ talks? for/);
+        const all = await pageTalks();
+        const valdoria = page.locator('talk-search .side label', { hasText: 'PyCon Valdoria 2019' });
+        await valdoria.locator('input').check();
+        await page.waitForFunction(() => new URL(location.href).searchParams.get('event') === 'pycon-valdoria-2019');
+        await waitStatus(/^2 talks for/);
+        await waitFacets();
+        const narrowed = await pageTalks();
+        assert(narrowed.length > 0 && narrowed.length < all.length, `fewer talks: ${all.length} -> ${narrowed.length}`);
+        for (const meta of await page.locator('talk-search .talk .meta').allTextContents()) {
+            assert(meta.includes('PyCon Valdoria 2019'), `every talk is of the chosen event: ${meta}`);
+        }
+        // The other events are still offered (counted without the event filter).
+        assert(await page.locator('talk-search .side label', { hasText: 'Lakeshore PyConf 2017' }).count() === 1, 'the other events stay listed');
+        await page.locator('talk-search .side label', { hasText: 'English' }).locator('input').check();
+        await page.waitForFunction(() => new URL(location.href).searchParams.get('language') === 'en');
+        await searchInWidget(page, 'asyncio');
+        await page.waitForFunction(() => new URL(location.href).searchParams.get('q') === 'asyncio');
+
+        await page.goBack();
+        await page.waitForFunction(() => new URL(location.href).searchParams.get('q') === 'python' && new URL(location.href).searchParams.get('language') === 'en');
+        assertEqual(await page.locator('talk-search input[type="search"]').inputValue(), 'python', 'Back: the box');
+        await page.goBack();
+        await page.waitForFunction(() => !new URL(location.href).searchParams.has('language'));
+        await waitStatus(/^2 talks for/);
+        await waitFacets();
+        assert(await valdoria.locator('input').isChecked(), 'Back: the event filter is checked again');
+        await page.goBack();
+        await page.waitForFunction(() => !new URL(location.href).searchParams.has('event'));
+        await waitStatus(new RegExp(`^${all.length} talks for`));
+        await waitFacets();
+        assert(!(await valdoria.locator('input').isChecked()), 'Back: no event filter');
+        assertEqual((await pageTalks()).join('|'), all.join('|'), 'Back: the first search\'s talks');
+        await page.goForward();
+        await page.waitForFunction(() => new URL(location.href).searchParams.get('event') === 'pycon-valdoria-2019');
+        await waitStatus(/^2 talks for/);
+    });
+
+    await check('no talk: the suggestion and each filter dropped are offered; "said in the talk" and sort go in the URL', async () => {
+        await page.goto(`${api}/?q=asyncio&event=lakeshore-pyconf-2017&spoken=1&sort=date`);
+        await page.locator('talk-search .empty').waitFor();
+        assert(await page.locator('talk-search .toolbar input[type="checkbox"]').isChecked(), 'the spoken box is checked');
+        assertEqual(await page.locator('talk-search select').inputValue(), 'date', 'sort from the URL');
+        const chips = await page.locator('talk-search .empty .chip').allTextContents();
+        assert(chips.some((c) => /Event: (Lakeshore PyConf 2017|lakeshore-pyconf-2017)/.test(c)) && chips.some((c) => /Said in the talk/.test(c)), `chips: ${chips}`);
+        await page.locator('talk-search .empty .chip', { hasText: 'Event' }).click();
+        await talkCard(page, 'Async').first().waitFor();
+        const url = new URL(page.url());
+        assert(!url.searchParams.has('event') && url.searchParams.get('spoken') === '1' && url.searchParams.get('sort') === 'date', `URL: ${url.search}`);
+    });
+
+    await check('keyboard: / and Ctrl-K focus the box (not in another field), arrows move through moments, Esc clears', async () => {
+        await page.goto(`${api}/?q=decorators`);
+        await talkCard(page, 'Decorators from the Ground Up').waitFor();
+        const inBox = () => page.evaluate(() => document.activeElement?.tagName === 'TALK-SEARCH'
+            && document.activeElement.shadowRoot.activeElement?.tagName === 'INPUT');
+        await page.locator('.help summary').focus();
+        await page.keyboard.press('/');
+        assert(await inBox(), '/ focused the search box');
+        await page.locator('.help summary').focus();
+        await page.keyboard.press('Control+k');
+        assert(await inBox(), 'Ctrl-K focused the search box');
+        await page.evaluate(() => {
+            const other = Object.assign(document.createElement('input'), { id: 'other-field' });
+            document.body.append(other);
+        });
+        await page.locator('#other-field').focus();
+        await page.keyboard.press('/');
+        assertEqual(await page.locator('#other-field').inputValue(), '/', '/ is typed in another field');
+        assert(!(await inBox()), 'the box is not focused while typing elsewhere');
+        await page.evaluate(() => document.getElementById('other-field').remove());
+        await page.locator('talk-search input[type="search"]').focus();
+        const focusedMoment = () => page.evaluate(() => {
+            const active = document.querySelector('talk-search').shadowRoot.activeElement;
+            return active && active.classList.contains('moment') ? [...active.getRootNode().querySelectorAll('.moment')].indexOf(active) : -1;
+        });
+        await page.keyboard.press('ArrowDown');
+        assertEqual(await focusedMoment(), 0, 'ArrowDown from the box: first moment');
+        await page.keyboard.press('ArrowDown');
+        assertEqual(await focusedMoment(), 1, 'ArrowDown: second moment');
+        await page.keyboard.press('ArrowUp');
+        assertEqual(await focusedMoment(), 0, 'ArrowUp: first moment');
+        await page.keyboard.press('Escape');
+        await page.waitForFunction(() => !new URL(location.href).searchParams.has('q'));
+        assertEqual(await page.locator('talk-search .talk').count(), 0, 'Esc cleared the results');
+        assert(await inBox(), 'Esc leaves the focus in the box');
+    });
+
+    await check('a moment is a link to the talk page at its second; a middle-click opens it, a plain click plays inline', async () => {
+        await page.goto(`${api}/?q=decorators`);
+        const card = talkCard(page, 'Decorators from the Ground Up');
+        await card.waitFor();
+        const moment = card.locator('.moment').first();
+        assertEqual(await moment.evaluate((m) => m.tagName), 'A', 'the moment is an <a>');
+        const href = await moment.getAttribute('href');
+        const want = `${api}/talk/lakeshore-pyconf-2017/decorators-from-the-ground-up?t=${seconds[0]}&q=decorators`;
+        assertEqual(href, want, 'the moment\'s href');
+        const opened = context.waitForEvent('page');
+        await moment.click({ button: 'middle' });
+        const tab = await opened;
+        await tab.waitForLoadState('domcontentloaded').catch(() => {});
+        assertEqual(tab.url(), want, 'the middle-clicked tab\'s URL');
+        await tab.close();
+        assertEqual(page.url(), `${api}/?q=decorators`, 'the middle-click left the page where it was');
+        const status = (await fetch(href)).status;
+        if (status === 404) console.log('     note: /talk/<id> answers 404 on this server (the talk page is not merged yet): its status is not checked');
+        else assertEqual(status, 200, 'the talk page\'s status');
+        await moment.click();
+        await card.locator('.player iframe').waitFor();
+        assertEqual(page.url(), `${api}/?q=decorators`, 'a plain click stays on the page');
+        assert(/Playing from 0:15 \(the words at 0:17\)/.test(await card.locator('.player-bar').textContent()), 'the player says where it starts and where the words are');
+    });
+
+    // axe-core (tests/browser/node_modules/axe-core): serious and critical violations.
+    const axeSource = fs.readFileSync(path.join(here, 'node_modules', 'axe-core', 'axe.min.js'), 'utf8');
+    async function axeViolations(target) {
+        await target.addScriptTag({ content: axeSource }).catch(() => {});
+        // The server's page forbids inline scripts (CSP): the tool then runs as DevTools would.
+        if (!(await target.evaluate(() => typeof window.axe === 'object'))) await target.evaluate(axeSource);
+        const result = await target.evaluate(() => window.axe.run(document, { resultTypes: ['violations'] }));
+        return result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')
+            .map((v) => `${v.id} (${v.impact}): ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')}`);
+    }
+
+    await check('the page with results: headings in order, input border 3:1, no serious axe violation (light and dark)', async () => {
+        for (const scheme of ['light', 'dark']) {
+            await page.emulateMedia({ colorScheme: scheme });
+            await page.goto(`${api}/?q=decorators&event=lakeshore-pyconf-2017`);
+            await talkCard(page, 'Decorators from the Ground Up').waitFor();
+            const report = await page.evaluate(() => {
+                const levels = [];
+                const walk = (root) => {
+                    for (const node of root.querySelectorAll('*')) {
+                        if (/^H[1-6]$/.test(node.tagName)) levels.push(Number(node.tagName[1]));
+                        if (node.shadowRoot) walk(node.shadowRoot);
+                    }
+                };
+                walk(document);
+                const luminance = (rgb) => {
+                    const [r, g, b] = rgb.match(/[\d.]+/g).slice(0, 3).map(Number).map((c) => {
+                        const s = c / 255;
+                        return s <= 0.03928 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4;
+                    });
+                    return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+                };
+                const box = document.querySelector('talk-search').shadowRoot.querySelector('.box');
+                const style = getComputedStyle(box);
+                const [a, b] = [luminance(style.borderTopColor), luminance(style.backgroundColor)];
+                return { levels, contrast: (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05), bg: getComputedStyle(document.body).backgroundColor };
+            });
+            assertEqual(report.levels[0], 1, `${scheme}: the first heading`);
+            report.levels.forEach((level, i) => assert(i === 0 || level <= report.levels[i - 1] + 1, `${scheme}: headings skip a level: ${report.levels}`));
+            assert(report.contrast >= 3, `${scheme}: the search box's border contrast is ${report.contrast.toFixed(2)}:1`);
+            if (scheme === 'dark') assert(report.bg !== 'rgb(243, 244, 248)', `the dark page has a dark background (${report.bg})`);
+            const violations = await axeViolations(page);
+            assertEqual(violations.length, 0, `${scheme}: axe: ${violations.join(' | ')}`);
+        }
+        await page.emulateMedia({ colorScheme: 'light' });
+    });
+
+    await check('screenshots at 1280 and 390 px; on a phone the header shrinks and the filters open in a sheet', async () => {
+        await page.setViewportSize({ width: 1280, height: 900 });
+        await page.goto(`${api}/?q=python`);
+        await waitStatus(/^\d+ talks? for/);
+        await page.screenshot({ path: path.join(outDir, 'page-1280.png'), fullPage: true });
+        await page.emulateMedia({ colorScheme: 'dark' });
+        await page.screenshot({ path: path.join(outDir, 'page-1280-dark.png'), fullPage: true });
+        await page.emulateMedia({ colorScheme: 'light' });
+        await page.setViewportSize({ width: 390, height: 844 });
+        await page.goto(`${api}/`);
+        await page.waitForFunction(() => customElements.get('talk-search') !== undefined);
+        const tall = await page.locator('.masthead').boundingBox();
+        await searchInWidget(page, 'python');
+        await waitStatus(/^\d+ talks? for/);
+        const short = await page.locator('.masthead').boundingBox();
+        assert(short.height < tall.height - 40, `the header shrinks after a search: ${tall.height} -> ${short.height} px`);
+        assert(!(await page.locator('talk-search .side').isVisible()), 'no side column on a phone');
+        await page.screenshot({ path: path.join(outDir, 'page-390.png'), fullPage: true });
+        await page.locator('talk-search .filters-btn').click();
+        const sheet = page.locator('talk-search dialog.sheet');
+        await sheet.waitFor();
+        assert(await sheet.evaluate((d) => d.open && d.matches(':modal')), 'the filters are a modal sheet');
+        await page.screenshot({ path: path.join(outDir, 'page-390-filters.png') });
+        await sheet.locator('label', { hasText: 'PyCon Valdoria 2019' }).locator('input').check();
+        await page.waitForFunction(() => new URL(location.href).searchParams.get('event') === 'pycon-valdoria-2019');
+        await sheet.locator('.sheet-done').click();
+        assert(!(await sheet.isVisible()), 'the sheet closes');
+        await waitStatus(/^2 talks for/);
+        await page.setViewportSize({ width: 1100, height: 900 });
+    });
+
+    await check('the widget on a host page: transparent, its own letter-spacing, its scope, facets without the host URL, axe', async () => {
+        await page.goto(host.url);
+        await page.waitForFunction(() => customElements.get('talk-search') !== undefined);
+        const look = await page.evaluate(() => {
+            document.body.style.letterSpacing = '0.2em';
+            const plain = document.createElement('talk-search');
+            plain.setAttribute('event', 'lakeshore-pyconf-2017');
+            plain.setAttribute('facets', '');
+            plain.style.setProperty('--talk-search-bg', 'initial'); // the host page sets one on every talk-search
+            plain.id = 'scoped';
+            document.querySelector('main').append(plain);
+            const style = getComputedStyle(plain);
+            return { bg: style.backgroundColor, spacing: getComputedStyle(plain.shadowRoot.querySelector('.box')).letterSpacing };
+        });
+        assertEqual(look.bg, 'rgba(0, 0, 0, 0)', 'the widget\'s own background');
+        assertEqual(look.spacing, 'normal', 'letter-spacing inside the widget');
+        const scoped = page.locator('#scoped');
+        await page.waitForFunction(() => /Searching Lakeshore PyConf 2017/.test(document.getElementById('scoped').shadowRoot.querySelector('.scope').textContent));
+        const before = page.url();
+        await scoped.locator('input[type="search"]').fill('decorators');
+        await scoped.locator('input[type="search"]').press('Enter');
+        await scoped.locator('.talk').first().waitFor();
+        assertEqual(await scoped.locator('.facet legend', { hasText: 'Event' }).count(), 0, 'no event facet in a widget scoped to one event');
+        const count = await scoped.locator('.talk').count();
+        await scoped.locator('.facet').first().waitFor({ state: 'attached' });
+        const sheetButton = scoped.locator('.filters-btn');
+        if (await sheetButton.isVisible()) await sheetButton.click(); // a narrow widget: the sheet
+        await scoped.locator('.facet label', { hasText: 'Ines Calloway' }).locator('input').check();
+        await page.waitForFunction(() => document.getElementById('scoped').shadowRoot.querySelectorAll('.talk').length === 1);
+        if (await scoped.locator('dialog.sheet').isVisible()) await scoped.locator('.sheet-done').click();
+        assert(count > 1, `the speaker facet narrowed ${count} talks to 1`);
+        assertEqual(page.url(), before, 'the host page\'s URL');
+        const violations = await axeViolations(page);
+        assertEqual(violations.length, 0, `axe: ${violations.join(' | ')}`);
+        await page.screenshot({ path: path.join(outDir, 'host-page-scoped-facets.png'), fullPage: true });
+        await page.evaluate(() => { document.body.style.letterSpacing = ''; });
+    });
+
     await check('no script errors, dialogs or requests beyond 127.0.0.1 other than the players', async () => {
         assertEqual(pageErrors.length, 0, `page errors: ${pageErrors.join(' | ')}`);
         assertEqual(dialogs.length, 0, `dialogs: ${dialogs.join(' | ')}`);
@@ -484,15 +626,12 @@ async function run() {
 }
 
 try {
-    await run();
+    await main();
 } catch (error) {
-    failed++;
+    run.failed++;
     console.log(`FAIL setup: ${String(error && error.stack || error)}`);
 } finally {
-    await cleanup();
-    clearTimeout(watchdog);
+    if (hostServer) hostServer.close();
 }
-console.log(`screenshots: ${outDir}`);
 console.log(`time: ${((Date.now() - started) / 1000).toFixed(1)} s`);
-console.log(`${passed} passed, ${failed} failed`);
-process.exit(failed === 0 ? 0 : 1);
+await run.finish();
