@@ -473,7 +473,10 @@ Reply Server::Impl::route(MHD_Connection* c, std::string_view method, RequestSta
     }
     const std::string_view target = st.target;
     const std::string_view path = target.substr(0, target.find('?'));
-    if (!is_clean_path(path)) return json_reply(404, "not found");
+    // A talk's id may hold any script (percent-encoded): its path is judged
+    // once decoded (talk_id_from_path); every other path must be clean as sent.
+    const bool talk_path = path.starts_with("/talk/") || path.starts_with("/api/v1/talk/");
+    if (!talk_path && !is_clean_path(path)) return json_reply(404, "not found");
     const bool api_path = path.starts_with("/api/");
     if (method == "OPTIONS") {
         st.endpoint = "options";
@@ -497,10 +500,12 @@ Reply Server::Impl::route(MHD_Connection* c, std::string_view method, RequestSta
         st.endpoint = "feed";
         return api(c, st, ApiEndpoint::kFeed);
     }
-    if (path.starts_with("/talk/") || path.starts_with("/api/v1/talk/")) {
+    if (talk_path) {
         const bool json = api_path;
         st.endpoint = json ? "talk_api" : "talk";
-        return talk(c, st, path.substr(json ? 13 : 6), json);
+        // An id that does not decode to a valid one is looked up as "": a 404.
+        const std::optional<std::string> id = talk_id_from_path(path.substr(json ? 13 : 6));
+        return talk(c, st, id.value_or(std::string()), json);
     }
     if (path == "/healthz") {
         st.endpoint = "healthz";

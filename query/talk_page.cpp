@@ -30,15 +30,62 @@ std::size_t word_count(const std::vector<SnippetPart>& text) {
     return n;
 }
 
+// Calls f with each part of `id` between slashes ("a//b": "a", "", "b").
+template <typename F>
+void for_each_segment(std::string_view id, F f) {
+    std::size_t start = 0;
+    while (start <= id.size()) {
+        std::size_t end = id.find('/', start);
+        if (end == std::string_view::npos) end = id.size();
+        f(id.substr(start, end - start));
+        start = end + 1;
+    }
+}
+
 }  // namespace
 
 bool is_valid_talk_id(std::string_view id) {
-    if (id.empty() || id.size() > kMaxTalkIdBytes) return false;
-    return is_clean_path("/" + std::string(id)) && !id.ends_with('/');
+    if (id.empty() || id.size() > kMaxTalkIdBytes || !is_valid_utf8(id)) return false;
+    for (const char c : id) {
+        const auto u = static_cast<unsigned char>(c);
+        if (u < 0x20 || u == 0x7f || c == '\\') return false;
+    }
+    bool ok = true;
+    for_each_segment(id, [&](std::string_view segment) {
+        ok = ok && !segment.empty() && segment != "." && segment != "..";
+    });
+    return ok;
 }
 
 std::string talk_path(std::string_view id) {
-    return is_valid_talk_id(id) ? "/talk/" + std::string(id) : std::string();
+    if (!is_valid_talk_id(id)) return {};
+    std::string path = "/talk";
+    for_each_segment(id, [&](std::string_view segment) { path += '/' + url_encode(segment); });
+    return path;
+}
+
+std::optional<std::string> talk_id_from_path(std::string_view raw) {
+    const auto hex = [](char c) -> int {
+        if (c >= '0' && c <= '9') return c - '0';
+        if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+        if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+        return -1;
+    };
+    std::string id;
+    for (std::size_t i = 0; i < raw.size(); ++i) {
+        if (raw[i] != '%') {
+            id += raw[i];
+            continue;
+        }
+        const int hi = i + 2 < raw.size() ? hex(raw[i + 1]) : -1;
+        const int lo = hi >= 0 ? hex(raw[i + 2]) : -1;
+        // An escaped slash is not a separator: one path per talk.
+        if (lo < 0 || hi * 16 + lo == '/') return std::nullopt;
+        id += static_cast<char>(hi * 16 + lo);
+        i += 2;
+    }
+    if (!is_valid_talk_id(id)) return std::nullopt;
+    return id;
 }
 
 std::vector<Paragraph> transcript_paragraphs(const std::vector<TranscriptCue>& cues, bool timed,

@@ -21,15 +21,25 @@ inline constexpr std::size_t kMaxTalkIdBytes = 300;
 /// How many related talks a page lists ("more like this").
 inline constexpr std::size_t kRelatedTalks = 6;
 
-/// True when `id` can name a talk page: 1 to kMaxTalkIdBytes bytes of ASCII
-/// letters, digits and `- . _ ~ /`, no empty, `.` or `..` segment (as
-/// is_clean_path judges a request path). Such an id is its own URL path:
-/// `/talk/` + id needs no escaping. Example: "lakeshore-pyconf-2017/decorators"
-/// is valid; "../x", "a//b" and "a b" are not.
+/// True when `id` can name a talk page: 1 to kMaxTalkIdBytes bytes of valid
+/// UTF-8 without control characters or backslashes, and no empty, `.` or `..`
+/// segment between its slashes. Catalogue slugs hold Korean, Japanese and
+/// spaces, so letters of any script are allowed; the page's path escapes
+/// them (talk_path). Example: "lakeshore-pyconf-2017/decorators" and
+/// "pycon-apac-2016/박현우" are valid; "../x", "a//b" and "a/" are not.
 bool is_valid_talk_id(std::string_view id);
 
-/// The page's path of a talk: "/talk/" + id, or "" when the id is not valid.
+/// The page's path of a talk: "/talk/" + the id with each segment
+/// percent-encoded (RFC 3986 unreserved characters kept), or "" when the id is
+/// not valid. Example: "e/a b" -> "/talk/e/a%20b".
 std::string talk_path(std::string_view id);
+
+/// The talk id of a request path's part after `/talk/` (still
+/// percent-encoded, as received): decoded, then judged by is_valid_talk_id.
+/// nullopt for a malformed escape, an escaped slash (`%2F`: a talk has one
+/// path) or an invalid id ("%2e%2e/x" decodes to "../x" and is refused). The
+/// inverse of talk_path.
+std::optional<std::string> talk_id_from_path(std::string_view raw);
 
 /// One cue of the transcript, as the index stored it.
 struct TranscriptCue {

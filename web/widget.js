@@ -691,12 +691,12 @@ dialog.sheet::backdrop { background: rgb(10 12 20 / 45%); }
             this._scope.replaceChildren('Searching ', el('strong', null, label));
         }
 
-        // The titles of the `event` attribute's events, for the scope line: the API has no list of
-        // events, so a query of a filter alone (`year:..9999`, every dated talk) counts them.
+        // The titles of the `event` attribute's events, for the scope line: a search of the
+        // filter alone (no words) counts the events' talks, with each event's title.
         _fetchScopeTitles() {
             const events = this._scopeEvents().filter((e) => !this._eventTitles.has(e));
             if (!events.length || this.getAttribute('scope-label')) return;
-            const params = new URLSearchParams({ q: 'year:..9999', limit: '0', moments: '0', facets: '1' });
+            const params = new URLSearchParams({ limit: '0', moments: '0', facets: '1' });
             for (const event of events) params.append('event', event);
             this._fetchJson(this._apiUrl(params)).then((body) => {
                 const values = body.facets && body.facets.event && Array.isArray(body.facets.event.values) ? body.facets.event.values : [];

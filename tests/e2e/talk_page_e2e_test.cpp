@@ -4,6 +4,7 @@
 #include <simdjson.h>
 
 #include <catch2/catch.hpp>
+#include <cctype>
 #include <filesystem>
 #include <regex>
 #include <set>
@@ -38,7 +39,9 @@ class TalkServer {
         const ProcessResult built = run_process(
             {TALKSEARCH_INDEX_BIN, "build", "--talks", (data / "talks").string(), "--talks",
              (xss / "talks").string(), "--captions", (data / "captions").string(), "--captions",
-             (xss / "captions").string(), "--ytdlp", (kSource / "tests/data/ytdlp").string(),
+             (xss / "captions").string(), "--talks",
+             (kSource / "tests/data/unicode-slug/talks").string(), "--ytdlp",
+             (kSource / "tests/data/ytdlp").string(),
              "--index", index_.string()});
         // 1: a file was skipped (the yt-dlp fixture has a broken one on purpose).
         if (built.exit_code != 0 && built.exit_code != 1)
@@ -251,6 +254,28 @@ TEST_CASE("an unknown or malformed talk id is a 404 page, and a 404 from the API
         INFO(path);
         CHECK(server().get(path).status == 404);
     }
+}
+
+TEST_CASE("a talk whose slug is Korean and holds a space has a page at its percent-encoded path",
+          "[e2e][talk]") {
+    // "pycon-apac-2016/김하늘-파이썬-삼총사 pycon-apac-2016", each segment percent-encoded.
+    const std::string path =
+        "/talk/pycon-apac-2016/"
+        "%EA%B9%80%ED%95%98%EB%8A%98-%ED%8C%8C%EC%9D%B4%EC%8D%AC-%EC%82%BC%EC%B4%9D%EC%82%AC"
+        "%20pycon-apac-2016";
+    const HttpResponse page = server().get(path);
+    CHECK(page.status == 200);
+    CHECK_THAT(page.body, Catch::Contains("<h1>\xED\x8C\x8C\xEC\x9D\xB4\xEC\x8D\xAC"));
+    const HttpResponse api = server().get("/api/v1" + path);
+    CHECK(api.status == 200);
+    CHECK_THAT(api.body, Catch::Contains("\"url\":\"" + path + "\""));
+    // Lower-case escapes name the same talk; an escaped slash or a bad escape does not.
+    std::string lower = path;
+    for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    CHECK(server().get(lower).status == 200);
+    CHECK(server().get("/talk/pycon-apac-2016%2Fx").status == 404);
+    CHECK(server().get("/talk/pycon-apac-2016/%E").status == 404);
+    CHECK(server().get("/talk/pycon-apac-2016/%FF").status == 404);
 }
 
 TEST_CASE("the talk page of a talk with payloads in every field shows them as text",

@@ -68,14 +68,27 @@ TEST_CASE("is_valid_talk_id takes event/slug ids and refuses traversal and overl
           "[talk]") {
     CHECK(is_valid_talk_id("lakeshore-pyconf-2017/decorators-from-the-ground-up"));
     CHECK(is_valid_talk_id("captions/Talk_v1.2"));
-    for (const std::string bad : {"", "../etc/passwd", "a/../b", "a//b", "a/", "/a", "a b", "a%2Fb",
-                                  "a/b\\c", "a/\xc3\xa9"}) {
+    CHECK(is_valid_talk_id("pycon-apac-2016/\xeb\xb0\x95 a b"));  // Korean, spaces: real slugs
+    for (const std::string bad : {"", "../etc/passwd", "a/../b", "a//b", "a/", "/a", "a/b\\c",
+                                  "a/\xc3", "a\x01b", "a/\x7f"}) {
         INFO(bad);
         CHECK_FALSE(is_valid_talk_id(bad));
     }
     CHECK(is_valid_talk_id(std::string(kMaxTalkIdBytes - 2, 'a') + "/b"));
     CHECK_FALSE(is_valid_talk_id(std::string(kMaxTalkIdBytes, 'a') + "/b"));
     CHECK(talk_path("../x").empty());
+}
+
+TEST_CASE("a talk's path escapes each segment and reads back as its id", "[talk]") {
+    CHECK(talk_path("e/a b") == "/talk/e/a%20b");
+    CHECK(talk_path("e/\xeb\xb0\x95") == "/talk/e/%EB%B0%95");
+    for (const std::string id : {"e/a b", "pycon-apac-2016/\xeb\xb0\x95-x", "a/b.c~d_e"})
+        CHECK(talk_id_from_path(talk_path(id).substr(6)) == id);
+    CHECK(talk_id_from_path("e/%eb%b0%95") == "e/\xeb\xb0\x95");
+    for (const std::string bad : {"%2e%2e/x", "e%2Fs", "e/%", "e/%4", "e/%zz", "e/%FF", "e/%00"}) {
+        INFO(bad);
+        CHECK_FALSE(talk_id_from_path(bad));
+    }
 }
 
 TEST_CASE("talk_query_from_params reads q and a second, and ignores a malformed second", "[talk]") {
