@@ -2,7 +2,7 @@
 // plus tests/data/xss-talk, `talksearch-query serve` on 127.0.0.1, headless Chromium with
 // every request to another host aborted, a watchdog, one printed line per check, and the
 // exit code (1 on a failure, 77 when Chromium or playwright-core is missing).
-// Used by talk.test.mjs; widget.test.mjs has the same pieces inline (written before it).
+// Used by talk.test.mjs and widget.test.mjs.
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
