@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "core/index_path.h"
+#include "core/version.h"
 #include "indexer/command/fetch.h"
 #include "indexer/command/run.h"
 
@@ -209,6 +210,8 @@ int main(int argc, char** argv) {
         "(the live index is left as it was); 4 fetch: a host rate-limited the run; 75 another\n"
         "indexer (or fetch) is running.\n"
         "--index defaults to $TALKSEARCH_INDEX, else ~/.local/share/talksearch/index.");
+    app.set_version_flag("--version", "talksearch-index " + std::string(version_text()),
+                         "Print the version and exit");
     app.require_subcommand(1);
     const std::string default_index =
         default_index_path(std::getenv("TALKSEARCH_INDEX"), std::getenv("HOME"));

@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "core/index_path.h"
+#include "core/version.h"
 #include "query/render.h"
 #include "query/searcher.h"
 #include "query/server.h"
@@ -85,6 +86,8 @@ int serve_main(int argc, char** argv) {
         ->check(CLI::Range(0.0, 60.0))
         ->capture_default_str();
     app.add_flag("--test-hooks", opt.test_hooks, "")->group("");  // tests only: docs/API.md
+    app.set_version_flag("--version", "talksearch-query " + std::string(version_text()),
+                         "Print the version and exit");
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
@@ -194,6 +197,8 @@ int main(int argc, char** argv) {
     app.add_flag("--all-recordings", all_recordings,
                  "List every recording of a talk given at several events on its own "
                  "(default: one result per talk, the others listed under it)");
+    app.set_version_flag("--version", "talksearch-query " + std::string(version_text()),
+                         "Print the version and exit");
     app.add_option("--color", color, "auto, always or never")
         ->check(CLI::IsMember({"auto", "always", "never"}))
         ->capture_default_str();
