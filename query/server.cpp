@@ -336,6 +336,7 @@ Reply Server::Impl::talk(MHD_Connection* c, RequestState& st, std::string_view i
                 return ok;
             }
             ok.cache_control = partial ? kNoStore : kApiCache;
+            ok.etag = !partial;  // revalidated as the search API's answers are
             if (json) {
                 ok.body = render_talk_json(*page);
             } else {

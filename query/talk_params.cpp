@@ -2,6 +2,8 @@
 
 #include <charconv>
 
+#include "core/text.h"
+
 namespace talksearch {
 
 TalkQuery talk_query_from_params(std::string_view id, const QueryParams& params) {
@@ -11,7 +13,8 @@ TalkQuery talk_query_from_params(std::string_view id, const QueryParams& params)
     for (const QueryParam& p : params) {
         if (p.name == "q" && !seen_q) {
             seen_q = true;
-            out.request.query = p.value;
+            // Echoed into the page and the JSON: valid UTF-8 (U+FFFD for the rest), trimmed.
+            out.request.query = std::string(trim(sanitize_utf8(p.value)));
         } else if (p.name == "t" && !seen_t) {
             seen_t = true;
             std::int64_t s = 0;

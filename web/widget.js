@@ -734,8 +734,14 @@ dialog.sheet::backdrop { background: rgb(10 12 20 / 45%); }
             if (this._spoken) params.set('spoken', '1');
             if (this._sort === 'date') params.set('sort', 'date');
             const page = Math.floor(this._offset / this._limit) + 1;
-            if (this._query && page > 1) params.set('page', String(page));
+            if ((this._query || this._filtered) && page > 1) params.set('page', String(page));
             return params;
+        }
+
+        // True when a facet value is chosen: a search of the filters alone runs without words
+        // (a talk page links a speaker to /?speaker=NAME).
+        get _filtered() {
+            return FACETS.some(({ name }) => this._filters[name].length > 0);
         }
 
         /// Runs the search `params` describe (URLSearchParams, a query string, or an object of
@@ -807,12 +813,13 @@ dialog.sheet::backdrop { background: rgb(10 12 20 / 45%); }
             this._controller = null;
             this._closePlayer();
             this._query = q;
-            this._offset = q ? Math.max(0, offset | 0) : 0;
+            const filtered = this._filtered;
+            this._offset = q || filtered ? Math.max(0, offset | 0) : 0;
             this.dispatchEvent(new CustomEvent('talk-search', {
                 bubbles: true, composed: true,
                 detail: { query: q, offset: this._offset, page: Math.floor(this._offset / this._limit) + 1, source, state: this.state.toString() },
             }));
-            if (!q) {
+            if (!q && !filtered) {
                 ++this._seq;
                 this._clear();
                 this._setStatus([]);
@@ -825,9 +832,10 @@ dialog.sheet::backdrop { background: rgb(10 12 20 / 45%); }
         }
 
         _onInput() {
-            clearTimeout(this._timer);
             const q = this._input.value.trim();
+            // A space typed after a word changes nothing: the search waiting for it still runs.
             if (q === this._typed) return;
+            clearTimeout(this._timer);
             if (!q) {
                 this._start('', 0, 'typing');
                 return;
@@ -1113,7 +1121,7 @@ dialog.sheet::backdrop { background: rgb(10 12 20 / 45%); }
             }
             if (!this._scope.hidden && this._scopeEvents().length) this._showScope();
 
-            const quoted = el('strong', null, `\u201c${q}\u201d`);
+            const quoted = el('strong', null, q ? `\u201c${q}\u201d` : 'the filters chosen');
             if (results.length === 0) {
                 this._setStatus(total > 0 ? [`No more talks for `, quoted, '.'] : ['No talks match ', quoted, '.']);
             } else {

@@ -385,6 +385,20 @@ async function main() {
         assertEqual(entries, 1, 'history entries added by typing one query');
     });
 
+    await check('a space typed after a word keeps the search; a talk page\'s speaker link searches by the speaker alone', async () => {
+        await page.goto(`${api}/`);
+        await page.waitForFunction(() => customElements.get('talk-search') !== undefined);
+        const box = page.locator('talk-search input[type="search"]');
+        await box.fill('pytest');
+        await box.press('Space');
+        await talkCard(page, 'pytest Beyond assert').waitFor();
+        await waitStatus(/^\d+ talks? for \u201cpytest\u201d/);
+        await page.goto(`${api}/?speaker=${encodeURIComponent('Marisol Quenby')}`);
+        await waitStatus(/^\d+ talks? for the filters chosen/);
+        const talks = await pageTalks();
+        assert(talks.length === 1 && /decorators from the ground up/i.test(talks[0]), `the speaker's one talk (two recordings): ${JSON.stringify(talks)}`);
+    });
+
     await check('a facet click narrows the results and updates the URL; Back and Forward restore the searches', async () => {
         await page.goto(`${api}/?q=python`);
         await waitStatus(/^\d+ talks? for/);
