@@ -986,8 +986,8 @@ TEST_CASE(
     corpus.add_talk("typo-conf-2024", "packaging-for-the-impatient", "Packaging for the impatient",
                     "Pyhton packaging in five minutes.", "2024-03-02");
     for (int k = 0; k < 40; ++k) {
-        corpus.add_talk("python-tips-2024", "tip-" + std::to_string(k),
-                        "Tip " + std::to_string(k), "A python tip.", "2024-04-01");
+        corpus.add_talk("python-tips-2024", "tip-" + std::to_string(k), "Tip " + std::to_string(k),
+                        "A python tip.", "2024-04-01");
     }
     corpus.build();
     ServerProcess server(corpus.index);

@@ -36,13 +36,12 @@ class TalkServer {
   public:
     TalkServer() {
         const fs::path data = kSource / "data", xss = kSource / "tests/data/xss-talk";
-        const ProcessResult built = run_process(
-            {TALKSEARCH_INDEX_BIN, "build", "--talks", (data / "talks").string(), "--talks",
-             (xss / "talks").string(), "--captions", (data / "captions").string(), "--captions",
-             (xss / "captions").string(), "--talks",
-             (kSource / "tests/data/unicode-slug/talks").string(), "--ytdlp",
-             (kSource / "tests/data/ytdlp").string(),
-             "--index", index_.string()});
+        const ProcessResult built =
+            run_process({TALKSEARCH_INDEX_BIN, "build", "--talks", (data / "talks").string(),
+                         "--talks", (xss / "talks").string(), "--captions",
+                         (data / "captions").string(), "--captions", (xss / "captions").string(),
+                         "--talks", (kSource / "tests/data/unicode-slug/talks").string(), "--ytdlp",
+                         (kSource / "tests/data/ytdlp").string(), "--index", index_.string()});
         // 1: a file was skipped (the yt-dlp fixture has a broken one on purpose).
         if (built.exit_code != 0 && built.exit_code != 1)
             throw std::runtime_error("build failed: " + built.err);
