@@ -10,6 +10,11 @@
 
 namespace talksearch {
 
+/// The latest caption time read, in milliseconds (about 31,700 years): the
+/// parsers refuse later ones, which cannot be real and would overflow in
+/// later arithmetic (nested TTML times that add up past it too).
+inline constexpr std::int64_t kMaxCaptionMs = 1'000'000'000'000'000;
+
 /// When one word (or one timed piece of text) of a cue is said, as formats
 /// with per-word timing give it (YouTube json3 and srv3 segments, Whisper
 /// `words`, WebVTT inline `<00:01.000>` timestamps). `offset` and `length`

@@ -4,6 +4,8 @@
 #include <cstdint>
 #include <stdexcept>
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace talksearch {
 
@@ -32,5 +34,10 @@ struct Warning {
     std::uint32_t line = 0;  ///< 1-based; 0 when the problem has no line
     std::string message;
 };
+
+/// Appends a warning without a line to `warnings`, when it is not null.
+inline void add_warning(std::vector<Warning>* warnings, std::string message) {
+    if (warnings != nullptr) warnings->push_back(Warning{0, std::move(message)});
+}
 
 }  // namespace talksearch

@@ -164,7 +164,6 @@ constexpr LanguageAlias kLanguageAliases[] = {
 constexpr const char* kNoLanguage[] = {"und", "mul", "zxx", "mis", "none", "unknown"};
 
 bool is_alpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
 
 // The primary subtag for a language code or name (already lower case), or
 // empty when unknown.
@@ -187,9 +186,9 @@ std::string append_subtags(std::string tag, std::string_view rest) {
         const std::size_t dash = rest.find('-');
         std::string sub = ascii_lower(rest.substr(0, dash));
         rest = dash == std::string_view::npos ? std::string_view() : rest.substr(dash + 1);
-        const bool alnum =
-            !sub.empty() && sub.size() <= 8 &&
-            std::all_of(sub.begin(), sub.end(), [](char c) { return is_alpha(c) || is_digit(c); });
+        const bool alnum = !sub.empty() && sub.size() <= 8 &&
+                           std::all_of(sub.begin(), sub.end(),
+                                       [](char c) { return is_alpha(c) || is_ascii_digit(c); });
         if (!alnum) break;
         const bool alpha = std::all_of(sub.begin(), sub.end(), is_alpha);
         if (sub.size() == 4 && alpha) {
@@ -227,8 +226,9 @@ std::string normalize_language(std::string_view code) {
     std::string text = sanitize_utf8(trim(code));
     if (text.empty()) return {};
     std::replace(text.begin(), text.end(), '_', '-');
-    const bool looks_like_tag = std::all_of(
-        text.begin(), text.end(), [](char c) { return is_alpha(c) || is_digit(c) || c == '-'; });
+    const bool looks_like_tag = std::all_of(text.begin(), text.end(), [](char c) {
+        return is_alpha(c) || is_ascii_digit(c) || c == '-';
+    });
     if (looks_like_tag) {
         const std::size_t dash = text.find('-');
         const std::string primary = ascii_lower(std::string_view(text).substr(0, dash));

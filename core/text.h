@@ -69,6 +69,25 @@ std::size_t decode_one_entity(std::string_view text, std::string& out,
 /// Strips ASCII whitespace (space, tab, CR, LF, FF) from both ends.
 std::string_view trim(std::string_view text);
 
+/// '0' to '9' only (std::isdigit depends on the locale and takes an int).
+constexpr bool is_ascii_digit(char c) noexcept { return c >= '0' && c <= '9'; }
+
+/// True when `text` is not empty and holds only '0' to '9'.
+constexpr bool all_ascii_digits(std::string_view text) noexcept {
+    if (text.empty()) return false;
+    for (char c : text) {
+        if (!is_ascii_digit(c)) return false;
+    }
+    return true;
+}
+
+/// `text` without the UTF-8 byte order mark it may start with.
+constexpr std::string_view without_utf8_bom(std::string_view text) noexcept {
+    constexpr std::string_view kUtf8Bom = "\xEF\xBB\xBF";
+    if (text.substr(0, kUtf8Bom.size()) == kUtf8Bom) text.remove_prefix(kUtf8Bom.size());
+    return text;
+}
+
 /// Replaces every run of whitespace (including line breaks) with one space
 /// and trims the ends.
 std::string collapse_whitespace(std::string_view text);

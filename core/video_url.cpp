@@ -26,11 +26,11 @@ constexpr std::array<std::string_view, 18> kMediaExtensions = {
 
 char lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
 
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
+bool is_alnum(char c) {
+    return is_ascii_digit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
 
-bool is_alnum(char c) { return is_digit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
-
-bool is_hex(char c) { return is_digit(c) || (lower(c) >= 'a' && lower(c) <= 'f'); }
+bool is_hex(char c) { return is_ascii_digit(c) || (lower(c) >= 'a' && lower(c) <= 'f'); }
 
 std::string to_lower(std::string_view s) {
     std::string out(s);
@@ -90,7 +90,7 @@ std::optional<UrlParts> split_url(std::string_view input) {
         ++colon;
     }
     const bool port_follows =
-        colon < s.size() && s[colon] == ':' && colon + 1 < s.size() && is_digit(s[colon + 1]);
+        colon < s.size() && s[colon] == ':' && colon + 1 < s.size() && is_ascii_digit(s[colon + 1]);
     if (colon > 0 && colon < s.size() && s[colon] == ':' && !port_follows) {
         const std::string_view scheme = s.substr(0, colon);
         if (!iequals(scheme, "http") && !iequals(scheme, "https")) return std::nullopt;
@@ -242,7 +242,7 @@ std::optional<VideoTarget> youtube_target(const UrlParts& url) {
     if (!list.empty() && list.size() <= 64 && all_of(list, is_id_char)) {
         t.list = list;
         const std::string_view index = url_param(params, "index").value_or("");
-        if (!index.empty() && index.size() <= 6 && all_of(index, is_digit)) t.index = index;
+        if (!index.empty() && index.size() <= 6 && all_of(index, is_ascii_digit)) t.index = index;
     }
     return t;
 }
@@ -253,7 +253,7 @@ std::optional<VideoTarget> vimeo_target(const UrlParts& url) {
     t.host = VideoHost::kVimeo;
     const auto segs = url_path_segments(url.path);
     auto number = [](std::string_view s) {
-        return !s.empty() && s.size() <= 15 && all_of(s, is_digit);
+        return !s.empty() && s.size() <= 15 && all_of(s, is_ascii_digit);
     };
     auto hash = [](std::string_view s) {
         return s.size() >= 6 && s.size() <= 20 && all_of(s, is_hex);

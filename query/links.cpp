@@ -39,8 +39,6 @@ using Params = std::vector<std::string_view>;
 /// Offsets beyond this many seconds (about three years) are taken as malformed.
 constexpr std::int64_t kMaxOffsetSeconds = 100'000'000;
 
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
-
 std::int64_t saturating_add(std::int64_t a, std::int64_t b) {
     if (b > 0 && a > std::numeric_limits<std::int64_t>::max() - b) {
         return std::numeric_limits<std::int64_t>::max();
@@ -65,7 +63,7 @@ std::string join_without(const Params& params, std::initializer_list<std::string
 /// Reads a run of digits (at most 12, so no overflow) from the front of `s`.
 std::optional<std::int64_t> take_number(std::string_view& s) {
     std::size_t n = 0;
-    while (n < s.size() && is_digit(s[n])) ++n;
+    while (n < s.size() && is_ascii_digit(s[n])) ++n;
     if (n == 0 || n > 12) return std::nullopt;
     std::int64_t value = 0;
     for (std::size_t i = 0; i < n; ++i) value = value * 10 + (s[i] - '0');
@@ -79,7 +77,7 @@ std::optional<std::int64_t> take_fraction_ms(std::string_view& s) {
     s.remove_prefix(1);
     std::size_t n = 0;
     std::int64_t ms = 0;
-    while (n < s.size() && is_digit(s[n])) {
+    while (n < s.size() && is_ascii_digit(s[n])) {
         if (n < 3) ms = ms * 10 + (s[n] - '0');
         ++n;
     }

@@ -59,7 +59,7 @@ std::string lower_words(const QueryText& query) {
 }
 
 // The query's words without the operators, space-separated.
-std::string plain_words(const QueryText& query) {
+std::string plain_words_text(const QueryText& query) {
     std::string words;
     for (const WordSpan& w : query.words) {
         const std::string_view word = query.word(w);
@@ -185,7 +185,7 @@ Xapian::Query parse_query(const Xapian::Database& db, const QueryText& query,
         return qp.parse_query(lower_words(query), flags);
     } catch (const Xapian::QueryParserError& e) {
         // Fall back to the words alone: never an error for the user.
-        const std::string words = plain_words(query);
+        const std::string words = plain_words_text(query);
         notices.push_back("the query could not be parsed (" + e.get_msg() + "); " +
                           (words.empty() ? std::string("it holds no words to search for")
                                          : "searched for its words: " + words));

@@ -10,8 +10,6 @@ namespace talksearch {
 
 namespace {
 
-constexpr std::string_view kUtf8Bom = "\xEF\xBB\xBF";
-
 // How many bytes are looked at for the '{' or '<' that starts JSON or XML.
 constexpr std::size_t kSniffStructureBytes = 4096;
 
@@ -27,7 +25,7 @@ SniffInput make_sniff_input(std::string_view text) {
     SniffInput in;
     in.text = text;
     in.body = text;
-    if (in.body.substr(0, kUtf8Bom.size()) == kUtf8Bom) in.body.remove_prefix(kUtf8Bom.size());
+    in.body = without_utf8_bom(in.body);
     const char first = first_visible(in.body.substr(0, kSniffStructureBytes));
     if (first == '{') in.json = sniff_json_captions(in.body);
     if (first == '<') in.xml = sniff_xml_captions(in.body);

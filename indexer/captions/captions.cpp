@@ -13,8 +13,6 @@ namespace talksearch {
 
 namespace {
 
-constexpr std::string_view kUtf8Bom = "\xEF\xBB\xBF";
-
 bool ends_with_ignoring_case(std::string_view s, std::string_view suffix) {
     if (s.size() < suffix.size()) return false;
     const std::string_view tail = s.substr(s.size() - suffix.size());
@@ -116,7 +114,7 @@ Captions parse_captions(std::string_view input, std::string_view file_name,
     bool utf16 = false;
     const std::string_view text = as_utf8(input, storage, utf16);
     std::string_view body = text;
-    if (body.substr(0, kUtf8Bom.size()) == kUtf8Bom) body.remove_prefix(kUtf8Bom.size());
+    body = without_utf8_bom(body);
     if (trim(body).empty()) {
         throw ParseError(
             0, text.empty() ? "empty file (0 bytes)" : "no text: the file holds only whitespace");

@@ -27,8 +27,6 @@ namespace {
 // SRT payloads that reach us with CRLF still in them).
 bool is_tag_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\f' || c == '\r'; }
 
-bool is_ascii_digit(char c) { return c >= '0' && c <= '9'; }
-
 // Where a tag that starts at `text[i]` (just after its '<') ends: one past its
 // '>' or the end of the payload. Fills `name` and `annotation` (raw, with
 // entities still encoded) for start tags; leaves them empty for end tags and

@@ -16,6 +16,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/cue.h"
 #include "core/text.h"
 #include "indexer/captions/caption_sniff.h"
 #include "indexer/captions/captions.h"
@@ -28,19 +29,15 @@ namespace {
 
 namespace dom = simdjson::dom;
 
-constexpr std::string_view kBom = "\xEF\xBB\xBF";
-
 // How many events or segments the sniffer looks at for a caption's fields.
 constexpr std::size_t kSniffItems = 16;
 
-// Times beyond this (about 31,700 years) are refused: they cannot be real and
-// they would overflow in later arithmetic.
-constexpr double kMaxMs = 1e15;
+constexpr double kMaxMs = static_cast<double>(kMaxCaptionMs);
 
 // Parses `text` (a UTF-8 BOM skipped) into `root`. Invalid UTF-8 is replaced
 // by U+FFFD first (simdjson refuses it). Returns simdjson's error, if any.
 simdjson::error_code parse_json(dom::parser& parser, std::string_view text, dom::element& root) {
-    if (text.substr(0, kBom.size()) == kBom) text.remove_prefix(kBom.size());
+    text = without_utf8_bom(text);
     const simdjson::padded_string padded(text);
     simdjson::error_code error = parser.parse(padded).get(root);
     if (error == simdjson::UTF8_ERROR) {

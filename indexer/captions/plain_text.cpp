@@ -41,13 +41,11 @@ constexpr std::size_t kMaxPieceBytes = 240;
 constexpr std::int64_t kMsPerByte = 66;
 constexpr std::int64_t kMinLastCueMs = 1000;
 
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
-
 /// Reads 1 to `most` digits at s[i].
 std::optional<int> read_digits(std::string_view s, std::size_t& i, std::size_t most) {
-    if (i >= s.size() || !is_digit(s[i])) return std::nullopt;
+    if (i >= s.size() || !is_ascii_digit(s[i])) return std::nullopt;
     int v = 0;
-    for (std::size_t n = 0; n < most && i < s.size() && is_digit(s[i]); ++n)
+    for (std::size_t n = 0; n < most && i < s.size() && is_ascii_digit(s[i]); ++n)
         v = v * 10 + (s[i++] - '0');
     return v;
 }
@@ -79,9 +77,10 @@ std::optional<std::int64_t> leading_time(std::string_view line, std::string_view
     const int seconds = n == 3 ? fields[2] : fields[1];
     if ((n == 3 && minutes > 59) || seconds > 59) return std::nullopt;
     std::int64_t ms = 0;
-    if (i + 1 < line.size() && (line[i] == '.' || line[i] == ',') && is_digit(line[i + 1])) {
+    if (i + 1 < line.size() && (line[i] == '.' || line[i] == ',') && is_ascii_digit(line[i + 1])) {
         ++i;
-        for (std::int64_t scale = 100; i < line.size() && is_digit(line[i]); scale /= 10, ++i) {
+        for (std::int64_t scale = 100; i < line.size() && is_ascii_digit(line[i]);
+             scale /= 10, ++i) {
             ms += (line[i] - '0') * scale;
         }
     }

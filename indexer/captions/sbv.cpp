@@ -26,22 +26,21 @@ namespace talksearch {
 
 namespace {
 
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
-
-bool is_blank(std::string_view line) { return trim(line).empty(); }
+bool is_blank_sbv_line(std::string_view line) { return trim(line).empty(); }
 
 /// Reads `H:MM:SS.mmm` at the start of `s` and consumes it.
 std::optional<std::int64_t> read_time(std::string_view& s) {
     std::size_t i = 0;
     std::int64_t hours = 0;
-    while (i < s.size() && is_digit(s[i])) {
+    while (i < s.size() && is_ascii_digit(s[i])) {
         if (i >= 9) return std::nullopt;
         hours = hours * 10 + (s[i] - '0');
         ++i;
     }
     if (i == 0 || i >= s.size() || s[i] != ':') return std::nullopt;
     auto two = [&](std::size_t at) -> std::optional<std::int64_t> {
-        if (at + 2 > s.size() || !is_digit(s[at]) || !is_digit(s[at + 1])) return std::nullopt;
+        if (at + 2 > s.size() || !is_ascii_digit(s[at]) || !is_ascii_digit(s[at + 1]))
+            return std::nullopt;
         return (s[at] - '0') * 10 + (s[at + 1] - '0');
     };
     const auto minutes = two(i + 1);
@@ -54,7 +53,7 @@ std::optional<std::int64_t> read_time(std::string_view& s) {
     std::int64_t ms = 0;
     std::int64_t scale = 100;
     std::size_t digits = 0;
-    while (i < s.size() && is_digit(s[i])) {
+    while (i < s.size() && is_ascii_digit(s[i])) {
         if (digits >= 3) return std::nullopt;
         ms += (s[i] - '0') * scale;
         scale /= 10;
@@ -66,33 +65,33 @@ std::optional<std::int64_t> read_time(std::string_view& s) {
     return ((hours * 60 + *minutes) * 60 + *seconds) * 1000 + ms;
 }
 
-struct Timing {
+struct SbvTiming {
     std::int64_t start_ms = 0;
     std::int64_t end_ms = 0;
 };
 
-std::optional<Timing> parse_timing(std::string_view line) {
+std::optional<SbvTiming> parse_sbv_timing(std::string_view line) {
     std::string_view s = trim(line);
     const auto start = read_time(s);
     if (!start || s.empty() || s.front() != ',') return std::nullopt;
     s.remove_prefix(1);
     const auto end = read_time(s);
     if (!end || !s.empty()) return std::nullopt;
-    return Timing{*start, *end};
+    return SbvTiming{*start, *end};
 }
 
 /// A line meant as a timing line, even a broken one: it starts with a digit
 /// and has a ':' before a ',' ("0:00:13.f89,0:00:15.489").
-bool looks_like_timing(std::string_view line) {
+bool looks_like_sbv_timing(std::string_view line) {
     const std::string_view s = trim(line);
     const std::size_t colon = s.find(':');
     const std::size_t comma = s.find(',');
-    return !s.empty() && is_digit(s.front()) && colon != std::string_view::npos &&
+    return !s.empty() && is_ascii_digit(s.front()) && colon != std::string_view::npos &&
            comma != std::string_view::npos && colon < comma &&
            s.find(' ') == std::string_view::npos;
 }
 
-std::string quote(std::string_view line) { return quote_line(trim(line)); }
+std::string quote_sbv_line(std::string_view line) { return quote_line(trim(line)); }
 
 /// Lines of LF-normalised text, with their 1-based numbers.
 class Lines {
@@ -120,7 +119,7 @@ class Lines {
 
 }  // namespace
 
-bool is_sbv_timing_line(std::string_view line) { return parse_timing(line).has_value(); }
+bool is_sbv_timing_line(std::string_view line) { return parse_sbv_timing(line).has_value(); }
 
 Captions parse_sbv(std::string_view text, const CaptionLimits& limits) {
     Captions out;
@@ -132,20 +131,21 @@ Captions parse_sbv(std::string_view text, const CaptionLimits& limits) {
     bool have_line = lines.next();
     while (have_line) {
         const std::string_view line = lines.line();
-        if (is_blank(line)) {
+        if (is_blank_sbv_line(line)) {
             have_line = lines.next();
             continue;
         }
         const std::uint32_t number = lines.number();
-        const std::optional<Timing> timing = parse_timing(line);
+        const std::optional<SbvTiming> timing = parse_sbv_timing(line);
         if (!timing) {
             if (first_bad_line == 0) first_bad_line = number;
             out.warnings.push_back(
-                {number, looks_like_timing(line)
-                             ? "malformed timing line, cue dropped: " + quote(line)
-                             : "text outside a cue ignored (no timing line): " + quote(line)});
+                {number,
+                 looks_like_sbv_timing(line)
+                     ? "malformed timing line, cue dropped: " + quote_sbv_line(line)
+                     : "text outside a cue ignored (no timing line): " + quote_sbv_line(line)});
             // Skip the rest of the block.
-            while ((have_line = lines.next()) && !is_blank(lines.line())) {
+            while ((have_line = lines.next()) && !is_blank_sbv_line(lines.line())) {
             }
             continue;
         }
@@ -156,7 +156,7 @@ Captions parse_sbv(std::string_view text, const CaptionLimits& limits) {
         cue.end_ms = timing->end_ms;
         cue.line = number;
         bool complete = true;
-        while ((have_line = lines.next()) && !is_blank(lines.line())) {
+        while ((have_line = lines.next()) && !is_blank_sbv_line(lines.line())) {
             // A timing line right after the text starts the next cue.
             if (is_sbv_timing_line(lines.line())) break;
             if (!cue.text.empty()) {

@@ -31,9 +31,7 @@
 namespace talksearch {
 namespace {
 
-constexpr std::string_view kArrow = "-->";
-
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
+constexpr std::string_view kTimingArrow = "-->";
 
 bool is_blank_char(char c) { return c == ' ' || c == '\t' || c == '\f' || c == '\v'; }
 
@@ -47,10 +45,7 @@ std::string_view trim_blanks(std::string_view s) {
     return s;
 }
 
-bool all_digits(std::string_view s) {
-    s = trim_blanks(s);
-    return !s.empty() && std::all_of(s.begin(), s.end(), is_digit);
-}
+bool all_digits(std::string_view s) { return all_ascii_digits(trim_blanks(s)); }
 
 /// A line for a warning message: quoted, cut at 60 bytes.
 std::string quote(std::string_view line) { return quote_line(trim_blanks(line)); }
@@ -142,7 +137,7 @@ class LineReader {
 bool read_number(std::string_view& s, std::size_t max_digits, std::int64_t& value) {
     std::size_t n = 0;
     value = 0;
-    while (n < s.size() && n < max_digits && is_digit(s[n])) {
+    while (n < s.size() && n < max_digits && is_ascii_digit(s[n])) {
         value = value * 10 + (s[n] - '0');
         ++n;
     }
@@ -181,7 +176,7 @@ std::optional<std::int64_t> read_timestamp(std::string_view& s) {
         s.remove_prefix(1);
         std::size_t n = 0;
         std::int64_t scale = 100;
-        while (n < s.size() && is_digit(s[n])) {
+        while (n < s.size() && is_ascii_digit(s[n])) {
             if (n < 3) {
                 ms += (s[n] - '0') * scale;
                 scale /= 10;
@@ -205,8 +200,8 @@ std::optional<Timing> parse_timing(std::string_view line) {
     auto start = read_timestamp(s);
     if (!start) return std::nullopt;
     s = trim_blanks(s);
-    if (s.substr(0, kArrow.size()) != kArrow) return std::nullopt;
-    s.remove_prefix(kArrow.size());
+    if (s.substr(0, kTimingArrow.size()) != kTimingArrow) return std::nullopt;
+    s.remove_prefix(kTimingArrow.size());
     s = trim_blanks(s);
     auto end = read_timestamp(s);
     // After the end time only whitespace may follow, then anything (X1:...).
@@ -214,13 +209,15 @@ std::optional<Timing> parse_timing(std::string_view line) {
     return Timing{*start, *end};
 }
 
-bool has_arrow(std::string_view line) { return line.find(kArrow) != std::string_view::npos; }
+bool has_timing_arrow(std::string_view line) {
+    return line.find(kTimingArrow) != std::string_view::npos;
+}
 
 /// A line that starts a new cue inside a payload: it begins with a digit and
 /// holds "-->" (a timing line, or a broken one that gets reported).
 bool looks_like_timing(std::string_view line) {
     std::string_view s = trim_blanks(line);
-    return !s.empty() && is_digit(s.front()) && has_arrow(s);
+    return !s.empty() && is_ascii_digit(s.front()) && has_timing_arrow(s);
 }
 
 /// True when the reader's current line ends the payload of a cue: a blank
@@ -229,7 +226,7 @@ bool ends_payload(const LineReader& reader) {
     std::string_view line = reader.line();
     if (is_blank(line)) return true;
     std::string_view s = trim_blanks(line);
-    if (!is_digit(s.front())) return false;
+    if (!is_ascii_digit(s.front())) return false;
     if (looks_like_timing(s)) return true;
     return all_digits(s) && reader.has_next() && looks_like_timing(reader.next());
 }
@@ -237,7 +234,7 @@ bool ends_payload(const LineReader& reader) {
 // Counts the ASCII digits at s[i], stepping over them.
 std::size_t skip_digits(std::string_view s, std::size_t& i) {
     const std::size_t begin = i;
-    while (i < s.size() && is_digit(s[i])) ++i;
+    while (i < s.size() && is_ascii_digit(s[i])) ++i;
     return i - begin;
 }
 
@@ -276,8 +273,8 @@ Captions parse_srt(std::string_view input, const CaptionLimits& limits) {
             continue;
         }
         std::string_view id;
-        if (!has_arrow(line)) {
-            if (!reader.has_next() || !has_arrow(reader.next())) {
+        if (!has_timing_arrow(line)) {
+            if (!reader.has_next() || !has_timing_arrow(reader.next())) {
                 // Text outside any cue (e.g. a cue whose timing line is missing).
                 if (!in_stray) {
                     out.warnings.push_back(

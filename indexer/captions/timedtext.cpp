@@ -14,6 +14,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/cue.h"
 #include "core/text.h"
 #include "indexer/captions/caption_sniff.h"
 #include "indexer/captions/captions.h"
@@ -24,8 +25,6 @@
 namespace talksearch {
 
 namespace {
-
-constexpr double kMaxMs = 1e15;
 
 /// A decimal number (`1.54`, `5`, `-0.2`) with nothing around it.
 std::optional<double> parse_decimal(std::string_view s) {
@@ -43,7 +42,7 @@ std::optional<std::int64_t> time_attribute(std::string_view attrs, std::string_v
     const std::optional<std::string> value = xml_attribute(attrs, name);
     if (!value) return std::nullopt;
     const std::optional<double> v = parse_decimal(*value);
-    if (!v || std::fabs(*v * scale) > kMaxMs) return std::nullopt;
+    if (!v || std::fabs(*v * scale) > static_cast<double>(kMaxCaptionMs)) return std::nullopt;
     return static_cast<std::int64_t>(std::llround(*v * scale));
 }
 
@@ -77,7 +76,7 @@ std::string strip_html_tags(std::string_view s) {
 // srv3
 
 /// One `<p>` (or srv2 `<text>`) of an srv3 file, read up to its end tag.
-struct Paragraph {
+struct TimedParagraph {
     struct Piece {
         std::string text;
         std::optional<std::int64_t> offset_ms;  ///< an `<s t>` offset
@@ -100,8 +99,8 @@ std::string srv3_text(const XmlToken& t) {
     return decode_html_entities(once, EntityRules::kStrict);
 }
 
-Paragraph read_paragraph(XmlTokenizer& xml, const XmlToken& open) {
-    Paragraph p;
+TimedParagraph read_paragraph(XmlTokenizer& xml, const XmlToken& open) {
+    TimedParagraph p;
     p.content_begin = open.end;
     p.content_end = open.end;
     if (open.self_closing) return p;
@@ -139,8 +138,8 @@ Paragraph read_paragraph(XmlTokenizer& xml, const XmlToken& open) {
     return p;
 }
 
-bool has_text(const Paragraph& p) {
-    for (const Paragraph::Piece& piece : p.pieces) {
+bool has_text(const TimedParagraph& p) {
+    for (const TimedParagraph::Piece& piece : p.pieces) {
         if (!trim(piece.text).empty()) return true;
     }
     return false;
@@ -166,14 +165,14 @@ ParagraphTimes paragraph_times(std::string_view attrs) {
 
 /// Appends the paragraph's text to `cue` (whose start is set), `<s t>`
 /// offsets as word times. False when the text had to be cut.
-bool append_paragraph(Cue& cue, const Paragraph& p, const CaptionLimits& limits) {
+bool append_paragraph(Cue& cue, const TimedParagraph& p, const CaptionLimits& limits) {
     bool has_offsets = false;
-    for (const Paragraph::Piece& piece : p.pieces) {
+    for (const TimedParagraph::Piece& piece : p.pieces) {
         has_offsets = has_offsets || piece.offset_ms.has_value();
     }
     bool complete = true;
     bool first_span = true;
-    for (const Paragraph::Piece& piece : p.pieces) {
+    for (const TimedParagraph::Piece& piece : p.pieces) {
         std::optional<std::int64_t> at;
         if (piece.offset_ms) {
             at = cue.start_ms + *piece.offset_ms;
@@ -259,7 +258,7 @@ Captions parse_srv3(std::string_view text, const CaptionLimits& limits) {
     expect_xml_root(xml, "timedtext", "an srv3");
     for (XmlToken t = xml.next(); t.kind != XmlToken::kEof; t = xml.next()) {
         if (t.kind != XmlToken::kStart || (t.name != "p" && t.name != "text")) continue;
-        const Paragraph p = read_paragraph(xml, t);
+        const TimedParagraph p = read_paragraph(xml, t);
         if (!p.closed) out.warnings.push_back({t.line, cut_short_warning(t.name)});
         // Empty paragraphs (the "a" appends between auto-caption lines) are not cues.
         if (!has_text(p)) continue;

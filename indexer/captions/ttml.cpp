@@ -15,6 +15,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/cue.h"
 #include "core/text.h"
 #include "indexer/captions/captions.h"
 #include "indexer/captions/cue_text.h"
@@ -57,10 +58,11 @@ std::optional<Interval> resolve(std::string_view attrs, const Interval& parent,
     // With both, the element ends at whichever comes first (SMIL's rule).
     if (dur && (!end || out.begin + *dur < *out.end)) out.end = out.begin + *dur;
     if (parent.end && out.end && *out.end > *parent.end) out.end = parent.end;
-    // Each time is at most kMaxTtmlMs and so is every resolved one: nested
+    // Each time is at most kMaxCaptionMs and so is every resolved one: nested
     // begins add up, and past it they are refused before they can overflow.
-    if (out.begin > kMaxTtmlMs || (out.end && *out.end > kMaxTtmlMs)) {
-        bad = "time: nested times add up past " + std::to_string(kMaxTtmlMs / 3'600'000) + " hours";
+    if (out.begin > kMaxCaptionMs || (out.end && *out.end > kMaxCaptionMs)) {
+        bad = "time: nested times add up past " + std::to_string(kMaxCaptionMs / 3'600'000) +
+              " hours";
         return std::nullopt;
     }
     out.timed = parent.timed || begin || end || dur;

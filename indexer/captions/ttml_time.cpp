@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "core/cue.h"
 #include "core/text.h"
 #include "indexer/captions/xml_tokenizer.h"
 
@@ -15,24 +16,11 @@ namespace talksearch {
 
 namespace {
 
-// Times beyond this (about 31,700 years) are refused, as in the other parsers.
-constexpr double kMaxMs = static_cast<double>(kMaxTtmlMs);
-
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
-
-bool all_digits(std::string_view s) {
-    if (s.empty()) return false;
-    for (char c : s) {
-        if (!is_digit(c)) return false;
-    }
-    return true;
-}
-
 // `digits` or `digits.digits` (TTML's time-count with its fraction), nothing else.
 std::optional<double> decimal_count(std::string_view s) {
     const std::size_t dot = s.find('.');
-    if (!all_digits(s.substr(0, dot))) return std::nullopt;
-    if (dot != std::string_view::npos && !all_digits(s.substr(dot + 1))) return std::nullopt;
+    if (!all_ascii_digits(s.substr(0, dot))) return std::nullopt;
+    if (dot != std::string_view::npos && !all_ascii_digits(s.substr(dot + 1))) return std::nullopt;
     double v = 0;
     const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
     if (ec != std::errc() || end != s.data() + s.size()) return std::nullopt;
@@ -41,7 +29,7 @@ std::optional<double> decimal_count(std::string_view s) {
 
 // Exactly two digits, at most `max`: the minutes or seconds of a clock time.
 std::optional<double> two_digits(std::string_view s, int max) {
-    if (s.size() != 2 || !all_digits(s)) return std::nullopt;
+    if (s.size() != 2 || !all_ascii_digits(s)) return std::nullopt;
     const int v = (s[0] - '0') * 10 + (s[1] - '0');
     if (v > max) return std::nullopt;
     return v;
@@ -65,7 +53,7 @@ std::optional<double> clock_seconds(std::string_view s, bool fraction_allowed) {
     if (dot != std::string_view::npos && !fraction_allowed) return std::nullopt;
     const std::optional<double> whole = two_digits(s.substr(0, dot), 60);
     if (!whole || dot == std::string_view::npos) return whole;
-    return all_digits(s.substr(dot + 1)) ? decimal_count(s) : std::nullopt;
+    return all_ascii_digits(s.substr(dot + 1)) ? decimal_count(s) : std::nullopt;
 }
 
 // hours:minutes:seconds[.fraction] or hours:minutes:seconds:frames[.sub-frames].
@@ -74,15 +62,15 @@ std::optional<double> clock_time_ms(std::string_view s, const TtmlClock& clock) 
     const std::vector<std::string_view> parts = split(s, ':');
     if (parts.size() != 3 && parts.size() != 4) return std::nullopt;
     const std::optional<double> hours =
-        all_digits(parts[0]) ? decimal_count(parts[0]) : std::nullopt;
+        all_ascii_digits(parts[0]) ? decimal_count(parts[0]) : std::nullopt;
     const std::optional<double> minutes = two_digits(parts[1], 59);
     const std::optional<double> seconds = clock_seconds(parts[2], parts.size() == 3);
     if (!hours || !minutes || !seconds) return std::nullopt;
     double ms = ((*hours * 60 + *minutes) * 60 + *seconds) * 1000;
     if (parts.size() == 4) {
         const std::vector<std::string_view> frames = split(parts[3], '.');
-        if (frames.size() > 2 || !all_digits(frames[0])) return std::nullopt;
-        if (frames.size() == 2 && !all_digits(frames[1])) return std::nullopt;
+        if (frames.size() > 2 || !all_ascii_digits(frames[0])) return std::nullopt;
+        if (frames.size() == 2 && !all_ascii_digits(frames[1])) return std::nullopt;
         // A digit string too long for a double is no count (decimal_count says so).
         const std::optional<double> whole = decimal_count(frames[0]);
         const std::optional<double> sub =
@@ -134,7 +122,7 @@ double frame_rate_multiplier(std::string_view root_attrs) {
     if (!value) return 1;
     const std::string fields = collapse_whitespace(*value);
     const std::vector<std::string_view> parts = split(fields, ' ');
-    if (parts.size() != 2 || !all_digits(parts[0]) || !all_digits(parts[1])) return 1;
+    if (parts.size() != 2 || !all_ascii_digits(parts[0]) || !all_ascii_digits(parts[1])) return 1;
     const std::optional<double> numerator = decimal_count(parts[0]);
     const std::optional<double> denominator = decimal_count(parts[1]);
     if (!numerator || !denominator) return 1;
@@ -162,7 +150,7 @@ std::optional<std::int64_t> parse_ttml_time(std::string_view text, const TtmlClo
     if (s.empty()) return std::nullopt;
     const std::optional<double> ms =
         s.find(':') != std::string_view::npos ? clock_time_ms(s, clock) : offset_time_ms(s, clock);
-    if (!ms || !std::isfinite(*ms) || *ms > kMaxMs) return std::nullopt;
+    if (!ms || !std::isfinite(*ms) || *ms > static_cast<double>(kMaxCaptionMs)) return std::nullopt;
     return static_cast<std::int64_t>(std::llround(*ms));
 }
 

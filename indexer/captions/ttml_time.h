@@ -24,10 +24,6 @@ struct TtmlClock {
 /// that is not a positive number is taken as absent.
 TtmlClock ttml_clock(std::string_view root_attrs);
 
-/// The latest time read (about 31,700 years): later ones are refused, and
-/// nested times that add up past it too, so no sum overflows.
-inline constexpr std::int64_t kMaxTtmlMs = 1'000'000'000'000'000;
-
 /// A time expression in milliseconds: clock time (`01:02:03`,
 /// `01:02:03.250`, `01:02:03:12` and `01:02:03:12.1` with frames and
 /// sub-frames) or offset time (a decimal count then `h`, `m`, `s`, `ms`,

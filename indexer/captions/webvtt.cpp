@@ -30,8 +30,6 @@ constexpr std::string_view kArrow = "-->";
 // accept fit an int64 with room to spare (9,999,999 h is about 1,141 years).
 constexpr std::int64_t kMaxHours = 9'999'999;
 
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
-
 // The spec's ASCII whitespace, as it can occur inside one line.
 bool is_line_space(char c) { return c == ' ' || c == '\t' || c == '\f'; }
 
@@ -65,7 +63,7 @@ struct Digits {
 
 Digits collect_digits(std::string_view s, std::size_t& i) {
     Digits d;
-    while (i < s.size() && is_digit(s[i])) {
+    while (i < s.size() && is_ascii_digit(s[i])) {
         if (d.value <= kMaxHours) d.value = d.value * 10 + (s[i] - '0');
         ++d.count;
         ++i;
@@ -77,7 +75,7 @@ Digits collect_digits(std::string_view s, std::size_t& i) {
 // first field is hours when it does not have exactly two digits or is over 59.
 // Returns nullptr and sets `ms` on success, else the reason it failed.
 const char* collect_timestamp(std::string_view s, std::size_t& i, std::int64_t& ms) {
-    if (i >= s.size() || !is_digit(s[i])) return "a timestamp must start with a digit";
+    if (i >= s.size() || !is_ascii_digit(s[i])) return "a timestamp must start with a digit";
     const Digits first = collect_digits(s, i);
     const bool first_is_hours = first.count != 2 || first.value > 59;
     if (first.value > kMaxHours) return "hours out of range";

@@ -9,10 +9,6 @@ namespace {
 
 constexpr std::int64_t kSecondsPerDay = 24 * 60 * 60;
 
-void warn(std::vector<Warning>* warnings, std::string message) {
-    if (warnings != nullptr) warnings->push_back(Warning{0, std::move(message)});
-}
-
 }  // namespace
 
 // The per-value unit repair, for a duration seen without its event (see
@@ -28,19 +24,19 @@ std::optional<std::int64_t> repair_duration(std::optional<std::int64_t> raw,
     if (!raw) return std::nullopt;
     const std::int64_t value = *raw;
     if (value <= 0) {
-        warn(warnings, "duration: " + std::to_string(value) +
-                           " is not a positive number of seconds; ignored");
+        add_warning(warnings, "duration: " + std::to_string(value) +
+                                  " is not a positive number of seconds; ignored");
         return std::nullopt;
     }
     if (value <= kSecondsPerDay) return value;
     const std::int64_t ms = (value + 500) / 1000;
     if (ms >= 1 && ms <= kSecondsPerDay) {
-        warn(warnings, "duration: " + std::to_string(value) +
-                           " is more than a day; read as milliseconds (" + std::to_string(ms) +
-                           " s)");
+        add_warning(warnings, "duration: " + std::to_string(value) +
+                                  " is more than a day; read as milliseconds (" +
+                                  std::to_string(ms) + " s)");
         return ms;
     }
-    warn(warnings, "duration: " + std::to_string(value) + " is out of range; ignored");
+    add_warning(warnings, "duration: " + std::to_string(value) + " is out of range; ignored");
     return std::nullopt;
 }
 

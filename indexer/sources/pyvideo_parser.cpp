@@ -60,10 +60,6 @@ namespace dom = simdjson::dom;
 
 [[noreturn]] void fail(const std::string& message) { throw ParseError(0, message); }
 
-void warn(std::vector<Warning>* warnings, std::string message) {
-    if (warnings != nullptr) warnings->push_back(Warning{0, std::move(message)});
-}
-
 std::string_view strip_bom(std::string_view json) {
     if (json.size() >= 3 && json.compare(0, 3, "\xEF\xBB\xBF") == 0) json.remove_prefix(3);
     return json;
@@ -133,8 +129,8 @@ std::optional<std::string_view> lenient_string(dom::element e, std::string_view 
                                                std::vector<Warning>* warnings) {
     if (is_null(e)) return std::nullopt;
     if (e.type() != dom::element_type::STRING) {
-        warn(warnings, std::string(field) + ": expected a string, found " + type_name(e.type()) +
-                           "; ignored");
+        add_warning(warnings, std::string(field) + ": expected a string, found " +
+                                  type_name(e.type()) + "; ignored");
         return std::nullopt;
     }
     return string_of(e);
@@ -182,8 +178,8 @@ std::vector<RelatedUrl> related_urls(dom::element e, std::vector<Warning>* warni
     std::vector<RelatedUrl> out;
     if (is_null(e)) return out;
     if (e.type() != dom::element_type::ARRAY) {
-        warn(warnings, std::string("related_urls: expected an array, found ") +
-                           type_name(e.type()) + "; ignored");
+        add_warning(warnings, std::string("related_urls: expected an array, found ") +
+                                  type_name(e.type()) + "; ignored");
         return out;
     }
     std::size_t index = 0;
@@ -198,7 +194,7 @@ std::vector<RelatedUrl> related_urls(dom::element e, std::vector<Warning>* warni
             dom::element url, label;
             if (obj["url"].get(url) != simdjson::SUCCESS ||
                 url.type() != dom::element_type::STRING) {
-                warn(warnings, where + ".url: expected a string; item dropped");
+                add_warning(warnings, where + ".url: expected a string; item dropped");
                 continue;
             }
             link.url = clean_plain(string_of(url));
@@ -206,15 +202,15 @@ std::vector<RelatedUrl> related_urls(dom::element e, std::vector<Warning>* warni
                 if (label.type() == dom::element_type::STRING) {
                     link.label = clean_line(string_of(label));
                 } else {
-                    warn(warnings, where + ".label: expected a string; label ignored");
+                    add_warning(warnings, where + ".label: expected a string; label ignored");
                 }
             }
         } else {
-            warn(warnings, where + ": expected a string or an object; item dropped");
+            add_warning(warnings, where + ": expected a string or an object; item dropped");
             continue;
         }
         if (link.url.empty()) {
-            warn(warnings, where + ": empty url; item dropped");
+            add_warning(warnings, where + ": empty url; item dropped");
             continue;
         }
         const bool seen = std::any_of(out.begin(), out.end(),
@@ -228,8 +224,8 @@ std::vector<VideoSource> videos(dom::element e, std::vector<Warning>* warnings) 
     std::vector<VideoSource> out;
     if (is_null(e)) return out;
     if (e.type() != dom::element_type::ARRAY) {
-        warn(warnings,
-             std::string("videos: expected an array, found ") + type_name(e.type()) + "; ignored");
+        add_warning(warnings, std::string("videos: expected an array, found ") +
+                                  type_name(e.type()) + "; ignored");
         return out;
     }
     std::size_t index = 0;
@@ -237,7 +233,7 @@ std::vector<VideoSource> videos(dom::element e, std::vector<Warning>* warnings) 
     for (dom::element item : items) {
         const std::string where = "videos[" + std::to_string(index++) + "]";
         if (item.type() != dom::element_type::OBJECT) {
-            warn(warnings, where + ": expected an object; item dropped");
+            add_warning(warnings, where + ": expected an object; item dropped");
             continue;
         }
         dom::object obj = item.get_object().value_unsafe();
@@ -248,14 +244,14 @@ std::vector<VideoSource> videos(dom::element e, std::vector<Warning>* warnings) 
             video.url = clean_plain(string_of(value));
         }
         if (video.url.empty()) {
-            warn(warnings, where + ".url: missing, empty or not a string; item dropped");
+            add_warning(warnings, where + ".url: missing, empty or not a string; item dropped");
             continue;
         }
         if (obj["type"].get(value) == simdjson::SUCCESS && !is_null(value)) {
             if (value.type() == dom::element_type::STRING) {
                 video.type = clean_plain(string_of(value));
             } else {
-                warn(warnings, where + ".type: expected a string; ignored");
+                add_warning(warnings, where + ".type: expected a string; ignored");
             }
         }
         // `size` wins over the deprecated `length`.
@@ -267,7 +263,8 @@ std::vector<VideoSource> videos(dom::element e, std::vector<Warning>* warnings) 
             if (n && *n >= 0) {
                 video.size_bytes = n;
             } else {
-                warn(warnings, where + "." + key + ": expected a non-negative integer; ignored");
+                add_warning(warnings,
+                            where + "." + key + ": expected a non-negative integer; ignored");
             }
         }
         out.push_back(std::move(video));
@@ -358,8 +355,8 @@ std::optional<std::int64_t> raw_duration(dom::element e, std::vector<Warning>* w
         default:
             break;
     }
-    warn(warnings, std::string("duration: expected a number of seconds, found ") +
-                       type_name(e.type()) + "; ignored");
+    add_warning(warnings, std::string("duration: expected a number of seconds, found ") +
+                              type_name(e.type()) + "; ignored");
     return std::nullopt;
 }
 
@@ -438,7 +435,8 @@ Talk parse_talk_element(dom::element root, std::string_view event, std::string_v
         if (const auto s = strict_string(*f.slug, "slug")) slug = clean_plain(*s);
     }
     if (!slug.empty() && !slug_is_usable(slug)) {
-        warn(warnings, "slug: '" + slug + "' is not usable in a talk id; the file name is used");
+        add_warning(warnings,
+                    "slug: '" + slug + "' is not usable in a talk id; the file name is used");
         slug.clear();
     }
     if (slug.empty()) slug = sanitize_utf8(file_slug);
@@ -465,8 +463,9 @@ Talk parse_talk_element(dom::element root, std::string_view event, std::string_v
             const std::string_view text = trim(*s);
             talk.recorded = parse_date(text);
             if (talk.recorded.empty() && !text.empty()) {
-                warn(warnings, "recorded: '" + sanitize_utf8(text) +
-                                   "' is not a valid YYYY-MM-DD[Thh:mm:ss[+hh:mm]]; ignored");
+                add_warning(warnings,
+                            "recorded: '" + sanitize_utf8(text) +
+                                "' is not a valid YYYY-MM-DD[Thh:mm:ss[+hh:mm]]; ignored");
             }
         }
     }
@@ -476,7 +475,7 @@ Talk parse_talk_element(dom::element root, std::string_view event, std::string_v
             if (talk.language.empty() && !trim(*s).empty()) {
                 const std::string code = sanitize_utf8(trim(*s));
                 if (!names_no_language(code)) {
-                    warn(warnings, "language: unknown code '" + code + "'; ignored");
+                    add_warning(warnings, "language: unknown code '" + code + "'; ignored");
                 }
             }
         }
@@ -486,7 +485,7 @@ Talk parse_talk_element(dom::element root, std::string_view event, std::string_v
         if (n) {
             talk.pyvideo_id = n;
         } else {
-            warn(warnings, "id: expected an integer; ignored");
+            add_warning(warnings, "id: expected an integer; ignored");
         }
     }
     if (f.thumbnail_url) {
@@ -571,7 +570,7 @@ dom::element PyvideoParser::parse_document(std::string_view json, std::vector<Wa
     if (error == simdjson::UTF8_ERROR) {
         repaired_ = simdjson::padded_string(sanitize_utf8(json));
         error = parser_.parse(repaired_).get(root);
-        if (!error) warn(warnings, "json: invalid UTF-8 replaced with U+FFFD");
+        if (!error) add_warning(warnings, "json: invalid UTF-8 replaced with U+FFFD");
     }
     if (error == simdjson::EMPTY) fail("json: the file is empty");
     if (error) fail(std::string("json: ") + simdjson::error_message(error));
