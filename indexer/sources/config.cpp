@@ -6,6 +6,7 @@
 
 #include "core/error.h"
 #include "indexer/io/files.h"
+#include "indexer/sources/fetch_guard.h"
 #include "indexer/sources/json_object.h"
 
 namespace fs = std::filesystem;
@@ -90,6 +91,25 @@ UrlSource url_source(dom::object obj, const std::string& where) {
         bad(where + ".caption_kind", "expected human or machine");
     }
     return u;
+}
+
+// `fetch.allowed_private`: every entry is read here as the fetcher reads it, so that a run never
+// starts with an entry the fetcher would refuse.
+std::vector<std::string> allowed_private(dom::element e) {
+    const std::string where = "fetch.allowed_private";
+    dom::array list;
+    if (e.get_array().get(list)) bad(where, "expected an array of addresses");
+    std::vector<std::string> out;
+    for (dom::element entry : list) {
+        const std::string at = where + "[" + std::to_string(out.size()) + "]";
+        out.push_back(text(entry, at));
+        try {
+            parse_allowed_entry(out.back());
+        } catch (const Error& error) {
+            bad(at, error.what());
+        }
+    }
+    return out;
 }
 
 // `fetch.captions` (config.h: CaptionFetchSettings).
@@ -185,7 +205,7 @@ Config parse_config(std::string_view json, const fs::path& base_dir) {
         if (e.get_object().get(f)) bad("fetch", "expected an object");
         only_keys(f, "fetch",
                   {"max_bytes", "timeout_seconds", "connect_timeout_seconds", "parallel",
-                   "attempts", "allow_private_addresses", "captions"});
+                   "attempts", "allow_private_addresses", "allowed_private", "captions"});
         if (!f["captions"].get(e)) c.fetch_captions = caption_fetch(e, base_dir);
         if (!f["max_bytes"].get(e)) c.fetch.max_bytes = positive(e, "fetch.max_bytes");
         if (!f["timeout_seconds"].get(e))
@@ -196,6 +216,7 @@ Config parse_config(std::string_view json, const fs::path& base_dir) {
         if (!f["attempts"].get(e)) c.fetch.attempts = positive(e, "fetch.attempts");
         if (!f["allow_private_addresses"].get(e))
             c.fetch.allow_private_addresses = boolean(e, "fetch.allow_private_addresses");
+        if (!f["allowed_private"].get(e)) c.fetch.allowed_private = allowed_private(e);
     }
     return c;
 }

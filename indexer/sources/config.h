@@ -20,6 +20,7 @@
 //     ],
 //     "fetch": {"max_bytes": 67108864, "timeout_seconds": 60, "connect_timeout_seconds": 10,
 //               "parallel": 4, "attempts": 4, "allow_private_addresses": false,
+//               "allowed_private": ["10.0.0.5", "192.168.10.0/24", "[fd00::5]:8080"],
 //               "captions": {"store": "/srv/talk-captions", "since": 2023, "jobs": 2,
 //                            "sleep_seconds": 1, "timeout_seconds": 300,
 //                            "refresh_older_than": "30d", "languages": ["en"],
@@ -56,6 +57,7 @@ struct FetchSettings {
     std::optional<std::uint64_t> parallel;
     std::optional<std::uint64_t> attempts;
     std::optional<bool> allow_private_addresses;
+    std::vector<std::string> allowed_private;  ///< each checked as FetchOptions wants it
 };
 
 /// `fetch.captions`: a run first fetches the captions of the catalogue's talks

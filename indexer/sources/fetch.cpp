@@ -85,6 +85,21 @@ struct Outcome {
 
 struct Fetcher;
 
+// The error of a refused connection: "blocked address 169.254.169.254 (link-local or metadata)
+// at redirect 1 to http://169.254.169.254/talksearch-ssrf-test/". The hop is read from the handle
+// in the middle of its transfer: after a redirect, libcurl has set both before it connects.
+std::string refusal(CURL* h, const std::string& ip) {
+    std::string error = "blocked address " + (ip.empty() ? std::string("(unknown)") : ip);
+    if (address_kind(ip) == AddressKind::kSensitive) error += " (link-local or metadata)";
+    long redirects = 0;
+    char* url = nullptr;
+    if (curl_easy_getinfo(h, CURLINFO_REDIRECT_COUNT, &redirects) == CURLE_OK && redirects > 0 &&
+        curl_easy_getinfo(h, CURLINFO_EFFECTIVE_URL, &url) == CURLE_OK && url != nullptr) {
+        error += " at redirect " + std::to_string(redirects) + " to " + url;
+    }
+    return error;
+}
+
 // One URL: its result, its cached copy, and the state of the attempt in flight.
 struct Transfer {
     Fetcher* fetcher = nullptr;
@@ -99,7 +114,7 @@ struct Transfer {
     std::string body;
     bool over_cap = false;
     bool out_of_memory = false;
-    std::string blocked;
+    std::string blocked;  // the guard's refusal (fetch.h: FetchResult::error)
     std::optional<long> retry_after_ms;
     std::string etag, last_modified;
     char errbuf[CURL_ERROR_SIZE] = {};
@@ -126,10 +141,10 @@ struct Fetcher {
     Fetcher& operator=(const Fetcher&) = delete;
 
     // The SSRF guard: true when a connection to ip:port may be made; else the transfer
-    // remembers the first address refused.
+    // remembers the first refusal, with the hop it ended.
     bool may_connect(Transfer& t, const std::string& ip, long port) const {
         if (connection_allowed(ip, port, options.allow_private_addresses, allowed)) return true;
-        if (t.blocked.empty()) t.blocked = ip.empty() ? std::string("(unknown)") : ip;
+        if (t.blocked.empty()) t.blocked = refusal(t.easy.get(), ip);
         return false;
     }
 
@@ -303,7 +318,7 @@ Outcome Fetcher::classify(Transfer& t, CURLcode rc, long status) const {
     };
     const std::string detail = one_line(t.errbuf[0] != '\0' ? t.errbuf : curl_easy_strerror(rc));
     const std::string cap = "body over " + std::to_string(options.max_bytes) + " bytes";
-    if (!t.blocked.empty()) return fail("blocked address " + t.blocked, false);
+    if (!t.blocked.empty()) return fail(t.blocked, false);
     switch (rc) {
         case CURLE_OK:
             if (status >= 200 && status < 300) return Outcome{Outcome::Kind::kFresh, {}, false};

@@ -32,9 +32,14 @@ struct FetchOptions {
     long backoff_initial_ms = 1000;    ///< the wait before the first retry; doubles each retry
     long max_retry_after_ms = 30'000;  ///< Retry-After (seconds or HTTP date) honoured up to this
     std::size_t parallel = 4;          ///< concurrent transfers (curl multi); 0 counts as 1
-    bool allow_private_addresses = false;  ///< SSRF guard off (tests on 127.0.0.1 need it)
-    /// Exceptions to the SSRF guard while it is on: a numeric address ("10.0.0.5", "::1") or an
-    /// address and port ("127.0.0.1:8080", "[::1]:8080"), compared with what is connected to.
+    /// Private addresses (loopback, RFC 1918, ...: is_blocked_address) may be connected to.
+    /// Link-local and metadata addresses stay refused: only allowed_private opens them.
+    bool allow_private_addresses = false;
+    /// Exceptions to the SSRF guard, compared with each address connected to (every redirect
+    /// hop): an address ("10.0.0.5", "::1") or a CIDR range ("10.0.0.0/8", "fd00::/8"), either
+    /// with a port ("127.0.0.1:8080", "[::1]:8080"). A link-local or metadata address
+    /// (169.254.169.254, fe80::1, fd00:ec2::254, 100.100.100.200) needs an entry naming it: a
+    /// range never opens one. fetch_all throws Error for an entry it cannot read.
     std::vector<std::string> allowed_private;
     std::filesystem::path cache_dir;  ///< conditional-GET cache; empty = none
     std::string user_agent = "talksearch";
@@ -51,8 +56,10 @@ struct FetchResult {
     long http_status = 0;       ///< last status seen (0 when none)
     std::string body;
     /// Empty when the fetch itself succeeded; else one line: "http 500", "timed out after 10 s",
-    /// "too slow: under 1024 bytes/s for 15 s", "blocked address 127.0.0.1", "too many
-    /// redirects", "unsupported protocol", "body over 1048576 bytes", "cannot connect", ...
+    /// "too slow: under 1024 bytes/s for 15 s", "blocked address 127.0.0.1", "blocked address
+    /// 169.254.169.254 (link-local or metadata) at redirect 1 to http://169.254.169.254/x",
+    /// "too many redirects", "unsupported protocol", "body over 1048576 bytes", "cannot
+    /// connect", ...
     std::string error;
     std::string final_url;            ///< after redirects (empty when no request was made)
     int attempts = 0;                 ///< requests started (0 when the URL was refused before any)
@@ -64,9 +71,9 @@ struct FetchResult {
 /// Fetches every URL (at most options.parallel at a time) and returns one result per URL, in
 /// order. Only http and https are spoken, also after redirects; TLS certificates are always
 /// verified; a connection to a private, loopback or otherwise internal address is refused
-/// unless allowed. Never throws for a network or HTTP failure (it is in the result); throws
-/// Error only for misuse: curl cannot be initialised, or the user agent holds a control
-/// character.
+/// unless allowed, and so is every later hop of a redirect. Never throws for a network or HTTP
+/// failure (it is in the result); throws Error only for misuse: curl cannot be initialised, the
+/// user agent holds a control character, or an allowed_private entry cannot be read.
 std::vector<FetchResult> fetch_all(const std::vector<std::string>& urls,
                                    const FetchOptions& options);
 
@@ -77,7 +84,8 @@ std::optional<std::string> check_url(std::string_view url);
 
 /// True for loopback, RFC 1918 private, link-local (169.254/16, fe80::/10), unspecified
 /// (0.0.0.0, ::), CGNAT 100.64/10, multicast, reserved, IPv4-mapped IPv6 forms of those,
-/// unique-local fc00::/7, given a numeric address as libcurl reports it ("127.0.0.1",
+/// unique-local fc00::/7, cloud metadata addresses (also 168.63.129.16, which is public
+/// otherwise), given a numeric address as libcurl reports it ("127.0.0.1",
 /// "::ffff:7f00:1"). Legacy IPv4 spellings ("2130706433", "0x7f.1", "0177.0.0.1") are read as
 /// inet_aton reads them; anything that is not a numeric address counts as blocked.
 bool is_blocked_address(std::string_view numeric_ip);

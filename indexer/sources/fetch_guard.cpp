@@ -6,6 +6,7 @@
 #include <sys/socket.h>
 
 #include <algorithm>
+#include <array>
 #include <cctype>
 #include <cstdint>
 #include <optional>
@@ -18,6 +19,13 @@
 namespace talksearch {
 
 namespace {
+
+using Address = std::array<unsigned char, 16>;
+
+// a within net/bits (IPv4).
+bool in_v4_net(std::uint32_t a, std::uint32_t net, int bits) {
+    return bits == 0 || (a >> (32 - bits)) == (net >> (32 - bits));
+}
 
 bool blocked_v4(std::uint32_t a) {
     struct Net {
@@ -40,9 +48,17 @@ bool blocked_v4(std::uint32_t a) {
         {0xe0000000, 4},   // 224/4 multicast
         {0xf0000000, 4},   // 240/4 reserved, 255.255.255.255 broadcast
     };
-    return std::any_of(std::begin(kBlocked), std::end(kBlocked), [a](const Net& n) {
-        return (a >> (32 - n.bits)) == (n.net >> (32 - n.bits));
-    });
+    return std::any_of(std::begin(kBlocked), std::end(kBlocked),
+                       [a](const Net& n) { return in_v4_net(a, n.net, n.bits); });
+}
+
+// Link-local and the metadata services of cloud hosts: what a request forged from inside a
+// cloud machine is after (credentials), so refused even when private addresses are allowed.
+bool sensitive_v4(std::uint32_t a) {
+    return in_v4_net(a, 0xa9fe0000, 16)  // 169.254/16; 169.254.169.254: AWS, GCP, Azure, ...
+           || a == 0x646464c8            // 100.100.100.200: Alibaba Cloud
+           || a == 0xa83f8110            // 168.63.129.16: Azure's WireServer (public)
+           || a == 0xc00000c0;           // 192.0.0.192: Oracle Cloud
 }
 
 std::uint32_t v4_at(const unsigned char* b) {
@@ -50,46 +66,118 @@ std::uint32_t v4_at(const unsigned char* b) {
            std::uint32_t{b[3]};
 }
 
-bool blocked_v6(const in6_addr& addr) {
-    const unsigned char* b = addr.s6_addr;
-    auto zeros = [b](int from, int to) {
-        return std::all_of(b + from, b + to, [](unsigned char c) { return c == 0; });
-    };
-    // ::/96: unspecified, loopback and the deprecated IPv4-compatible forms.
-    if (zeros(0, 12)) return true;
-    // ::ffff:a.b.c.d (IPv4-mapped) and ::ffff:0:a.b.c.d (IPv4-translated): the IPv4 address.
-    if (zeros(0, 10) && b[10] == 0xff && b[11] == 0xff) return blocked_v4(v4_at(b + 12));
-    if (zeros(0, 8) && b[8] == 0xff && b[9] == 0xff && b[10] == 0 && b[11] == 0) {
-        return blocked_v4(v4_at(b + 12));
-    }
-    // 64:ff9b::/96 (NAT64): the IPv4 address; 64:ff9b:1::/48 (local NAT64): blocked.
-    if (b[0] == 0x00 && b[1] == 0x64 && b[2] == 0xff && b[3] == 0x9b) {
-        if (zeros(4, 12)) return blocked_v4(v4_at(b + 12));
-        if (b[4] == 0 && b[5] == 1) return true;
-    }
-    if (b[0] == 0x01 && b[1] == 0x00 && zeros(2, 8)) return true;  // 100::/64 discard
-    if (b[0] == 0x20 && b[1] == 0x01 && b[2] == 0x0d && b[3] == 0xb8) return true;  // 2001:db8::/32
-    if (b[0] == 0x20 && b[1] == 0x02) return blocked_v4(v4_at(b + 2));  // 2002::/16 6to4
-    if ((b[0] & 0xfe) == 0xfc) return true;                             // fc00::/7 unique local
-    if (b[0] == 0xfe && (b[1] & 0xc0) == 0x80) return true;             // fe80::/10 link-local
-    if (b[0] == 0xfe && (b[1] & 0xc0) == 0xc0) return true;             // fec0::/10 site-local
-    if (b[0] == 0xff) return true;                                      // ff00::/8 multicast
-    return false;
+bool zeros(const Address& b, int from, int to) {
+    return std::all_of(b.begin() + from, b.begin() + to, [](unsigned char c) { return c == 0; });
 }
 
-// The canonical text of a numeric address (inet_ntop), or nullopt.
-std::optional<std::string> canonical_address(std::string_view text) {
+// The IPv4 address an IPv6 address carries to an IPv4 host: ::a.b.c.d (IPv4-compatible, also
+// :: and ::1), ::ffff:a.b.c.d (mapped, how IPv4 is held here), ::ffff:0:a.b.c.d (translated),
+// 64:ff9b::a.b.c.d (NAT64) and 2002:aabb:ccdd::/48 (6to4).
+std::optional<std::uint32_t> embedded_v4(const Address& b) {
+    if (zeros(b, 0, 12)) return v4_at(&b[12]);
+    if (zeros(b, 0, 10) && b[10] == 0xff && b[11] == 0xff) return v4_at(&b[12]);
+    if (zeros(b, 0, 8) && b[8] == 0xff && b[9] == 0xff && b[10] == 0 && b[11] == 0) {
+        return v4_at(&b[12]);
+    }
+    if (b[0] == 0x00 && b[1] == 0x64 && b[2] == 0xff && b[3] == 0x9b && zeros(b, 4, 12)) {
+        return v4_at(&b[12]);
+    }
+    if (b[0] == 0x20 && b[1] == 0x02) return v4_at(&b[2]);
+    return std::nullopt;
+}
+
+bool blocked_v6(const Address& b) {
+    if (zeros(b, 0, 12)) return true;  // ::/96: unspecified, loopback, IPv4-compatible
+    if (const std::optional<std::uint32_t> v4 = embedded_v4(b)) return blocked_v4(*v4);
+    if (b[0] == 0x00 && b[1] == 0x64 && b[2] == 0xff && b[3] == 0x9b && b[4] == 0 && b[5] == 1) {
+        return true;  // 64:ff9b:1::/48 local NAT64
+    }
+    if (b[0] == 0x01 && b[1] == 0x00 && zeros(b, 2, 8)) return true;  // 100::/64 discard
+    if (b[0] == 0x20 && b[1] == 0x01 && b[2] == 0x0d && b[3] == 0xb8) return true;  // 2001:db8::/32
+    if ((b[0] & 0xfe) == 0xfc) return true;                  // fc00::/7 unique local
+    if (b[0] == 0xfe && (b[1] & 0xc0) == 0x80) return true;  // fe80::/10 link-local
+    if (b[0] == 0xfe && (b[1] & 0xc0) == 0xc0) return true;  // fec0::/10 site-local
+    return b[0] == 0xff;                                     // ff00::/8 multicast
+}
+
+bool sensitive_v6(const Address& b) {
+    static constexpr Address kAwsMetadata = {0xfd, 0x00, 0x0e, 0xc2, 0, 0, 0,    0,
+                                             0,    0,    0,    0,    0, 0, 0x02, 0x54};
+    if (const std::optional<std::uint32_t> v4 = embedded_v4(b)) return sensitive_v4(*v4);
+    return (b[0] == 0xfe && (b[1] & 0xc0) == 0x80) || b == kAwsMetadata;  // fe80::/10
+}
+
+AddressKind kind_of(const Address& a) {
+    if (sensitive_v6(a)) return AddressKind::kSensitive;
+    return blocked_v6(a) ? AddressKind::kPrivate : AddressKind::kPublic;
+}
+
+Address mapped(std::uint32_t v4) {
+    Address a{};
+    a[10] = a[11] = 0xff;
+    for (int i = 0; i < 4; ++i) a[12 + i] = static_cast<unsigned char>(v4 >> (24 - 8 * i));
+    return a;
+}
+
+// A numeric address in inet_pton's notations; IPv4 as its mapped IPv6 form.
+std::optional<Address> parse_address(std::string_view text) {
     const std::string s(text);
-    char buf[INET6_ADDRSTRLEN] = {};
     in6_addr a6{};
     if (inet_pton(AF_INET6, s.c_str(), &a6) == 1) {
-        if (inet_ntop(AF_INET6, &a6, buf, sizeof buf) != nullptr) return std::string(buf);
+        Address a{};
+        std::copy(std::begin(a6.s6_addr), std::end(a6.s6_addr), a.begin());
+        return a;
     }
     in_addr a4{};
-    if (inet_pton(AF_INET, s.c_str(), &a4) == 1) {
-        if (inet_ntop(AF_INET, &a4, buf, sizeof buf) != nullptr) return std::string(buf);
-    }
+    if (inet_pton(AF_INET, s.c_str(), &a4) == 1) return mapped(ntohl(a4.s_addr));
     return std::nullopt;
+}
+
+// The first `bits` bits of a and b are equal.
+bool same_prefix(const Address& a, const Address& b, int bits) {
+    for (int i = 0; bits > 0; ++i, bits -= 8) {
+        const unsigned mask = bits >= 8 ? 0xffu : (0xffu << (8 - bits)) & 0xffu;
+        if (((a[i] ^ b[i]) & mask) != 0) return false;
+    }
+    return true;
+}
+
+bool is_digit(char c) { return c >= '0' && c <= '9'; }
+
+// A short run of digits, as a prefix length or a port is written.
+bool digits(std::string_view s, std::size_t max) {
+    return !s.empty() && s.size() <= max && std::all_of(s.begin(), s.end(), is_digit);
+}
+
+[[noreturn]] void refuse(const std::string& what, std::string_view entry) {
+    throw Error(what + ": " + std::string(entry));
+}
+
+// "10.0.0.0" for an IPv4 (mapped) address, else inet_ntop's IPv6 text.
+std::string address_text(const Address& a) {
+    char buf[INET6_ADDRSTRLEN] = {};
+    const bool v4 = zeros(a, 0, 10) && a[10] == 0xff && a[11] == 0xff;
+    if (v4) return inet_ntop(AF_INET, &a[12], buf, sizeof buf) != nullptr ? buf : "";
+    return inet_ntop(AF_INET6, a.data(), buf, sizeof buf) != nullptr ? buf : "";
+}
+
+// "/8" of "10.0.0.0/8": the prefix in bits of the 16-byte form, checked against the address.
+int prefix_of(std::string_view bits, bool v4, const Address& net, std::string_view entry) {
+    if (!digits(bits, 3) || std::stoi(std::string(bits)) > (v4 ? 32 : 128)) {
+        refuse("bad prefix length", entry);
+    }
+    const int prefix = std::stoi(std::string(bits)) + (v4 ? 96 : 0);
+    Address masked{};
+    for (int i = 0; i < 16; ++i) {
+        const int kept = std::clamp(prefix - 8 * i, 0, 8);
+        masked[i] = static_cast<unsigned char>(net[i] & (0xff00u >> kept));
+    }
+    if (masked != net) {
+        refuse(
+            "bits set after the prefix (" + address_text(masked) + "/" + std::string(bits) + "?)",
+            entry);
+    }
+    return prefix;
 }
 
 }  // namespace
@@ -101,47 +189,66 @@ bool has_control(std::string_view s) {
     });
 }
 
+std::optional<AddressKind> address_kind(std::string_view numeric_ip) {
+    const std::optional<Address> a = parse_address(numeric_ip);
+    if (!a) return std::nullopt;
+    return kind_of(*a);
+}
+
+AllowedAddress parse_allowed_entry(std::string_view entry) {
+    // The address part and the port: "[::1]:80", "10.0.0.0/8:80", "::1", "10.0.0.5".
+    std::string_view address = entry;
+    std::optional<std::string_view> port;
+    if (entry.starts_with('[')) {
+        const std::size_t close = entry.find(']');
+        if (close == std::string_view::npos ||
+            (close + 1 < entry.size() && entry[close + 1] != ':')) {
+            refuse("not a numeric address or range", entry);
+        }
+        address = entry.substr(1, close - 1);
+        if (close + 1 < entry.size()) port = entry.substr(close + 2);
+    } else if (std::count(entry.begin(), entry.end(), ':') == 1) {
+        address = entry.substr(0, entry.find(':'));
+        port = entry.substr(entry.find(':') + 1);
+    }
+    const std::size_t slash = address.find('/');
+    const std::optional<Address> net = parse_address(address.substr(0, slash));
+    if (!net) refuse("not a numeric address or range", entry);
+    AllowedAddress a;
+    a.net = *net;
+    if (slash != std::string_view::npos) {
+        const bool v4 = address.substr(0, slash).find(':') == std::string_view::npos;
+        a.prefix = prefix_of(address.substr(slash + 1), v4, a.net, entry);
+    }
+    if (port) {
+        if (!digits(*port, 5)) refuse("bad port", entry);
+        a.port = std::stol(std::string(*port));
+    }
+    return a;
+}
+
 std::vector<AllowedAddress> parse_allowed(const std::vector<std::string>& entries) {
     std::vector<AllowedAddress> out;
     for (const std::string& e : entries) {
-        std::string_view addr = e;
-        std::string_view port;
-        if (addr.starts_with('[')) {
-            const std::size_t close = addr.find(']');
-            if (close != std::string_view::npos && addr.substr(close + 1).starts_with(':')) {
-                port = addr.substr(close + 2);
-            } else if (close == std::string_view::npos || close + 1 != addr.size()) {
-                throw Error("allowed_private: not an address: " + e);
-            }
-            addr = addr.substr(1, close - 1);
-        } else if (std::count(addr.begin(), addr.end(), ':') == 1) {
-            port = addr.substr(addr.find(':') + 1);
-            addr = addr.substr(0, addr.find(':'));
+        try {
+            out.push_back(parse_allowed_entry(e));
+        } catch (const Error& err) {
+            throw Error(std::string("allowed_private: ") + err.what());
         }
-        AllowedAddress a;
-        const std::optional<std::string> ip = canonical_address(addr);
-        if (!ip) throw Error("allowed_private: not a numeric address: " + e);
-        a.ip = *ip;
-        if (!port.empty() || e.ends_with(':')) {
-            if (port.empty() || port.size() > 5 ||
-                !std::all_of(port.begin(), port.end(),
-                             [](char c) { return c >= '0' && c <= '9'; })) {
-                throw Error("allowed_private: bad port: " + e);
-            }
-            a.port = std::stol(std::string(port));
-        }
-        out.push_back(std::move(a));
     }
     return out;
 }
 
 bool connection_allowed(const std::string& ip, long port, bool allow_private,
                         const std::vector<AllowedAddress>& allowed) {
-    if (allow_private) return true;
-    if (!is_blocked_address(ip)) return true;
-    const std::optional<std::string> canon = canonical_address(ip);
-    return std::any_of(allowed.begin(), allowed.end(), [&](const AllowedAddress& a) {
-        return canon && a.ip == *canon && (a.port < 0 || a.port == port);
+    const std::optional<Address> a = parse_address(ip);
+    if (!a) return false;
+    const AddressKind kind = kind_of(*a);
+    if (kind == AddressKind::kPublic) return true;
+    if (kind == AddressKind::kPrivate && allow_private) return true;
+    return std::any_of(allowed.begin(), allowed.end(), [&](const AllowedAddress& e) {
+        return (e.port < 0 || e.port == port) && same_prefix(e.net, *a, e.prefix) &&
+               (kind != AddressKind::kSensitive || e.prefix == 128);
     });
 }
 
@@ -193,15 +300,17 @@ bool is_blocked_address(std::string_view numeric_ip) {
     if (s.size() >= 2 && s.front() == '[' && s.back() == ']') s = s.substr(1, s.size() - 2);
     if (const std::size_t zone = s.find('%'); zone != std::string::npos) s.resize(zone);
     if (s.empty() || s.size() > 64) return true;
-    in6_addr a6{};
-    if (inet_pton(AF_INET6, s.c_str(), &a6) == 1) return blocked_v6(a6);
-    in_addr a4{};
-    if (inet_pton(AF_INET, s.c_str(), &a4) == 1) return blocked_v4(ntohl(a4.s_addr));
+    if (const std::optional<AddressKind> kind = address_kind(s)) {
+        return *kind != AddressKind::kPublic;
+    }
     // The spellings libcurl's URL parser also accepts: 2130706433, 0x7f000001, 0177.0.0.1, 127.1.
     const bool legacy = std::all_of(s.begin(), s.end(), [](char c) {
         return std::isxdigit(static_cast<unsigned char>(c)) || c == '.' || c == 'x' || c == 'X';
     });
-    if (legacy && inet_aton(s.c_str(), &a4) != 0) return blocked_v4(ntohl(a4.s_addr));
+    in_addr a4{};
+    if (legacy && inet_aton(s.c_str(), &a4) != 0) {
+        return kind_of(mapped(ntohl(a4.s_addr))) != AddressKind::kPublic;
+    }
     return true;  // not a numeric address: nothing to vouch for
 }
 

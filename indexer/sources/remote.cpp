@@ -65,6 +65,7 @@ FetchOptions options_of(const FetchSettings& s, const fs::path& index_dir) {
     if (s.parallel) o.parallel = static_cast<std::size_t>(*s.parallel);
     if (s.attempts) o.max_attempts = static_cast<int>(*s.attempts);
     if (s.allow_private_addresses) o.allow_private_addresses = *s.allow_private_addresses;
+    o.allowed_private = s.allowed_private;
     o.cache_dir = index_dir / ".fetch-cache";
     return o;
 }

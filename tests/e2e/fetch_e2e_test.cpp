@@ -370,7 +370,9 @@ TEST_CASE("the fetch SSRF guard checks every redirect target, also in a decimal 
         origin.url("/redirect?to=http://2130706433:" + std::to_string(target.port()) + "/ok");
     const FetchResult blocked = fetch_one(hop, options);
     CHECK_FALSE(blocked.ok);
-    CHECK(blocked.error == "blocked address 127.0.0.1");
+    // The hop named as libcurl holds it: its host already read as an address.
+    CHECK(blocked.error == "blocked address 127.0.0.1 at redirect 1 to http://127.0.0.1:" +
+                               std::to_string(target.port()) + "/ok");
     CHECK(blocked.http_status == 302);
     CHECK(blocked.attempts == 1);
     CHECK(origin.log().requests.size() == 1);
@@ -383,6 +385,78 @@ TEST_CASE("the fetch SSRF guard checks every redirect target, also in a decimal 
     const FetchResult allowed = fetch_one(hop, options);
     CHECK(allowed.ok);
     CHECK(allowed.body == "hello\n");
+    CHECK(target.log().requests.size() == 1);
+}
+
+TEST_CASE(
+    "a redirect to the cloud metadata address in any spelling is refused at that hop, also with "
+    "private addresses allowed",
+    "[fetch][e2e][ssrf]") {
+    FixtureServer origin;
+    FetchOptions options = local_options();
+    options.allow_private_addresses = GENERATE(false, true);
+    options.allowed_private = {"127.0.0.1"};
+    // curl reads each of these as 169.254.169.254; the guard sees the address, not the text.
+    const std::vector<std::string> hosts = {"169.254.169.254", "2852039166", "0xA9FEA9FE",
+                                            "0251.0376.0251.0376", "[::ffff:169.254.169.254]"};
+    std::vector<std::string> urls;
+    for (const std::string& host : hosts) {
+        urls.push_back(origin.url("/redirect?to=http://" + host + "/talksearch-ssrf-test/"));
+    }
+    const Clock::time_point start = Clock::now();
+    const auto results = fetch_all(urls, options);
+    REQUIRE(results.size() == urls.size());
+    for (const FetchResult& r : results) {
+        INFO("allow_private_addresses " << options.allow_private_addresses << ", " << r.url << ": "
+                                        << r.error);
+        CHECK_FALSE(r.ok);
+        CHECK_THAT(r.error, Catch::StartsWith("blocked address "));
+        CHECK_THAT(r.error, Catch::Contains("169.254.169.254 (link-local or metadata) at "
+                                            "redirect 1 to http://"));
+        CHECK_THAT(r.error, Catch::EndsWith("/talksearch-ssrf-test/"));
+        CHECK(r.http_status == 302);
+        CHECK(r.attempts == 1);  // a refusal is not retried
+    }
+    CHECK(results[1].error ==
+          "blocked address 169.254.169.254 (link-local or metadata) at redirect 1 to "
+          "http://169.254.169.254/talksearch-ssrf-test/");
+    // Refused before any socket: no connect attempt ran into the 2 s connect timeout.
+    CHECK(seconds_since(start) < 1.5);
+    CHECK(origin.log().requests.size() == urls.size());
+}
+
+TEST_CASE("a redirect to a second loopback address connects only when allowed_private covers it",
+          "[fetch][e2e][ssrf]") {
+    FixtureServer origin;                          // 127.0.0.1
+    FixtureServer target(false, "", "127.0.0.2");  // a second address of this machine
+    FetchOptions options = local_options();
+    options.allow_private_addresses = false;
+    options.allowed_private = {"127.0.0.1"};
+    const std::string hop = origin.url("/redirect?to=" + target.url("/ok"));
+    const FetchResult refused = fetch_one(hop, options);
+    CHECK_FALSE(refused.ok);
+    CHECK(refused.error == "blocked address 127.0.0.2 at redirect 1 to " + target.url("/ok"));
+    CHECK(refused.http_status == 302);
+    const ServerLog untouched = target.log();
+    CHECK(untouched.requests.empty());
+    CHECK(untouched.connections == 0);
+
+    // The same redirect goes through once the target's address is allowed, in each way the
+    // guard knows: the refusal above was the guard's, made on the address connected to.
+    SECTION("named by address") { options.allowed_private.push_back("127.0.0.2"); }
+    SECTION("in a range") { options.allowed_private = {"127.0.0.0/30"}; }
+    SECTION("by address and port") {
+        options.allowed_private.push_back("127.0.0.2:" + std::to_string(target.port()));
+    }
+    SECTION("as a private address, all of which are allowed") {
+        options.allowed_private.clear();
+        options.allow_private_addresses = true;
+    }
+    const FetchResult allowed = fetch_one(hop, options);
+    INFO(allowed.error);
+    CHECK(allowed.ok);
+    CHECK(allowed.body == "hello\n");
+    CHECK(allowed.final_url == target.url("/ok"));
     CHECK(target.log().requests.size() == 1);
 }
 

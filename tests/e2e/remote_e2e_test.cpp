@@ -42,12 +42,13 @@ struct Site {
         index = tmp.path() / "index";
         report = tmp.path() / "report.json";
         config = tmp.path() / "sources.json";
-        write_config(true);
+        write_config(R"("allow_private_addresses": true)");
     }
 
-    void write_config(bool allow_loopback) {
+    // `guard`: the SSRF guard's keys of "fetch"; `more`: sources put first, each with a comma.
+    void write_config(const std::string& guard, const std::string& more = "") {
         const std::string v = base + "talks/pycon-valdoria-2019/";
-        talksearch::test::write_file(config, R"({"index": "index", "sources": [
+        talksearch::test::write_file(config, R"({"index": "index", "sources": [)" + more + R"(
               {"type": "url", "kind": "talk", "url": ")" +
                                                  v + R"(videos/pytest-beyond-assert.json"},
               {"type": "url", "kind": "talk", "url": ")" +
@@ -62,8 +63,8 @@ struct Site {
                "talk": "pycon-valdoria-2019/async-await-without-tears"},
               {"type": "url", "kind": "manifest", "url": ")" +
                                                  base + R"(list.json"}],
-              "fetch": {"attempts": 1, "timeout_seconds": 5, "allow_private_addresses": )" +
-                                                 (allow_loopback ? "true" : "false") + "}}");
+              "fetch": {"attempts": 1, "timeout_seconds": 5, )" +
+                                                 guard + "}}");
     }
 
     ProcessResult run(const std::string& command) {
@@ -156,11 +157,48 @@ TEST_CASE("talks and captions fetched from URLs are indexed and kept in step by 
         CHECK(site.query("\"ground up\"").exit_code == 1);
     }
     SECTION("with the address guard on, loopback is refused and the cached copies are kept") {
-        site.write_config(false);
+        site.write_config(R"("allow_private_addresses": false)");
         const ProcessResult r = site.run("update");
         CHECK(r.exit_code == 0);
         CHECK_THAT(r.err, Catch::Contains("blocked address 127.0.0.1"));
         CHECK(site.counts()["fetch_errors"] == 8);  // 6 in the config, 2 in the manifest
         CHECK(site.counts()["talks"] == 3);
     }
+}
+
+TEST_CASE(
+    "a source redirecting to the cloud metadata address fails alone with the refused hop "
+    "reported, while the sources file allows 127.0.0.1",
+    "[e2e][remote][ssrf]") {
+    Site site;
+    const std::string origin =
+        site.base.substr(0, site.base.size() - std::string("/files/").size());
+    auto redirecting_to = [&origin](const std::string& target) {
+        return R"({"type": "url", "kind": "captions", "url": ")" + origin +
+               "/redirect?to=" + target + R"("},)";
+    };
+    const std::string allow_private = GENERATE("false", "true");
+    site.write_config(
+        R"("allowed_private": ["127.0.0.1"], "allow_private_addresses": )" + allow_private,
+        redirecting_to("http://169.254.169.254/talksearch-ssrf-test/") +
+            redirecting_to("http://2852039166/talksearch-ssrf-test/"));
+    const ProcessResult r = site.run("build");
+    INFO("allow_private_addresses " << allow_private << "\n" << r.err);
+    CHECK(r.exit_code == 1);  // a source was skipped, the others indexed
+    const std::string refusal =
+        "blocked address 169.254.169.254 (link-local or metadata) at redirect 1 to "
+        "http://169.254.169.254/talksearch-ssrf-test/";
+    CHECK_THAT(r.err,
+               Catch::Contains(origin + "/redirect?to=http://2852039166/talksearch-ssrf-test/"));
+    CHECK_THAT(r.err, Catch::Contains(refusal));
+
+    simdjson::dom::parser parser;
+    const simdjson::dom::element report = parser.load(site.report.string());
+    std::vector<std::string> errors;
+    for (simdjson::dom::element e : report["fetch_errors"].get_array()) {
+        errors.emplace_back(std::string_view(e["error"].get_string()));
+    }
+    CHECK(errors == std::vector<std::string>{refusal, refusal});
+    CHECK(site.counts()["talks"] == 3);
+    CHECK_THAT(site.query("fixtures").out, Catch::Contains("pytest Beyond assert"));
 }

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "core/error.h"
+#include "indexer/sources/fetch_guard.h"
 
 using talksearch::check_url;
 using talksearch::fetch_all;
@@ -99,6 +100,71 @@ TEST_CASE("is_blocked_address blocks a fetch target that is not a numeric addres
         INFO('"' << ip << '"');
         CHECK(is_blocked_address(ip));
     }
+}
+
+namespace {
+
+// The guard's decision for a connection to ip:port (numeric, as libcurl reports it).
+bool may_connect(const std::string& ip, bool allow_private,
+                 const std::vector<std::string>& allowed_private, long port = 80) {
+    return talksearch::connection_allowed(ip, port, allow_private,
+                                          talksearch::parse_allowed(allowed_private));
+}
+
+}  // namespace
+
+TEST_CASE(
+    "with private addresses allowed the fetch guard still refuses link-local and metadata "
+    "addresses",
+    "[fetch][ssrf]") {
+    for (const char* ip : {"10.0.0.5", "127.0.0.1", "192.168.1.1", "fd12:3456::1", "::1",
+                           "100.64.0.1", "8.8.8.8", "::ffff:10.0.0.5"}) {
+        INFO(ip);
+        CHECK(may_connect(ip, true, {}));
+    }
+    for (const char* ip :
+         {"169.254.169.254", "169.254.0.1", "::ffff:169.254.169.254", "::ffff:a9fe:a9fe",
+          "::169.254.169.254", "64:ff9b::a9fe:a9fe", "2002:a9fe:a9fe::1", "fe80::1", "febf::1",
+          "fd00:ec2::254", "100.100.100.200", "168.63.129.16", "192.0.0.192"}) {
+        INFO(ip);
+        CHECK_FALSE(may_connect(ip, true, {}));
+        CHECK_FALSE(may_connect(ip, false, {}));
+    }
+}
+
+TEST_CASE("a link-local or metadata address is fetched from only when allowed_private names it",
+          "[fetch][ssrf]") {
+    const bool allow_private = GENERATE(false, true);
+    INFO("allow_private_addresses " << allow_private);
+    // A range never opens them, however wide.
+    const std::vector<std::string> ranges = {"169.254.0.0/16", "0.0.0.0/0",     "::/0",
+                                             "fe80::/10",      "::ffff:0:0/96", "100.64.0.0/10"};
+    for (const char* ip : {"169.254.169.254", "fe80::1", "fd00:ec2::254", "100.100.100.200"}) {
+        INFO(ip);
+        CHECK_FALSE(may_connect(ip, allow_private, ranges));
+        CHECK(may_connect(ip, allow_private, {ip}));
+    }
+    // The address in either notation, and with a port when the entry names one.
+    CHECK(may_connect("::ffff:169.254.169.254", allow_private, {"169.254.169.254"}));
+    CHECK(may_connect("169.254.169.254", allow_private, {"::ffff:169.254.169.254"}));
+    CHECK_FALSE(may_connect("169.254.169.253", allow_private, {"169.254.169.254"}));
+    CHECK(may_connect("169.254.169.254", allow_private, {"169.254.169.254:80"}, 80));
+    CHECK_FALSE(may_connect("169.254.169.254", allow_private, {"169.254.169.254:80"}, 8080));
+}
+
+TEST_CASE("allowed_private ranges let the fetch guard connect to the private addresses they cover",
+          "[fetch][ssrf]") {
+    CHECK(may_connect("10.1.2.3", false, {"10.0.0.0/8"}));
+    CHECK(may_connect("::ffff:10.1.2.3", false, {"10.0.0.0/8"}));
+    CHECK_FALSE(may_connect("172.16.0.1", false, {"10.0.0.0/8"}));
+    CHECK(may_connect("fd12::1", false, {"fd00::/8"}));
+    CHECK_FALSE(may_connect("fc00::1", false, {"fd00::/8"}));
+    CHECK(may_connect("127.0.0.1", false, {"127.0.0.1"}));
+    CHECK_FALSE(may_connect("127.0.0.2", false, {"127.0.0.1"}));
+    CHECK(may_connect("127.0.0.2", false, {"127.0.0.0/30"}));
+    CHECK_FALSE(may_connect("127.0.0.4", false, {"127.0.0.0/30"}));
+    CHECK(may_connect("8.8.8.8", false, {}));           // public addresses need no entry
+    CHECK_FALSE(may_connect("", true, {"0.0.0.0/0"}));  // an address libcurl did not report
 }
 
 TEST_CASE("check_url accepts http and https URLs with a host to fetch", "[fetch][url]") {

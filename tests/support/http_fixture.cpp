@@ -19,7 +19,7 @@ std::vector<Logged> ServerLog::starting_with(std::string_view prefix) const {
     return out;
 }
 
-std::string raw_get(int port, const std::string& path) {
+std::string raw_get(int port, const std::string& path, const std::string& host) {
     const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
     REQUIRE(fd >= 0);
     timeval tv{5, 0};
@@ -27,11 +27,11 @@ std::string raw_get(int port, const std::string& path) {
     sockaddr_in addr{};
     addr.sin_family = AF_INET;
     addr.sin_port = htons(static_cast<std::uint16_t>(port));
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    REQUIRE(::inet_pton(AF_INET, host.c_str(), &addr.sin_addr) == 1);
     const bool connected = ::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
     std::string response;
     if (connected) {
-        const std::string request = "GET " + path + " HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n";
+        const std::string request = "GET " + path + " HTTP/1.0\r\nHost: " + host + "\r\n\r\n";
         if (::send(fd, request.data(), request.size(), MSG_NOSIGNAL) ==
             static_cast<ssize_t>(request.size())) {
             char buf[65536];
@@ -50,9 +50,12 @@ std::string raw_get(int port, const std::string& path) {
 
 namespace {
 
-std::vector<std::string> fixture_command(bool tls, const std::string& root) {
-    std::vector<std::string> argv = {
-        TALKSEARCH_PYTHON3, TALKSEARCH_HTTP_FIXTURE, "--port", "0", "--lifetime", "120"};
+std::vector<std::string> fixture_command(bool tls, const std::string& root,
+                                         const std::string& host) {
+    std::vector<std::string> argv = {TALKSEARCH_PYTHON3, TALKSEARCH_HTTP_FIXTURE,
+                                     "--port",           "0",
+                                     "--lifetime",       "120",
+                                     "--host",           host};
     if (tls) argv.emplace_back("--tls");
     if (!root.empty()) {
         argv.emplace_back("--root");
@@ -63,14 +66,14 @@ std::vector<std::string> fixture_command(bool tls, const std::string& root) {
 
 }  // namespace
 
-FixtureServer::FixtureServer(bool tls, const std::string& root)
-    : process_(fixture_command(tls, root)) {
+FixtureServer::FixtureServer(bool tls, const std::string& root, const std::string& host)
+    : process_(fixture_command(tls, root, host)), host_(host) {
     port_ = std::stoi(process_.first_line());
     REQUIRE(port_ > 0);
 }
 
 ServerLog FixtureServer::log() const {
-    const std::string text = raw_get(port_, "/log");
+    const std::string text = raw_get(port_, "/log", host_);
     simdjson::dom::parser parser;
     simdjson::dom::element doc = parser.parse(simdjson::padded_string(text));
     ServerLog log;

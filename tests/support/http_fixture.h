@@ -30,23 +30,26 @@ struct ServerLog {
     std::vector<Logged> starting_with(std::string_view prefix) const;
 };
 
-/// A GET over a plain socket to 127.0.0.1:port (HTTP/1.0: the server closes after the
-/// response). Returns the body; fails the test when no answer comes.
-std::string raw_get(int port, const std::string& path);
+/// A GET over a plain socket to host:port, host a numeric IPv4 address (HTTP/1.0: the server
+/// closes after the response). Returns the body; fails the test when no answer comes.
+std::string raw_get(int port, const std::string& path, const std::string& host = "127.0.0.1");
 
 /// The fixture server: `tls` serves HTTPS with a self-signed certificate; `root` serves that
-/// folder's files under /files/ (and /slow-files/).
+/// folder's files under /files/ (and /slow-files/); `host` is the loopback address it listens
+/// on (127.0.0.2 is a second server address for the SSRF guard's tests).
 class FixtureServer {
   public:
-    explicit FixtureServer(bool tls = false, const std::string& root = "");
+    explicit FixtureServer(bool tls = false, const std::string& root = "",
+                           const std::string& host = "127.0.0.1");
     int port() const { return port_; }
     std::string url(const std::string& path) const {
-        return "http://127.0.0.1:" + std::to_string(port_) + path;
+        return "http://" + host_ + ":" + std::to_string(port_) + path;
     }
     ServerLog log() const;
 
   private:
     BackgroundProcess process_;
+    std::string host_;
     int port_ = 0;
 };
 

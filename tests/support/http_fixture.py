@@ -1,10 +1,11 @@
 #!/usr/bin/env python3
 """A scripted, misbehaving HTTP server for the fetcher's tests (standard library only).
 
-    python3 http_fixture.py --port 0 [--lifetime 120] [--tls] [--root DIR]
+    python3 http_fixture.py --port 0 [--lifetime 120] [--tls] [--root DIR] [--host 127.0.0.2]
 
-Binds 127.0.0.1 only (an ephemeral port with --port 0), prints the port on its first stdout
-line, and exits by itself after --lifetime seconds or when its parent process goes away.
+Binds 127.0.0.1 only, or another loopback address given with --host (an ephemeral port with
+--port 0), and answers loopback clients only. Prints the port on its first stdout line, and
+exits by itself after --lifetime seconds or when its parent process goes away.
 Every scenario is a path; /log returns what the server saw as JSON. Every response is bounded
 in size and time. With --tls it serves HTTPS with a self-signed certificate for 127.0.0.1 (no
 client should trust it).
@@ -353,7 +354,7 @@ class Server(http.server.ThreadingHTTPServer):
     def verify_request(self, request, client_address):
         with STATE.lock:
             STATE.connections += 1
-        return client_address[0] == "127.0.0.1"
+        return client_address[0].startswith("127.")
 
     def handle_error(self, request, client_address):
         # Clients that hang up mid-response are what the scenarios are about: not an error.
@@ -367,9 +368,12 @@ def main():
     parser.add_argument("--lifetime", type=float, default=120.0)
     parser.add_argument("--tls", action="store_true")
     parser.add_argument("--root", default="")
+    parser.add_argument("--host", default="127.0.0.1")
     args = parser.parse_args()
+    if not args.host.startswith("127."):
+        parser.error("--host must be a loopback address (127.0.0.0/8)")
 
-    server = Server(("127.0.0.1", args.port), Handler)
+    server = Server((args.host, args.port), Handler)
     server.files_root = args.root
     if args.tls:
         context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
