@@ -610,12 +610,13 @@ MHD_Result Server::Impl::queue(MHD_Connection* c, RequestState& st, const Reply&
     return ret;
 }
 
+// Until stopped: every kSweepInterval, closes the connections whose request head is overdue.
 void Server::Impl::sweep(std::stop_token stop) {
     std::mutex m;
-    std::condition_variable_any wake;  // only stop wakes it early
+    std::condition_variable_any wake;  // never notified: a wait ends at the interval or at stop
     std::unique_lock lock(m);
-    while (!wake.wait_for(lock, stop, kSweepInterval, [] { return false; }) &&
-           !stop.stop_requested()) {
+    while (!stop.stop_requested()) {
+        wake.wait_for(lock, stop, kSweepInterval, [] { return false; });
         guard->close_overdue(ConnectionGuard::Clock::now());
     }
 }

@@ -65,7 +65,9 @@ struct ServerOptions {
 /// thread-safe), refreshed before a search so that a rebuild or an update is
 /// served within refresh_interval. Memory per connection is bounded by
 /// connection_memory_limit; oversized request lines and headers are refused
-/// by libmicrohttpd.
+/// by libmicrohttpd. Connections over connection_limit are refused as they
+/// are accepted, a tenth of the slots is kept for new clients, and a request
+/// head not in within header_timeout_s is cut off (ConnectionGuard).
 class Server {
   public:
     /// Opens the index once to check it. Throws Error when there is no
