@@ -725,8 +725,14 @@ void Server::Impl::on_mhd_log(void* cls, const char* fmt, va_list ap) {
     std::vsnprintf(buf, sizeof buf, fmt, ap);
     std::string_view line = trim(buf);
     line = line.substr(0, line.find(" ('<html>"));  // its error pages' HTML says nothing more
-    // A client that hangs up mid-request is ordinary traffic, not a problem.
-    if (line.starts_with("Connection was closed by remote side")) return;
+    // A client that hangs up or resets mid-request is ordinary traffic, not a
+    // problem; so is a head cut off at the header timeout (ConnectionGuard
+    // shuts the socket down, which libmicrohttpd reads as a closure).
+    if (line.starts_with("Connection was closed by remote side") ||
+        line.starts_with("Socket has been disconnected when reading request") ||
+        line.ends_with("due to the error: detected connection closure")) {
+        return;
+    }
     self->log(std::string("libmicrohttpd: ") + std::string(line));
 }
 
