@@ -71,7 +71,9 @@ int serve_main(int argc, char** argv) {
                    "Public base URL for links (OpenSearch, feeds); default http://HOST:PORT");
     app.add_option("--threads", opt.threads, "Worker threads (default: twice the cores)")
         ->check(CLI::Range(1u, 1024u));
-    app.add_option("--connection-limit", opt.connection_limit, "Open connections at most")
+    app.add_option("--connection-limit", opt.connection_limit,
+                   "Open connections at most; more are refused at once, and the last tenth is "
+                   "kept for addresses holding fewer than 8")
         ->check(CLI::Range(1u, 1000000u))
         ->capture_default_str();
     app.add_option("--per-ip-limit", opt.per_ip_connection_limit,
@@ -80,6 +82,11 @@ int serve_main(int argc, char** argv) {
         ->capture_default_str();
     app.add_option("--timeout", timeout_s, "Seconds before an idle connection is closed")
         ->check(CLI::Range(1u, 3600u))
+        ->capture_default_str();
+    app.add_option("--header-timeout", opt.header_timeout_s,
+                   "Seconds a connection has to send its whole request head, however steadily "
+                   "its bytes come (after an answer on a kept-alive connection: --timeout more)")
+        ->check(CLI::Range(1u, 600u))
         ->capture_default_str();
     app.add_option("--shutdown-grace", grace_s,
                    "Seconds to let requests in flight finish on SIGTERM")

@@ -2,12 +2,14 @@
 
 #include <microhttpd.h>
 #include <netdb.h>
+#include <netinet/in.h>
 #include <strings.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include <atomic>
 #include <cerrno>
+#include <condition_variable>
 #include <cstdarg>
 #include <cstdio>
 #include <cstdlib>
@@ -16,6 +18,7 @@
 #include <fstream>
 #include <map>
 #include <mutex>
+#include <stop_token>
 #include <string_view>
 #include <thread>
 #include <utility>
@@ -24,6 +27,7 @@
 #include "core/error.h"
 #include "core/json_writer.h"
 #include "core/text.h"
+#include "query/connection_guard.h"
 #include "query/http_api.h"
 #include "query/http_encoding.h"
 #include "query/metrics.h"
@@ -44,6 +48,8 @@ constexpr const char* kApiCache = "public, max-age=30";
 constexpr const char* kNoStore = "no-store";
 constexpr std::size_t kMaxLogLinesPerSecond = 20;
 constexpr long kMaxTestDelayMs = 10000;
+// How often connections whose request head is overdue are looked for.
+constexpr std::chrono::milliseconds kSweepInterval{100};
 
 // One request, from its request line (libmicrohttpd's URI callback) to its
 // completion callback, which frees it.
@@ -122,6 +128,20 @@ ClientPreferences client_preferences(MHD_Connection* c) {
     return p;
 }
 
+// The client's IP address as bytes (4 or 16): what the guard counts connections by.
+std::string address_key(const sockaddr* addr) {
+    if (addr == nullptr) return {};
+    if (addr->sa_family == AF_INET) {
+        const auto* in = reinterpret_cast<const sockaddr_in*>(addr);
+        return std::string(reinterpret_cast<const char*>(&in->sin_addr), sizeof in->sin_addr);
+    }
+    if (addr->sa_family == AF_INET6) {
+        const auto* in6 = reinterpret_cast<const sockaddr_in6*>(addr);
+        return std::string(reinterpret_cast<const char*>(&in6->sin6_addr), sizeof in6->sin6_addr);
+    }
+    return {};
+}
+
 MHD_Result collect_param(void* cls, MHD_ValueKind, const char* key, size_t key_size,
                          const char* value, size_t value_size) {
     auto* params = static_cast<QueryParams*>(cls);
@@ -148,6 +168,8 @@ struct Server::Impl {
     std::time_t started_at = std::time(nullptr);
 
     HttpMetrics metrics;
+    std::unique_ptr<ConnectionGuard> guard;  // slots and request-head deadlines
+    std::jthread sweeper;                    // closes connections whose head is overdue
     std::atomic<int> in_flight{0};
     std::atomic<bool> stopping{false};
     std::atomic<std::uint64_t> reloads{0};
@@ -177,6 +199,10 @@ struct Server::Impl {
     Reply static_asset(std::string_view path);
     MHD_Result queue(MHD_Connection* c, RequestState& st, const Reply& r);
 
+    void sweep(std::stop_token stop);
+    static MHD_Result on_accept(void* cls, const sockaddr* addr, socklen_t addrlen);
+    static void on_connection(void* cls, MHD_Connection* c, void** socket_context,
+                              MHD_ConnectionNotificationCode code);
     static void* on_uri(void* cls, const char* uri, MHD_Connection* c);
     static MHD_Result on_access(void* cls, MHD_Connection* c, const char* url, const char* method,
                                 const char* version, const char* upload_data,
@@ -403,6 +429,19 @@ Reply Server::Impl::metrics_page() {
     gauge("talksearch_http_requests_aborted_total",
           "Requests that ended without a response (the client left, a timeout).", "counter",
           "talksearch_http_requests_aborted_total " + std::to_string(aborted.load()));
+    const ConnectionGuard::Counts conn = guard->counts();
+    out +=
+        "# HELP talksearch_http_connections_refused_total Connections closed at accept: every "
+        "slot taken (full), or only the reserve left for new clients (reserve).\n"
+        "# TYPE talksearch_http_connections_refused_total counter\n"
+        "talksearch_http_connections_refused_total{reason=\"full\"} " +
+        std::to_string(conn.refused_full) +
+        "\ntalksearch_http_connections_refused_total{reason=\"reserve\"} " +
+        std::to_string(conn.refused_reserved) + "\n";
+    gauge("talksearch_http_request_heads_timed_out_total",
+          "Connections closed because their request head took longer than --header-timeout.",
+          "counter",
+          "talksearch_http_request_heads_timed_out_total " + std::to_string(conn.heads_timed_out));
     gauge("talksearch_http_requests_in_flight", "Requests being answered.", "gauge",
           "talksearch_http_requests_in_flight " + std::to_string(in_flight.load()));
     const MHD_DaemonInfo* info = MHD_get_daemon_info(daemon, MHD_DAEMON_INFO_CURRENT_CONNECTIONS);
@@ -571,6 +610,39 @@ MHD_Result Server::Impl::queue(MHD_Connection* c, RequestState& st, const Reply&
     return ret;
 }
 
+// Until stopped: every kSweepInterval, closes the connections whose request head is overdue.
+void Server::Impl::sweep(std::stop_token stop) {
+    std::mutex m;
+    std::condition_variable_any wake;  // never notified: a wait ends at the interval or at stop
+    std::unique_lock lock(m);
+    while (!stop.stop_requested()) {
+        wake.wait_for(lock, stop, kSweepInterval, [] { return false; });
+        guard->close_overdue(ConnectionGuard::Clock::now());
+    }
+}
+
+// At accept, before libmicrohttpd makes a connection of the socket: MHD_NO
+// closes the socket at once, so a client over the limits fails at once.
+MHD_Result Server::Impl::on_accept(void* cls, const sockaddr* addr, socklen_t) {
+    auto* self = static_cast<Impl*>(cls);
+    return self->guard->admit(address_key(addr)) == ConnectionGuard::Admission::kAdmitted ? MHD_YES
+                                                                                          : MHD_NO;
+}
+
+void Server::Impl::on_connection(void* cls, MHD_Connection* c, void**,
+                                 MHD_ConnectionNotificationCode code) {
+    auto* self = static_cast<Impl*>(cls);
+    if (code == MHD_CONNECTION_NOTIFY_CLOSED) {
+        self->guard->closed(c);
+        return;
+    }
+    const MHD_ConnectionInfo* fd = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
+    const MHD_ConnectionInfo* addr = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    if (fd == nullptr) return;  // not a socket: nothing to watch
+    self->guard->opened(c, fd->connect_fd,
+                        address_key(addr != nullptr ? addr->client_addr : nullptr));
+}
+
 void* Server::Impl::on_uri(void* cls, const char* uri, MHD_Connection*) {
     const auto* self = static_cast<const Impl*>(cls);
     auto st = std::make_unique<RequestState>();
@@ -599,6 +671,7 @@ MHD_Result Server::Impl::on_access(void* cls, MHD_Connection* c, const char* /*u
         // carries a body) gets; a plain GET is answered at the second call,
         // which keeps the connection open for the next request.
         st->seen = true;
+        self->guard->head_complete(c);
         const bool has_body =
             MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Transfer-Encoding") != nullptr || [&] {
                 const char* len = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length");
@@ -629,6 +702,8 @@ void Server::Impl::on_completed(void* cls, MHD_Connection* c, void** req_cls,
     const std::unique_ptr<RequestState> st(static_cast<RequestState*>(*req_cls));
     *req_cls = nullptr;
     if (!st) return;
+    // Kept alive or about to close: either way the next head has a deadline.
+    self->guard->request_done(c);
     unsigned status = st->status;
     if (status == 0) {  // libmicrohttpd answered itself (431, 414, 400), or nobody did
         const MHD_ConnectionInfo* info =
@@ -650,8 +725,14 @@ void Server::Impl::on_mhd_log(void* cls, const char* fmt, va_list ap) {
     std::vsnprintf(buf, sizeof buf, fmt, ap);
     std::string_view line = trim(buf);
     line = line.substr(0, line.find(" ('<html>"));  // its error pages' HTML says nothing more
-    // A client that hangs up mid-request is ordinary traffic, not a problem.
-    if (line.starts_with("Connection was closed by remote side")) return;
+    // A client that hangs up or resets mid-request is ordinary traffic, not a
+    // problem; so is a head cut off at the header timeout (ConnectionGuard
+    // shuts the socket down, which libmicrohttpd reads as a closure).
+    if (line.starts_with("Connection was closed by remote side") ||
+        line.starts_with("Socket has been disconnected when reading request") ||
+        line.ends_with("due to the error: detected connection closure")) {
+        return;
+    }
     self->log(std::string("libmicrohttpd: ") + std::string(line));
 }
 
@@ -662,6 +743,13 @@ Server::Server(ServerOptions options) : impl_(std::make_unique<Impl>()) {
     if (o.threads > 1024) throw Error("threads: at most 1024");
     if (o.connection_limit == 0) throw Error("connection limit: at least 1");
     if (o.connection_memory_limit < 4096) throw Error("connection memory limit: at least 4096");
+    if (o.header_timeout_s == 0) throw Error("header timeout: at least 1 second");
+    impl_->guard = std::make_unique<ConnectionGuard>(
+        ConnectionGuardOptions{.limit = o.connection_limit,
+                               .reserve = default_reserve(o.connection_limit),
+                               .light_client = 8,
+                               .head_timeout = std::chrono::seconds(o.header_timeout_s),
+                               .idle_timeout = std::chrono::seconds(o.connection_timeout_s)});
     if (!o.base_url.empty() && !is_http_url(o.base_url)) {
         throw Error("base URL: expected http://... or https://..., got '" + o.base_url + "'");
     }
@@ -691,22 +779,30 @@ void Server::start() {
     unsigned int flags =
         MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC | MHD_USE_ERROR_LOG;
     if (found->ai_family == AF_INET6) flags |= MHD_USE_IPv6;
+    // The guard keeps the connection limit (on_accept refuses at once).
+    // libmicrohttpd splits its own limit between the pool's threads and stops
+    // accepting in a thread that is full, leaving clients in the backlog: so
+    // its limit lets each thread hold every connection.
+    const auto mhd_limit = static_cast<unsigned int>(
+        std::min<std::uint64_t>(std::uint64_t{s.opt.connection_limit} * s.opt.threads, 1u << 30));
     errno = 0;
     s.daemon = MHD_start_daemon(
-        flags, s.opt.port, nullptr, nullptr, &Impl::on_access, &s, MHD_OPTION_EXTERNAL_LOGGER,
+        flags, s.opt.port, &Impl::on_accept, &s, &Impl::on_access, &s, MHD_OPTION_EXTERNAL_LOGGER,
         &Impl::on_mhd_log, &s, MHD_OPTION_SOCK_ADDR, found->ai_addr, MHD_OPTION_THREAD_POOL_SIZE,
         static_cast<unsigned int>(s.opt.threads), MHD_OPTION_CONNECTION_MEMORY_LIMIT,
         static_cast<size_t>(s.opt.connection_memory_limit), MHD_OPTION_CONNECTION_TIMEOUT,
         static_cast<unsigned int>(s.opt.connection_timeout_s), MHD_OPTION_CONNECTION_LIMIT,
-        static_cast<unsigned int>(s.opt.connection_limit), MHD_OPTION_PER_IP_CONNECTION_LIMIT,
+        mhd_limit, MHD_OPTION_PER_IP_CONNECTION_LIMIT,
         static_cast<unsigned int>(s.opt.per_ip_connection_limit), MHD_OPTION_LISTEN_BACKLOG_SIZE,
         512u, MHD_OPTION_URI_LOG_CALLBACK, &Impl::on_uri, &s, MHD_OPTION_NOTIFY_COMPLETED,
-        &Impl::on_completed, &s, MHD_OPTION_END);
+        &Impl::on_completed, &s, MHD_OPTION_NOTIFY_CONNECTION, &Impl::on_connection, &s,
+        MHD_OPTION_END);
     if (s.daemon == nullptr) {
         const int err = errno;
         throw Error("cannot listen on " + s.opt.host + ":" + port +
                     (err != 0 ? std::string(": ") + std::strerror(err) : std::string()));
     }
+    s.sweeper = std::jthread([&s](std::stop_token stop) { s.sweep(stop); });
     const MHD_DaemonInfo* info = MHD_get_daemon_info(s.daemon, MHD_DAEMON_INFO_BIND_PORT);
     s.bound_port = info != nullptr ? info->port : s.opt.port;
     const bool v6 = s.opt.host.find(':') != std::string::npos;
@@ -727,6 +823,7 @@ void Server::stop() {
     const auto deadline = Clock::now() + s.opt.shutdown_grace;
     while (s.in_flight.load() > 0 && Clock::now() < deadline)
         std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    s.sweeper = std::jthread();  // stops and joins it
     MHD_stop_daemon(s.daemon);
     s.daemon = nullptr;
     if (s.listen_fd != MHD_INVALID_SOCKET) ::close(s.listen_fd);

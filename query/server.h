@@ -36,9 +36,15 @@ struct ServerOptions {
     unsigned threads = 0;                             ///< worker threads; 0 means twice the cores
     std::size_t connection_memory_limit = 32 * 1024;  ///< per connection: request line + headers
     unsigned connection_timeout_s = 10;               ///< idle connections are closed after this
-    unsigned connection_limit = 1000;                 ///< open connections in all
-    unsigned per_ip_connection_limit = 256;           ///< open connections per client; 0: none
-    std::size_t max_uri_bytes = 8192;                 ///< longer request targets get 414
+    /// A connection's request head (request line and headers) must be in
+    /// within this many seconds of its opening (of the previous answer plus
+    /// connection_timeout_s, on a kept-alive connection), or it is closed.
+    unsigned header_timeout_s = 5;
+    /// Open connections in all; more are refused at once. The last tenth is
+    /// kept for addresses that hold fewer than 8 connections.
+    unsigned connection_limit = 1000;
+    unsigned per_ip_connection_limit = 256;  ///< open connections per client; 0: none
+    std::size_t max_uri_bytes = 8192;        ///< longer request targets get 414
     /// A searcher checks the index for a new generation or commit at most
     /// this often (Searcher::refresh: one small file read).
     std::chrono::milliseconds refresh_interval{250};
@@ -59,7 +65,9 @@ struct ServerOptions {
 /// thread-safe), refreshed before a search so that a rebuild or an update is
 /// served within refresh_interval. Memory per connection is bounded by
 /// connection_memory_limit; oversized request lines and headers are refused
-/// by libmicrohttpd.
+/// by libmicrohttpd. Connections over connection_limit are refused as they
+/// are accepted, a tenth of the slots is kept for new clients, and a request
+/// head not in within header_timeout_s is cut off (ConnectionGuard).
 class Server {
   public:
     /// Opens the index once to check it. Throws Error when there is no

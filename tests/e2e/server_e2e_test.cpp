@@ -137,6 +137,16 @@ bool is_json_error(const HttpResponse& r) {
     return !doc["error"].get(message) && !message.empty();
 }
 
+// `n` connections to `port`, each holding a request whose head never ends.
+std::vector<std::unique_ptr<RawConnection>> unfinished_requests(std::uint16_t port, int n) {
+    std::vector<std::unique_ptr<RawConnection>> held;
+    for (int i = 0; i < n; ++i) {
+        held.push_back(std::make_unique<RawConnection>(port));
+        held.back()->send_all("GET /healthz HTTP/1.1\r\nHost: x\r\n");
+    }
+    return held;
+}
+
 std::string generation_of(const fs::path& index) {
     std::string stub(talksearch::trim(slurp(index / "XAPIANDB")));
     return stub.substr(stub.find("gen-"));
@@ -735,11 +745,7 @@ TEST_CASE(
     "[e2e][server]") {
     ServerProcess server(sample_index(), {"--per-ip-limit", "4"});
     // Four connections hold a request each, unfinished.
-    std::vector<std::unique_ptr<RawConnection>> held;
-    for (int i = 0; i < 4; ++i) {
-        held.push_back(std::make_unique<RawConnection>(server.port));
-        held.back()->send_all("GET /healthz HTTP/1.1\r\nHost: x\r\n");
-    }
+    std::vector<std::unique_ptr<RawConnection>> held = unfinished_requests(server.port, 4);
     std::this_thread::sleep_for(200ms);
     // A fifth is closed without an answer.
     const std::string fifth = raw_exchange(
@@ -750,6 +756,54 @@ TEST_CASE(
     std::this_thread::sleep_for(200ms);
     HttpClient client;
     CHECK(client.get(server.base + "/api/v1/search?q=decorators").status == 200);
+}
+
+TEST_CASE("a connection over --connection-limit is refused at once, not left waiting",
+          "[e2e][server]") {
+    ServerProcess server(sample_index(), {"--connection-limit", "5"});
+    std::vector<std::unique_ptr<RawConnection>> held = unfinished_requests(server.port, 5);
+    std::this_thread::sleep_for(200ms);
+    const auto t0 = std::chrono::steady_clock::now();
+    const std::string sixth = raw_exchange(
+        server.port, "GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", 3s);
+    const std::chrono::duration<double> took = std::chrono::steady_clock::now() - t0;
+    CHECK(raw_status(sixth) == 0);
+    CHECK(took.count() < 0.5);
+    // A slot given back is taken by the next client.
+    held.pop_back();
+    std::this_thread::sleep_for(200ms);
+    HttpClient client;
+    CHECK(client.get(server.base + "/api/v1/search?q=decorators").status == 200);
+    CHECK_THAT(client.get(server.base + "/metrics").body,
+               Catch::Contains("talksearch_http_connections_refused_total{reason=\"full\"} 1\n"));
+}
+
+TEST_CASE("a request head trickled a byte at a time is cut off at --header-timeout",
+          "[e2e][server]") {
+    ServerProcess server(sample_index(), {"--header-timeout", "1"});
+    RawConnection slow(server.port);
+    const auto t0 = std::chrono::steady_clock::now();
+    auto elapsed = [&] {
+        return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    };
+    // One byte each 100 ms keeps libmicrohttpd's idle timeout (10 s) from ever running out.
+    const std::string head = "GET /healthz HTTP/1.1\r\nHost: x\r\nX-Slow: aaaaaaaaaaaaaaaaaaaaaaaa";
+    double closed_after = 0;
+    for (std::size_t i = 0; i < head.size() && closed_after == 0 && elapsed() < 4; ++i) {
+        const double before = elapsed();
+        // Closed: the send fails, or the read sees the end before its 100 ms are out.
+        if (!slow.send_all(head.substr(i, 1)) ||
+            (slow.read(100ms).empty() && elapsed() - before < 0.09)) {
+            closed_after = elapsed();
+        }
+    }
+    INFO("closed after " << closed_after << " s");
+    CHECK(closed_after > 0.9);
+    CHECK(closed_after < 2.0);
+    HttpClient client;
+    CHECK(client.get(server.base + "/healthz").status == 200);
+    CHECK_THAT(client.get(server.base + "/metrics").body,
+               Catch::Contains("talksearch_http_request_heads_timed_out_total 1\n"));
 }
 
 TEST_CASE(

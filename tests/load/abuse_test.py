@@ -16,6 +16,7 @@ Prints PASS/FAIL lines and ends with "N passed, N failed"; exits 1 on any failur
 """
 
 import argparse
+import contextlib
 import http.client
 import os
 import random
@@ -267,6 +268,47 @@ end
           f"non-2xx {n_non2xx}, RSS {before} -> {after} kB")
 
 
+@contextlib.contextmanager
+def serve(args, extra=()):
+    """Builds the sample index from args.data in a temporary folder and runs the server from
+    args.query_bin on 127.0.0.1 (a free port) with `extra` options. Yields (process, port); port
+    is None, with a FAIL line, when it did not start. Stops the server and removes the folder."""
+    tmp = tempfile.mkdtemp(prefix="talksearch-load-")
+    server = None
+    try:
+        index = os.path.join(tmp, "index")
+        subprocess.run([args.index_bin, "build", "--talks", os.path.join(args.data, "talks"),
+                        "--captions", os.path.join(args.data, "captions"), "--index", index],
+                       check=True, capture_output=True)
+        server = subprocess.Popen([args.query_bin, "serve", "--index", index, "--host",
+                                   "127.0.0.1", "--port", "0", *extra],
+                                  stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+        line = server.stdout.readline()
+        m = re.search(r":(\d+)\s*$", line)
+        if m:
+            port = int(m.group(1))
+            check("the server starts", get(port, "/healthz") == 200, line.strip())
+        else:
+            port = None
+            check("the server starts", False, repr(line))
+        yield server, port
+    finally:
+        if server is not None:
+            server.terminate()
+            try:
+                server.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                server.kill()
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def finish():
+    """Prints "N passed, N failed" and exits 1 when any check failed."""
+    passed = sum(1 for r in RESULTS if r)
+    print(f"{passed} passed, {len(RESULTS) - passed} failed", flush=True)
+    sys.exit(0 if passed == len(RESULTS) else 1)
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--query-bin", required=True)
@@ -277,42 +319,22 @@ def main():
     ap.add_argument("--queries", type=int, default=20000)
     args = ap.parse_args()
 
-    tmp = tempfile.mkdtemp(prefix="talksearch-load-")
-    index = os.path.join(tmp, "index")
-    subprocess.run([args.index_bin, "build", "--talks", os.path.join(args.data, "talks"),
-                    "--captions", os.path.join(args.data, "captions"), "--index", index],
-                   check=True, capture_output=True)
-    server = subprocess.Popen([args.query_bin, "serve", "--index", index, "--host", "127.0.0.1",
-                               "--port", "0", "--per-ip-limit", "0"],
-                              stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     try:
-        line = server.stdout.readline()
-        m = re.search(r":(\d+)\s*$", line)
-        if not m:
-            check("the server starts", False, repr(line))
-            return
-        port = int(m.group(1))
-        check("the server starts", get(port, "/healthz") == 200, line.strip())
-        traversal(port)
-        operator_soup(port, args.queries)
-        slow_clients(port)
-        huge_header(server.pid, port)
-        chunked_post(server.pid, port)
-        if args.wrk:
-            wrk_run(args.wrk, server.pid, port, args.wrk_seconds)
-        else:
-            check("wrk is installed", False, "apt-get install wrk")
-        check("the server is still up", server.poll() is None and get(port, "/healthz") == 200)
+        with serve(args, ["--per-ip-limit", "0"]) as (server, port):
+            if port is None:
+                return
+            traversal(port)
+            operator_soup(port, args.queries)
+            slow_clients(port)
+            huge_header(server.pid, port)
+            chunked_post(server.pid, port)
+            if args.wrk:
+                wrk_run(args.wrk, server.pid, port, args.wrk_seconds)
+            else:
+                check("wrk is installed", False, "apt-get install wrk")
+            check("the server is still up", server.poll() is None and get(port, "/healthz") == 200)
     finally:
-        server.terminate()
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()
-        shutil.rmtree(tmp, ignore_errors=True)
-        passed = sum(1 for r in RESULTS if r)
-        print(f"{passed} passed, {len(RESULTS) - passed} failed", flush=True)
-        sys.exit(0 if passed == len(RESULTS) else 1)
+        finish()
 
 
 if __name__ == "__main__":
