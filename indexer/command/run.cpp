@@ -21,6 +21,7 @@
 #include "indexer/command/report.h"
 #include "indexer/index/build.h"
 #include "indexer/index/generation.h"
+#include "indexer/index/space_guard.h"
 #include "indexer/index/stats.h"
 #include "indexer/sources/caption_fetch.h"
 
@@ -287,6 +288,7 @@ void on_terminate() {
     // Before the partial generation is removed, which frees its space.
     what += full_disk_note(g_index_dir, what);
     remove_partial_generation();
+    give_back_update_space();
     const std::string line = "talksearch-index: failed, the index is unchanged: " + what + "\n";
     [[maybe_unused]] const auto n = ::write(STDERR_FILENO, line.data(), line.size());
     std::_Exit(kExitFailed);

@@ -3,6 +3,7 @@
 #include <fstream>
 
 #include "core/error.h"
+#include "indexer/index/space_guard.h"
 
 namespace fs = std::filesystem;
 
@@ -28,6 +29,8 @@ RunScope::RunScope(const fs::path& index_dir, std::string mode)
       written_before_(bytes_written_so_far()),
       lock_(index_dir) {
     report_.mode = std::move(mode);
+    if (const auto live = live_generation(index_dir))
+        give_back_dead_update_space(index_dir / *live);
 }
 
 Inputs& RunScope::inputs(const BuildOptions& options, Inputs* given) {

@@ -25,7 +25,8 @@ using ProgressFn = std::function<void(const BuildProgress&)>;
 class RunScope {
   public:
     /// Starts the clock and the count of bytes written, then takes the lock
-    /// on `index_dir` (throws LockBusy). The report's mode is `mode`.
+    /// on `index_dir` (throws LockBusy) and gives back the space an update
+    /// that died left in the live generation. The report's mode is `mode`.
     RunScope(const std::filesystem::path& index_dir, std::string mode);
 
     /// The report being filled in.

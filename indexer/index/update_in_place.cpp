@@ -10,6 +10,7 @@
 #include "core/schema.h"
 #include "indexer/index/build_run.h"
 #include "indexer/index/index_writer.h"
+#include "indexer/index/space_guard.h"
 #include "indexer/index/talk_reader.h"
 
 namespace fs = std::filesystem;
@@ -119,6 +120,9 @@ BuildReport update_in_place(const BuildOptions& options, const ProgressFn& progr
 
     const auto indexed = indexed_hashes(gen_dir);
     TalkReader reader(in, options, report);
+    // A failed update (a full disk) leaves the table files the size they
+    // were: the guard outlives the writer, which is closed first.
+    UpdateSpaceGuard space(gen_dir);
     IndexWriter writer(gen_dir, options.writer);
     writer.begin_transaction();
     const auto seen =
@@ -131,6 +135,7 @@ BuildReport update_in_place(const BuildOptions& options, const ProgressFn& progr
     } else {
         writer.cancel_transaction();  // nothing changed: nothing is written
     }
+    space.release();
     report.talks = static_cast<std::size_t>(writer.document_count());
     report.generation = *live;
     return run.finish();

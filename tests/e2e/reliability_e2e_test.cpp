@@ -6,6 +6,7 @@
 #include <simdjson.h>
 #include <spawn.h>
 #include <sys/mount.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include <xapian.h>
@@ -282,45 +283,155 @@ class SmallDisk {
     bool mounted_ = false;
 };
 
+/// The bytes the files below `dir` take on their disk (allocated blocks, not lengths).
+std::uintmax_t allocated_bytes(const fs::path& dir) {
+    std::uintmax_t total = 0;
+    for (const auto& e : fs::recursive_directory_iterator(dir)) {
+        struct stat st {};
+        if (e.is_regular_file() && ::stat(e.path().c_str(), &st) == 0)
+            total += static_cast<std::uintmax_t>(st.st_blocks) * 512;
+    }
+    return total;
+}
+
+/// The folder of the generation the stub of `index` names.
+fs::path live_generation_dir(const fs::path& index) {
+    std::string generation;
+    std::ifstream in(index / "XAPIANDB");
+    in >> generation >> generation;  // "auto gen-..."
+    return index / generation;
+}
+
+/// An index of a copy of the sample on a 6 MB tmpfs, for the full-disk tests;
+/// the sample and the 1,000 synthetic talks together do not fit on it.
+struct FullDiskCase {
+    TempDir tmp;
+    SmallDisk disk{tmp.path() / "disk", "6m"};
+    fs::path index = tmp.path() / "disk" / "index";
+    fs::path sample = tmp.path() / "sample";
+
+    /// Prints why and returns true where the tmpfs cannot be mounted.
+    bool skipped() const {
+        if (disk.mounted()) return false;
+        std::cout << "SKIPPED: cannot mount a tmpfs here (needs root)\n";
+        return true;
+    }
+    /// The sample's sources; with `big`, the synthetic talks before them.
+    std::vector<std::string> sources(bool big) const {
+        std::vector<std::string> args = {"--talks", (sample / "talks").string(), "--captions",
+                                         (sample / "captions").string()};
+        const Corpus& c = corpus();
+        if (big)
+            args.insert(args.begin(), {"--talks", (c.src0 / "talks").string(), "--captions",
+                                       (c.src0 / "captions").string()});
+        return args;
+    }
+    /// The command line of `command` on the index.
+    std::vector<std::string> args(const std::string& command, bool big) const {
+        std::vector<std::string> a = {TALKSEARCH_INDEX_BIN, command};
+        for (const std::string& s : sources(big)) a.push_back(s);
+        a.insert(a.end(), {"--index", index.string(), "--grace", "0"});
+        return a;
+    }
+    ProcessResult run(const std::string& command, bool big) const {
+        return run_process(args(command, big));
+    }
+    ProcessResult query(const std::string& words) const {
+        return run_process(
+            {TALKSEARCH_QUERY_BIN, "--index", index.string(), words, "--format", "json"});
+    }
+    /// Builds the index of the sample; notes its generation, the bytes it
+    /// takes and the space left.
+    void build_sample() {
+        fs::copy(fs::path(TALKSEARCH_SOURCE_DIR) / "data", sample, fs::copy_options::recursive);
+        REQUIRE(run("build", false).exit_code == 0);
+        live = live_generation_dir(index);
+        live_size = allocated_bytes(live);
+        free_before = fs::space(index).available;
+    }
+    fs::path live;
+    std::uintmax_t live_size = 0;
+    std::uintmax_t free_before = 0;
+};
+
 }  // namespace
 
 TEST_CASE("a full disk fails a build and an update cleanly and leaves the index as it was",
           "[e2e][reliability]") {
-    const Corpus& c = corpus();
-    TempDir tmp;
-    SmallDisk disk(tmp.path() / "disk", "6m");
-    if (!disk.mounted()) {
-        std::cout << "SKIPPED: cannot mount a tmpfs here (needs root)\n";
-        return;
-    }
-    const fs::path index = tmp.path() / "disk" / "index";
-    const fs::path sample = fs::path(TALKSEARCH_SOURCE_DIR) / "data";
-    REQUIRE(run_process({TALKSEARCH_INDEX_BIN, "build", "--talks", (sample / "talks").string(),
-                         "--captions", (sample / "captions").string(), "--index", index.string(),
-                         "--grace", "0"})
-                .exit_code == 0);
-    const std::string stub = talksearch::test::slurp(index / "XAPIANDB");
-    const ProcessResult before = run_process(
-        {TALKSEARCH_QUERY_BIN, "--index", index.string(), "decorators", "--format", "json"});
+    FullDiskCase f;
+    if (f.skipped()) return;
+    f.build_sample();
+    const std::string stub = talksearch::test::slurp(f.index / "XAPIANDB");
+    const ProcessResult before = f.query("decorators");
     REQUIRE(before.exit_code == 0);
 
     for (const char* command : {"build", "update"}) {
         INFO(command);
-        // The sample's talks and a thousand more: too big for the disk.
-        std::vector<std::string> args = index_args(command, c.src0, index);
-        args.insert(args.end(), {"--talks", (sample / "talks").string(), "--captions",
-                                 (sample / "captions").string()});
-        const ProcessResult r = run_process(args);
+        const ProcessResult r = f.run(command, true);
         CHECK(r.exit_code == 2);
         CHECK_THAT(r.err, Catch::Contains("the index is unchanged"));
         CHECK_THAT(r.err, Catch::Contains("space") || Catch::Contains("writing"));
-        CHECK(talksearch::test::slurp(index / "XAPIANDB") == stub);
-        CHECK(check_live(index) == 0);
-        const ProcessResult after = run_process(
-            {TALKSEARCH_QUERY_BIN, "--index", index.string(), "decorators", "--format", "json"});
-        CHECK(after.out == before.out);
-        CHECK(unpublished_generations(index) == 0);
+        CHECK(talksearch::test::slurp(f.index / "XAPIANDB") == stub);
+        CHECK(check_live(f.index) == 0);
+        CHECK(f.query("decorators").out == before.out);
+        CHECK(unpublished_generations(f.index) == 0);
     }
+}
+
+TEST_CASE(
+    "an update that fills the disk gives its space back and the next update and build work "
+    "once the data fits",
+    "[e2e][reliability]") {
+    FullDiskCase f;
+    if (f.skipped()) return;
+    f.build_sample();
+
+    const ProcessResult failed = f.run("update", true);
+    INFO(failed.err);
+    REQUIRE(failed.exit_code == 2);
+    CHECK_THAT(failed.err, Catch::Contains("No space left"));
+    CHECK(check_live(f.index) == 0);
+    // The live generation is the size it was, and the disk has its space back.
+    CHECK(allocated_bytes(f.live) == f.live_size);
+    CHECK(fs::space(f.index).available + 64 * 1024 >= f.free_before);
+
+    // The data fits again: a changed talk is updated, then the index rebuilt.
+    std::ofstream(f.sample / "captions" / "dCr8Gr0unD1.en.vtt", std::ios::app)
+        << "\n00:04:00.000 --> 00:04:03.000\nA closing word about flamingos.\n";
+    const ProcessResult updated = f.run("update", false);
+    INFO(updated.err);
+    CHECK(updated.exit_code == 0);
+    const ProcessResult rebuilt = f.run("build", false);
+    INFO(rebuilt.err);
+    CHECK(rebuilt.exit_code == 0);
+    CHECK_THAT(f.query("flamingos").out, Catch::Contains("decorators-from-the-ground-up"));
+    CHECK(check_live(f.index) == 0);
+}
+
+TEST_CASE("an update killed while it fills the disk has its space given back by the next run",
+          "[e2e][reliability]") {
+    FullDiskCase f;
+    if (f.skipped()) return;
+    f.build_sample();
+
+    // Killed once it has filled half the free space (before it fails on its own).
+    Background update(f.args("update", true));
+    const auto deadline = std::chrono::steady_clock::now() + 40s;
+    while (fs::space(f.index).available > f.free_before / 2 &&
+           std::chrono::steady_clock::now() < deadline)
+        std::this_thread::sleep_for(5ms);
+    update.kill9();
+    update.wait();
+    REQUIRE(allocated_bytes(f.live) > f.live_size + 1024 * 1024);  // what the dead run left
+
+    // The next run gives it back before it writes: the build fits, and the generation it
+    // replaced (kept as the previous one) is the size it was.
+    const ProcessResult rebuilt = f.run("build", false);
+    INFO(rebuilt.err);
+    CHECK(rebuilt.exit_code == 0);
+    CHECK(live_generation_dir(f.index) != f.live);
+    CHECK(allocated_bytes(f.live) == f.live_size);
+    CHECK(check_live(f.index) == 0);
 }
 
 TEST_CASE("a long-running reader picks up an update and a rebuild with refresh()",
