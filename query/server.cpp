@@ -128,7 +128,7 @@ ClientPreferences client_preferences(MHD_Connection* c) {
     return p;
 }
 
-// The client's IP address as bytes (4 or 16): what the guard counts connections by.
+// The client as the guard counts its connections: its IPv4 address, or its IPv6 /64.
 std::string address_key(const sockaddr* addr) {
     if (addr == nullptr) return {};
     if (addr->sa_family == AF_INET) {
@@ -136,8 +136,15 @@ std::string address_key(const sockaddr* addr) {
         return std::string(reinterpret_cast<const char*>(&in->sin_addr), sizeof in->sin_addr);
     }
     if (addr->sa_family == AF_INET6) {
-        const auto* in6 = reinterpret_cast<const sockaddr_in6*>(addr);
-        return std::string(reinterpret_cast<const char*>(&in6->sin6_addr), sizeof in6->sin6_addr);
+        // An IPv4 client on a dual-stack socket counts as its IPv4 address; an IPv6 client as its
+        // /64, which one host (one ISP customer) gets whole: else each of its 2^64 addresses
+        // would be a new client to the reserve.
+        const auto* bytes =
+            reinterpret_cast<const char*>(&reinterpret_cast<const sockaddr_in6*>(addr)->sin6_addr);
+        if (IN6_IS_ADDR_V4MAPPED(&reinterpret_cast<const sockaddr_in6*>(addr)->sin6_addr)) {
+            return std::string(bytes + 12, 4);
+        }
+        return std::string(bytes, 8);
     }
     return {};
 }

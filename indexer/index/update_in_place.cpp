@@ -3,6 +3,7 @@
 #include <xapian.h>
 
 #include <algorithm>
+#include <optional>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -121,9 +122,13 @@ BuildReport update_in_place(const BuildOptions& options, const ProgressFn& progr
     const auto indexed = indexed_hashes(gen_dir);
     TalkReader reader(in, options, report);
     // A failed update (a full disk) leaves the table files the size they
-    // were: the guard outlives the writer, which is closed first.
-    UpdateSpaceGuard space(gen_dir);
+    // were: the guard outlives the writer, which is closed first. It is armed
+    // only once the writer holds Xapian's lock (opening writes nothing): when
+    // another writer holds it, the blocks past the committed ones are that
+    // writer's, not ours to give back.
+    std::optional<UpdateSpaceGuard> space;
     IndexWriter writer(gen_dir, options.writer);
+    space.emplace(gen_dir);
     writer.begin_transaction();
     const auto seen =
         write_changed_talks(options, progress, part, indexed, in, reader, writer, report);
@@ -135,7 +140,7 @@ BuildReport update_in_place(const BuildOptions& options, const ProgressFn& progr
     } else {
         writer.cancel_transaction();  // nothing changed: nothing is written
     }
-    space.release();
+    space->release();
     report.talks = static_cast<std::size_t>(writer.document_count());
     report.generation = *live;
     return run.finish();

@@ -85,6 +85,26 @@ struct Outcome {
 
 struct Fetcher;
 
+// A redirect target as a report may show it: without the user, password, query and fragment that
+// a Location header can carry (credentials, signed-URL tokens), and cut at 200 bytes.
+std::string url_for_report(const char* url) {
+    std::string out = "(unreadable URL)";
+    CURLU* u = curl_url();
+    char* clean = nullptr;
+    if (u != nullptr && curl_url_set(u, CURLUPART_URL, url, 0) == CURLUE_OK) {
+        for (CURLUPart part : {CURLUPART_USER, CURLUPART_PASSWORD, CURLUPART_OPTIONS,
+                               CURLUPART_QUERY, CURLUPART_FRAGMENT}) {
+            curl_url_set(u, part, nullptr, 0);
+        }
+        if (curl_url_get(u, CURLUPART_URL, &clean, 0) == CURLUE_OK && clean != nullptr) out = clean;
+    }
+    curl_free(clean);
+    curl_url_cleanup(u);
+    constexpr std::size_t kMaxShown = 200;
+    if (out.size() > kMaxShown) out = out.substr(0, kMaxShown) + "...";
+    return out;
+}
+
 // The error of a refused connection: "blocked address 169.254.169.254 (link-local or metadata)
 // at redirect 1 to http://169.254.169.254/talksearch-ssrf-test/". The hop is read from the handle
 // in the middle of its transfer: after a redirect, libcurl has set both before it connects.
@@ -95,7 +115,7 @@ std::string refusal(CURL* h, const std::string& ip) {
     char* url = nullptr;
     if (curl_easy_getinfo(h, CURLINFO_REDIRECT_COUNT, &redirects) == CURLE_OK && redirects > 0 &&
         curl_easy_getinfo(h, CURLINFO_EFFECTIVE_URL, &url) == CURLE_OK && url != nullptr) {
-        error += " at redirect " + std::to_string(redirects) + " to " + url;
+        error += " at redirect " + std::to_string(redirects) + " to " + url_for_report(url);
     }
     return error;
 }

@@ -223,6 +223,7 @@ AllowedAddress parse_allowed_entry(std::string_view entry) {
     if (port) {
         if (!digits(*port, 5)) refuse("bad port", entry);
         a.port = std::stol(std::string(*port));
+        if (a.port < 1 || a.port > 65535) refuse("port out of 1-65535", entry);
     }
     return a;
 }

@@ -425,6 +425,23 @@ TEST_CASE(
     CHECK(origin.log().requests.size() == urls.size());
 }
 
+TEST_CASE("a refused redirect is reported without the credentials and query its Location held",
+          "[fetch][e2e][ssrf]") {
+    FixtureServer origin;
+    FetchOptions options = local_options();
+    options.allowed_private = {"127.0.0.1"};
+    const FetchResult r = fetch_one(
+        origin.url("/redirect?to=http://admin:s3cret@169.254.169.254/talksearch-ssrf-test/"
+                   "?X-Amz-Signature=deadbeef"),
+        options);
+    CHECK_FALSE(r.ok);
+    CHECK(r.error ==
+          "blocked address 169.254.169.254 (link-local or metadata) at redirect 1 to "
+          "http://169.254.169.254/talksearch-ssrf-test/");
+    CHECK(r.error.find("s3cret") == std::string::npos);
+    CHECK(r.error.find("deadbeef") == std::string::npos);
+}
+
 TEST_CASE("a redirect to a second loopback address connects only when allowed_private covers it",
           "[fetch][e2e][ssrf]") {
     FixtureServer origin;                          // 127.0.0.1

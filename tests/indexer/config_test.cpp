@@ -91,5 +91,9 @@ TEST_CASE("a bad fetch.allowed_private entry in a sources file is named with its
     CHECK(fetch(R"(["10.0.0.1/8"])") ==
           "fetch.allowed_private[0]: bits set after the prefix (10.0.0.0/8?): 10.0.0.1/8");
     CHECK(fetch(R"(["127.0.0.1:http"])") == "fetch.allowed_private[0]: bad port: 127.0.0.1:http");
+    CHECK(fetch(R"(["127.0.0.1:0"])") ==
+          "fetch.allowed_private[0]: port out of 1-65535: 127.0.0.1:0");
+    CHECK(fetch(R"(["[::1]:65536"])") ==
+          "fetch.allowed_private[0]: port out of 1-65535: [::1]:65536");
     CHECK(fetch(R"([5])") == "fetch.allowed_private[0]: expected a string");
 }
