@@ -6,10 +6,11 @@
 // space is lost to everything else on the disk: a later build, the stub, the
 // version file of the next commit.
 //
-//   UpdateSpaceGuard guard(gen_dir);  // before the writer opens it
-//   IndexWriter writer(gen_dir);      // destroyed (closed) before the guard
+//   std::optional<UpdateSpaceGuard> guard;  // declared first: outlives the writer
+//   IndexWriter writer(gen_dir);            // holds Xapian's lock; opening writes nothing
+//   guard.emplace(gen_dir);                 // armed only once the lock is ours
 //   ... writer.commit_transaction();
-//   guard.release();                  // the update's blocks are the index's now
+//   guard->release();                       // the update's blocks are the index's now
 #pragma once
 
 #include <filesystem>
@@ -24,8 +25,10 @@ namespace talksearch {
 /// effect), each table file is truncated to its recorded length and a table
 /// file that did not exist is removed. Blocks past those lengths belong to no
 /// committed revision, so no reader, whichever revision it has open, ever
-/// reads them. Construct it before the generation's writer, so that the
-/// writer is closed first. One at a time in a process.
+/// reads them. Arm it once the generation's writer holds Xapian's lock (what
+/// lies past the committed blocks of a database another writer holds is that
+/// writer's), and declare it before the writer, so that the writer is closed
+/// first. One at a time in a process.
 class UpdateSpaceGuard {
   public:
     /// Throws Error naming `gen_dir` when it cannot be read. The record file
