@@ -17,13 +17,16 @@ install_missing() {
   DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq "${missing[@]}" >/dev/null
 }
 
-# configure_sanitized SOURCE BUILD [CMAKE ARG...]: configures a clang build with
-# AddressSanitizer and UndefinedBehaviorSanitizer, -O1 -g and without NDEBUG.
+# configure_sanitized SOURCE BUILD: configures the sanitized tree that scripts/test-sanitizers
+# and scripts/fuzz share (build-asan): clang with AddressSanitizer and UndefinedBehaviorSanitizer,
+# -O1 -g, without NDEBUG, and with libFuzzer's coverage in every library and the fuzz targets.
+# One tree, so that CI compiles the libraries sanitized once, not twice; the coverage costs the
+# sanitized tests little (their time is in processes, sockets and Xapian, which is not rebuilt).
 configure_sanitized() {
   local source="$1" build="$2"
-  shift 2
   CC=clang CXX=clang++ cmake -S "$source" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Debug \
-    -DCMAKE_CXX_FLAGS_DEBUG="-O1 -g" -DTALKSEARCH_SANITIZE=ON -DTALKSEARCH_BENCH=OFF "$@" >/dev/null
+    -DCMAKE_CXX_FLAGS_DEBUG="-O1 -g" -DTALKSEARCH_SANITIZE=ON -DTALKSEARCH_FUZZ=ON \
+    -DTALKSEARCH_BENCH=OFF >/dev/null
 }
 
 # export_sanitizer_options SOURCE: the sanitizers' settings for the test and fuzz runs.
