@@ -1,5 +1,6 @@
 #include "query/connection_guard.h"
 
+#include <netinet/in.h>
 #include <sys/socket.h>
 
 #include <algorithm>
@@ -19,6 +20,21 @@ struct Unclaimed {
 thread_local Unclaimed unclaimed;
 
 }  // namespace
+
+std::string client_key(const sockaddr* addr) {
+    if (addr == nullptr) return {};
+    if (addr->sa_family == AF_INET) {
+        const auto* in = reinterpret_cast<const sockaddr_in*>(addr);
+        return std::string(reinterpret_cast<const char*>(&in->sin_addr), sizeof in->sin_addr);
+    }
+    if (addr->sa_family == AF_INET6) {
+        const in6_addr& in6 = reinterpret_cast<const sockaddr_in6*>(addr)->sin6_addr;
+        const auto* bytes = reinterpret_cast<const char*>(&in6);
+        if (IN6_IS_ADDR_V4MAPPED(&in6)) return std::string(bytes + 12, 4);
+        return std::string(bytes, 8);
+    }
+    return {};
+}
 
 unsigned default_reserve(unsigned limit) { return std::max(1u, limit / 10); }
 

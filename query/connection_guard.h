@@ -4,6 +4,8 @@
 // nothing of HTTP itself.
 #pragma once
 
+#include <sys/socket.h>
+
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
@@ -32,6 +34,13 @@ struct ConnectionGuardOptions {
 
 /// The reserve for `limit` slots: a tenth, at least 1.
 unsigned default_reserve(unsigned limit);
+
+/// The client as the guard counts its connections, from its socket address: an IPv4 address
+/// (4 bytes), an IPv4 client of a dual-stack socket (`::ffff:a.b.c.d`) as that same IPv4
+/// address, an IPv6 client as its /64 (8 bytes), which one host (one ISP customer) gets whole:
+/// else each of its 2^64 addresses would be a new client to the reserve. Empty for no address
+/// or another family.
+std::string client_key(const sockaddr* addr);
 
 /// Counts open connections per client address and closes those whose request
 /// head is overdue. Thread-safe: every call may come from any thread.

@@ -128,27 +128,6 @@ ClientPreferences client_preferences(MHD_Connection* c) {
     return p;
 }
 
-// The client as the guard counts its connections: its IPv4 address, or its IPv6 /64.
-std::string address_key(const sockaddr* addr) {
-    if (addr == nullptr) return {};
-    if (addr->sa_family == AF_INET) {
-        const auto* in = reinterpret_cast<const sockaddr_in*>(addr);
-        return std::string(reinterpret_cast<const char*>(&in->sin_addr), sizeof in->sin_addr);
-    }
-    if (addr->sa_family == AF_INET6) {
-        // An IPv4 client on a dual-stack socket counts as its IPv4 address; an IPv6 client as its
-        // /64, which one host (one ISP customer) gets whole: else each of its 2^64 addresses
-        // would be a new client to the reserve.
-        const auto* bytes =
-            reinterpret_cast<const char*>(&reinterpret_cast<const sockaddr_in6*>(addr)->sin6_addr);
-        if (IN6_IS_ADDR_V4MAPPED(&reinterpret_cast<const sockaddr_in6*>(addr)->sin6_addr)) {
-            return std::string(bytes + 12, 4);
-        }
-        return std::string(bytes, 8);
-    }
-    return {};
-}
-
 MHD_Result collect_param(void* cls, MHD_ValueKind, const char* key, size_t key_size,
                          const char* value, size_t value_size) {
     auto* params = static_cast<QueryParams*>(cls);
@@ -632,8 +611,8 @@ void Server::Impl::sweep(std::stop_token stop) {
 // closes the socket at once, so a client over the limits fails at once.
 MHD_Result Server::Impl::on_accept(void* cls, const sockaddr* addr, socklen_t) {
     auto* self = static_cast<Impl*>(cls);
-    return self->guard->admit(address_key(addr)) == ConnectionGuard::Admission::kAdmitted ? MHD_YES
-                                                                                          : MHD_NO;
+    return self->guard->admit(client_key(addr)) == ConnectionGuard::Admission::kAdmitted ? MHD_YES
+                                                                                         : MHD_NO;
 }
 
 void Server::Impl::on_connection(void* cls, MHD_Connection* c, void**,
@@ -647,7 +626,7 @@ void Server::Impl::on_connection(void* cls, MHD_Connection* c, void**,
     const MHD_ConnectionInfo* addr = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
     if (fd == nullptr) return;  // not a socket: nothing to watch
     self->guard->opened(c, fd->connect_fd,
-                        address_key(addr != nullptr ? addr->client_addr : nullptr));
+                        client_key(addr != nullptr ? addr->client_addr : nullptr));
 }
 
 void* Server::Impl::on_uri(void* cls, const char* uri, MHD_Connection*) {

@@ -1,10 +1,16 @@
 #include "query/connection_guard.h"
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <array>
 #include <catch2/catch.hpp>
+#include <string>
 #include <thread>
+#include <vector>
 
 using namespace talksearch;
 using namespace std::chrono_literals;
@@ -137,4 +143,64 @@ TEST_CASE("default_reserve keeps a tenth of the slots and at least one", "[conne
     CHECK(default_reserve(1000) == 100);
     CHECK(default_reserve(5) == 1);
     CHECK(default_reserve(1) == 1);
+}
+
+namespace {
+
+std::string key_of_v4(const char* text) {
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_port = htons(1234);
+    REQUIRE(::inet_pton(AF_INET, text, &a.sin_addr) == 1);
+    return client_key(reinterpret_cast<const sockaddr*>(&a));
+}
+
+std::string key_of_v6(const char* text, std::uint16_t port = 1234) {
+    sockaddr_in6 a{};
+    a.sin6_family = AF_INET6;
+    a.sin6_port = htons(port);
+    REQUIRE(::inet_pton(AF_INET6, text, &a.sin6_addr) == 1);
+    return client_key(reinterpret_cast<const sockaddr*>(&a));
+}
+
+}  // namespace
+
+TEST_CASE("a client is counted by its IPv4 address, or its IPv6 /64, whatever its port",
+          "[connection_guard]") {
+    CHECK(key_of_v4("192.0.2.7") == std::string("\xc0\x00\x02\x07", 4));
+    CHECK(key_of_v4("192.0.2.7") != key_of_v4("192.0.2.8"));
+    SECTION("an IPv4 client of a dual-stack socket is its IPv4 address") {
+        CHECK(key_of_v6("::ffff:192.0.2.7") == key_of_v4("192.0.2.7"));
+        CHECK(key_of_v6("::ffff:192.0.2.8") != key_of_v4("192.0.2.7"));
+    }
+    SECTION("every address of one IPv6 /64 is one client, and the next /64 another") {
+        const std::string one = key_of_v6("2001:db8:1:2::1");
+        CHECK(one.size() == 8);
+        CHECK(key_of_v6("2001:db8:1:2:ffff:ffff:ffff:fffe", 4321) == one);
+        CHECK(key_of_v6("2001:db8:1:3::1") != one);
+        CHECK(key_of_v6("::1") != one);
+    }
+    SECTION("a flood from one /64 takes no reserve slot, while another /64 does") {
+        ConnectionGuardOptions o;
+        o.limit = 10;
+        o.reserve = 2;
+        o.light_client = 3;
+        ConnectionGuard guard(o);
+        std::array<int, 9> ids{};  // their addresses name the connections
+        std::vector<Admission> flood;
+        for (std::size_t i = 0; i < ids.size(); ++i) {
+            const std::string key = key_of_v6(("2001:db8:1:2::" + std::to_string(i + 1)).c_str());
+            flood.push_back(guard.admit(key));
+            if (flood.back() == Admission::kAdmitted) guard.opened(&ids[i], -1, key);
+        }
+        CHECK(std::count(flood.begin(), flood.end(), Admission::kAdmitted) == 8);
+        CHECK(flood.back() == Admission::kReserved);
+        CHECK(guard.admit(key_of_v6("2001:db8:1:3::1")) == Admission::kAdmitted);
+    }
+    SECTION("no address, or another family, is the empty key") {
+        CHECK(client_key(nullptr).empty());
+        sockaddr unix_addr{};
+        unix_addr.sa_family = AF_UNIX;
+        CHECK(client_key(&unix_addr).empty());
+    }
 }
