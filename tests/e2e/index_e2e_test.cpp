@@ -602,3 +602,27 @@ TEST_CASE(
     CHECK(listed);
     CHECK(stats_of(index).with_captions == 6);
 }
+
+TEST_CASE("both programs print their version, and the commit they were built from in a checkout",
+          "[e2e][version]") {
+    const bool checkout = std::filesystem::exists(std::string(TALKSEARCH_SOURCE_DIR) + "/.git");
+    for (const std::string program : {TALKSEARCH_INDEX_BIN, TALKSEARCH_QUERY_BIN}) {
+        const ProcessResult r = run_process({program, "--version"});
+        INFO(program << ": " << r.out << r.err);
+        REQUIRE(r.exit_code == 0);
+        const std::string name = std::filesystem::path(program).filename().string();
+        std::smatch m;
+        REQUIRE(std::regex_match(r.out, m,
+                                 std::regex(name + R"( (\d+\.\d+\.\d+)(?: \(git ([^)]+)\))?\n)")));
+        if (!checkout) continue;
+        // git describe --always --dirty --tags: "1a2b3c4", "v0.1.0-3-g1a2b3c4", with "-dirty".
+        REQUIRE(m[2].matched);
+        std::smatch h;
+        const std::string described = m[2].str();
+        REQUIRE(
+            std::regex_search(described, h, std::regex(R"((?:-g|^)([0-9a-f]{7,40})(?:-dirty)?$)")));
+        const ProcessResult git = run_process({"/usr/bin/git", "-C", TALKSEARCH_SOURCE_DIR,
+                                               "cat-file", "-e", h[1].str() + "^{commit}"});
+        CHECK(git.exit_code == 0);  // the commit is this checkout's
+    }
+}
