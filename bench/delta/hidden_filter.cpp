@@ -1,4 +1,4 @@
-// talksearch-bench-hidden-filter: what hiding replaced talks costs an update and a query
+// talksearch-bench-hidden-filter: what hiding replaced talks costs a query
 // (issue 20; docs/DESIGN.md, "Indexing speed and size").
 //
 // In a delta-database design an update writes the talks it changes to a small delta database
@@ -9,11 +9,11 @@
 //   - terms: nothing is written to the base, and a query adds
 //     AND_NOT (OR(the changed talks' id terms) AND_NOT XVdelta), XVdelta being a term every
 //     delta document carries.
-// The program marks every n-th talk of INDEX (it writes to it: give it a copy) for
-// HIDDEN_PERCENT of the talks, printing the time and the bytes that took, then runs each query
-// of QUERIES (the engine bench's talksearch-queries.tsv, "class<TAB>query"; Xapian's
-// QueryParser with AND by default, English stems, phrases, year: filters) for its top 10
-// (BM25) plain and with either filter, the three interleaved, and prints p50 and p99 per class.
+// The program reads the talks marked in INDEX (scripts/bench-delta marks them with
+// talksearch-bench-mark-superseded), then runs each query of QUERIES (the engine bench's
+// talksearch-queries.tsv, "class<TAB>query"; Xapian's QueryParser with AND by default, English
+// stems, phrases, year: filters) for its top 10 (BM25) plain and with either filter, the three
+// interleaved, and prints p50 and p99 per class in ms.
 // The product's queries do more (the proximity bonus, collapsing, moments), so a filter's
 // share of their time is smaller still.
 #include <xapian.h>
@@ -21,20 +21,16 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
-#include <filesystem>
 #include <fstream>
 #include <map>
 #include <string>
 #include <vector>
 
-namespace {
+#include "tests/support/quantile.h"
 
-double quantile(std::vector<double> v, double q) {
-    if (v.empty()) return 0;
-    std::sort(v.begin(), v.end());
-    const auto rank = static_cast<std::size_t>(q * static_cast<double>(v.size() - 1) + 0.5);
-    return v[std::min(rank, v.size() - 1)];
-}
+using talksearch::test::quantile;
+
+namespace {
 
 double time_query(Xapian::Enquire& enquire, const Xapian::Query& q) {
     const auto t0 = std::chrono::steady_clock::now();
@@ -47,49 +43,26 @@ double time_query(Xapian::Enquire& enquire, const Xapian::Query& q) {
 
 }  // namespace
 
-std::uintmax_t folder_bytes(const std::string& dir) {
-    std::uintmax_t total = 0;
-    for (const auto& e : std::filesystem::recursive_directory_iterator(dir)) {
-        if (e.is_regular_file()) total += e.file_size();
-    }
-    return total;
-}
-
 int main(int argc, char** argv) {
-    if (argc < 4) {
-        std::fprintf(stderr, "usage: %s INDEX QUERIES.tsv HIDDEN_PERCENT [PASSES]\n", argv[0]);
+    if (argc < 3) {
+        std::fprintf(stderr, "usage: %s INDEX QUERIES.tsv [PASSES]\n", argv[0]);
         return 2;
     }
-    const std::string dir = argv[1];
-    const double percent = std::stod(argv[3]);
-    const int passes = argc > 4 ? std::stoi(argv[4]) : 3;
-    constexpr Xapian::valueno kSlot = 17;
+    const Xapian::Database db(argv[1]);
+    const int passes = argc > 3 ? std::stoi(argv[3]) : 3;
+    constexpr Xapian::valueno kSlot = 17;  // bench/delta/mark_superseded.cpp
 
-    // Mark every n-th talk, values only, and note its id term.
+    // The marked talks' id terms.
     std::vector<Xapian::Query> ids;
-    double mark_seconds = 0;
-    const std::uintmax_t before = folder_bytes(dir);
-    {
-        Xapian::WritableDatabase wdb(dir, Xapian::DB_OPEN);
-        const auto every = static_cast<std::size_t>(std::max(1.0, 100.0 / percent));
-        std::vector<std::string> terms;
-        std::size_t n = 0;
-        for (auto t = wdb.allterms_begin("Q"); t != wdb.allterms_end("Q"); ++t, ++n) {
-            if (n % every == 0) terms.push_back(*t);
-        }
-        const auto t0 = std::chrono::steady_clock::now();
-        for (const std::string& term : terms) {
-            ids.emplace_back(term);
-            const Xapian::docid did = *wdb.postlist_begin(term);
-            Xapian::Document doc = wdb.get_document(did);
-            doc.add_value(kSlot, "1");
-            wdb.replace_document(did, doc);
-        }
-        wdb.commit();
-        mark_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    for (auto v = db.valuestream_begin(kSlot); v != db.valuestream_end(kSlot); ++v) {
+        auto t = db.termlist_begin(v.get_docid());
+        t.skip_to("Q");
+        if (t != db.termlist_end(v.get_docid()) && (*t).rfind('Q', 0) == 0) ids.emplace_back(*t);
     }
-    const std::uintmax_t after = folder_bytes(dir);
-    const Xapian::Database db(dir);
+    if (ids.empty()) {
+        std::fprintf(stderr, "%s: no talk is marked (slot %u)\n", argv[1], kSlot);
+        return 2;
+    }
     const Xapian::Query by_terms(Xapian::Query::OP_AND_NOT,
                                  Xapian::Query(Xapian::Query::OP_OR, ids.begin(), ids.end()),
                                  Xapian::Query("XVdelta"));
@@ -132,11 +105,9 @@ int main(int argc, char** argv) {
             }
         }
     }
-    std::printf(
-        "%u talks, %zu hidden (%.1f%%): marked in %.3f s, %ju -> %ju bytes (%.3fx); "
-        "%zu queries x %d passes\n\n",
-        db.get_doccount(), ids.size(), percent, mark_seconds, before, after,
-        static_cast<double>(after) / static_cast<double>(before), queries.size(), passes);
+    std::printf("%u talks, %zu hidden (%.1f%%); %zu queries x %d passes\n\n", db.get_doccount(),
+                ids.size(), 100.0 * static_cast<double>(ids.size()) / db.get_doccount(),
+                queries.size(), passes);
     std::printf(
         "| class | p50 plain | p50 value | p50 terms | p99 plain | p99 value | p99 terms |\n");
     std::printf("|---|---|---|---|---|---|---|\n");
